@@ -1,0 +1,26 @@
+"""The ``selfassess`` command line: a thin layer over the library.
+
+Each command parses its arguments, makes one library call, prints, and maps
+exceptions to exit statuses: 0 done, 1 done with problems found, 2 rejected
+(bad input, unreadable or unsafe file), with one line on stderr.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from selfassess.cli import definitions
+
+app = typer.Typer(
+    name="selfassess",
+    help="Self-assessment questionnaires from UN resolutions: generate, parse, score, report.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.command("catalogue")(definitions.catalogue)
+app.add_typer(definitions.questionnaire_app, name="questionnaire")
+
+
+def main() -> None:
+    app()

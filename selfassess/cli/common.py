@@ -1,0 +1,55 @@
+"""What every command shares: consoles, error mapping, JSON output."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
+
+import typer
+from rich.console import Console
+
+from selfassess.errors import DefinitionError, Rejected, SelfassessError, UsageError
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+EXIT_OK = 0
+EXIT_PROBLEMS = 1
+EXIT_REJECTED = 2
+
+
+def fail(message: str, code: int = EXIT_REJECTED) -> typer.Exit:
+    """Print one line on stderr and return the Exit to raise."""
+    err.print(f"error: {message}", markup=False)
+    return typer.Exit(code)
+
+
+def handle_errors(fn: Callable[P, R]) -> Callable[P, R]:
+    """Turn the library's exceptions into one clean line and an exit status."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return fn(*args, **kwargs)
+        except DefinitionError as exc:
+            for problem in exc.problems:
+                err.print(str(problem), markup=False)
+            raise typer.Exit(EXIT_PROBLEMS) from None
+        except (Rejected, UsageError) as exc:
+            raise fail(str(exc), EXIT_REJECTED) from None
+        except SelfassessError as exc:
+            raise fail(str(exc), EXIT_REJECTED) from None
+        except KeyboardInterrupt:
+            raise fail("interrupted", 130) from None
+
+    return wrapper
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")

@@ -1,0 +1,96 @@
+"""`selfassess catalogue` and `selfassess questionnaire ...`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from selfassess import definitions_json
+from selfassess.catalogue import load_catalogue
+from selfassess.cli.common import handle_errors, out, print_json
+from selfassess.constants import DEFAULT_QUESTIONNAIRE
+from selfassess.i18n import Localizer
+from selfassess.questionnaire import available, load_path, load_questionnaire
+
+questionnaire_app = typer.Typer(
+    help="List, show and validate questionnaire definitions.", no_args_is_help=True
+)
+
+
+@handle_errors
+def catalogue(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the catalogue as JSON.")] = False,
+) -> None:
+    """List the recommendations of the catalogue.
+
+    Example:
+
+        selfassess catalogue --json
+    """
+    cat = load_catalogue()
+    if as_json:
+        print_json(definitions_json.catalogue_json(cat))
+        return
+    table = Table("id", "ref", "topic", "addressee", "title", title=cat.title)
+    for rec in cat.recommendations:
+        table.add_row(rec.id, rec.ref, rec.topic, rec.addressee, rec.title)
+    out.print(table)
+
+
+@questionnaire_app.command("list")
+@handle_errors
+def list_questionnaires() -> None:
+    """List every questionnaire and version that ships, oldest version first.
+
+    Example:
+
+        selfassess questionnaire list
+    """
+    table = Table("id", "version", "published", "items", "title")
+    for qid, version in available():
+        q = load_questionnaire(qid, version)
+        table.add_row(q.id, q.version, q.published.isoformat(), str(len(q.items())), q.title)
+    out.print(table)
+
+
+@questionnaire_app.command("show")
+@handle_errors
+def show(
+    questionnaire_id: Annotated[str, typer.Argument(metavar="ID")] = DEFAULT_QUESTIONNAIRE,
+    version: Annotated[str | None, typer.Option(help="Version (default: newest).")] = None,
+    lang: Annotated[str, typer.Option(help="Language of the labels.")] = "en",
+    as_json: Annotated[bool, typer.Option("--json", help="Print the definition as JSON.")] = False,
+) -> None:
+    """Show a questionnaire with its labels in one language.
+
+    Example:
+
+        selfassess questionnaire show ctoc_wgta --lang fr --json
+    """
+    q = load_questionnaire(questionnaire_id, version)
+    data = definitions_json.questionnaire_json(q, Localizer(lang))
+    if as_json:
+        print_json(data)
+        return
+    out.print(f"[bold]{data['title']}[/bold] ({q.id} {q.version})")
+    for section in data["sections"]:
+        out.print(f"\n[bold]{section['title']}[/bold] [dim]({section['id']})[/dim]")
+        for item in section["items"]:
+            req = "*" if item["required"] else " "
+            out.print(f"  {item['ref']:<10}{req} {item['type']:<11} {item['prompt']}", markup=False)
+
+
+@questionnaire_app.command("validate")
+@handle_errors
+def validate(path: Annotated[Path, typer.Argument(help="A questionnaire YAML file.")]) -> None:
+    """Check a questionnaire definition; exit 1 listing each problem with its line.
+
+    Example:
+
+        selfassess questionnaire validate questionnaires/ctoc_wgta/1.0.yaml
+    """
+    q = load_path(path)
+    out.print(f"{path}: valid ({q.id} {q.version}, {len(q.items())} items)", markup=False)

@@ -1,0 +1,63 @@
+"""Every name other tools or files rely on, in one place.
+
+Sheet names, property names, codes and limits are part of the public contract
+(see ``docs/contracts.md``): change one and old forms stop parsing.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+#: The six official UN languages, in the UN's (English alphabetical) order.
+LANGUAGES: Final = ("ar", "zh", "en", "fr", "ru", "es")
+SOURCE_LANGUAGE: Final = "en"
+#: Languages written right to left.
+RTL_LANGUAGES: Final = frozenset({"ar"})
+
+#: Lower-case ASCII, starts with a letter, single underscores between parts.
+#: Dots and hyphens are left out so that an id is also a valid Excel name part.
+ID_PATTERN: Final = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
+ID_RULE: Final = (
+    "lower-case ASCII letters and digits, starting with a letter, parts joined by a single '_'"
+)
+#: Separator between an item id and an option code in a slot id.
+SLOT_SEPARATOR: Final = ":"
+
+ANSWER_TYPES: Final = ("choice", "multichoice", "text", "number", "date")
+
+DEFAULT_QUESTIONNAIRE: Final = "ctoc_wgta"
+DEFAULT_CATALOGUE: Final = "ctoc_wgta"
+
+# gettext domains: the tool's own strings, and questionnaire content.
+DOMAIN_UI: Final = "selfassess"
+DOMAIN_CONTENT: Final = "questionnaire"
+
+# Form metadata keys, as stored in custom document properties (both formats)
+# and in the hidden metadata sheet (Excel).
+META_PREFIX: Final = "selfassess."
+META_KEYS: Final = (
+    "questionnaire",
+    "version",
+    "language",
+    "country",
+    "form_id",
+    "issued",
+    "deadline",
+    "signature",
+)
+
+# Excel workbook layout.
+SHEET_INSTRUCTIONS: Final = "instructions"
+SHEET_COVER: Final = "cover"
+SHEET_LISTS: Final = "lists"
+SHEET_META: Final = "meta"
+#: Defined name of an answer slot: prefix + item id, or prefix + item id +
+#: ``__`` + option code (ids never contain ``__``). The prefix keeps a name
+#: from looking like a cell reference such as ``ab12``.
+XLSX_NAME_PREFIX: Final = "sa_"
+XLSX_OPTION_JOIN: Final = "__"
+#: Defined name of a choice list on the lists sheet.
+XLSX_LIST_PREFIX: Final = "list_"
+
+FORMATS: Final = ("docx", "xlsx")

@@ -1,0 +1,1 @@
+"""Form formats: metadata shared by both, and one module per format."""

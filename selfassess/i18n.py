@@ -1,0 +1,141 @@
+"""Text and locale data in the six UN languages.
+
+Two gettext domains live under ``locales/<lang>/LC_MESSAGES/``:
+``selfassess`` (the tool's own strings) and ``questionnaire`` (questionnaire
+and catalogue content, each message with a context such as ``item.prompt``).
+PO files are the source of truth and are read directly with babel, so a
+checkout or a wheel works without a compile step.
+
+Dates, numbers, country and language names and text direction come from
+babel's CLDR data, never from hand-written tables.
+
+>>> loc = Localizer("fr")
+>>> loc.date(dt.date(2025, 3, 31))
+'31 mars 2025'
+>>> Localizer("ru").date(dt.date(2025, 3, 31))  # CLDR puts a narrow no-break space
+'31 марта 2025\\u202fг.'
+>>> Localizer("ar").rtl
+True
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from babel import Locale
+from babel.dates import format_date
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal, format_percent
+
+from selfassess.constants import DOMAIN_CONTENT, DOMAIN_UI, LANGUAGES, SOURCE_LANGUAGE
+from selfassess.errors import UsageError
+from selfassess.resources import locales_dir
+
+Key = tuple[str | None, str]
+
+
+def N_(message: str) -> str:
+    """Mark a string for extraction without translating it here."""
+    return message
+
+
+def check_language(lang: str) -> str:
+    """Return the language code if it is one of the six, else raise UsageError."""
+    code = lang.strip().lower().replace("_", "-").split("-")[0]
+    if code not in LANGUAGES:
+        raise UsageError(f"unknown language '{lang}'; use one of {', '.join(LANGUAGES)} (or 'all')")
+    return code
+
+
+def parse_languages(spec: str) -> list[str]:
+    """``"all"`` or a comma-separated list of language codes.
+
+    >>> parse_languages("fr, ar")
+    ['fr', 'ar']
+    >>> parse_languages("all")
+    ['ar', 'zh', 'en', 'fr', 'ru', 'es']
+    """
+    if spec.strip().lower() == "all":
+        return list(LANGUAGES)
+    return [check_language(part) for part in spec.split(",") if part.strip()]
+
+
+def po_path(lang: str, domain: str, root: Path | None = None) -> Path:
+    return (root or locales_dir()) / lang / "LC_MESSAGES" / f"{domain}.po"
+
+
+@cache
+def _messages(lang: str, domain: str) -> dict[Key, str]:
+    """Translated, non-fuzzy messages of one catalog."""
+    path = po_path(lang, domain)
+    if not path.exists():
+        return {}
+    with path.open("rb") as fh:
+        catalog = read_po(fh, locale=lang, domain=domain)
+    out: dict[Key, str] = {}
+    for msg in catalog:
+        if not msg.id or msg.fuzzy or not isinstance(msg.id, str):
+            continue
+        if isinstance(msg.string, str) and msg.string:
+            out[(msg.context, msg.id)] = msg.string
+    return out
+
+
+@dataclass
+class Localizer:
+    """Translations and CLDR formatting for one language.
+
+    A message with no translation falls back to English and is recorded in
+    :attr:`missing`, so that callers can report it or refuse to go on.
+    """
+
+    lang: str
+    missing: set[tuple[str, str | None, str]] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        self.lang = check_language(self.lang)
+        self.locale = Locale.parse(self.lang)
+
+    def _lookup(self, domain: str, context: str | None, message: str) -> str:
+        if self.lang == SOURCE_LANGUAGE or not message:
+            return message
+        found = _messages(self.lang, domain).get((context, message))
+        if found is None:
+            self.missing.add((domain, context, message))
+            return message
+        return found
+
+    def gettext(self, message: str) -> str:
+        """A string of the tool itself."""
+        return self._lookup(DOMAIN_UI, None, message)
+
+    _ = gettext
+
+    def pgettext(self, context: str, message: str) -> str:
+        """A string of the tool itself, in a context."""
+        return self._lookup(DOMAIN_UI, context, message)
+
+    def content(self, context: str, message: str) -> str:
+        """Questionnaire or catalogue content (domain ``questionnaire``)."""
+        return self._lookup(DOMAIN_CONTENT, context, message)
+
+    # --- CLDR data ---------------------------------------------------------
+
+    @property
+    def rtl(self) -> bool:
+        return bool(self.locale.character_order == "right-to-left")
+
+    def date(self, value: dt.date) -> str:
+        return str(format_date(value, "long", locale=self.locale))
+
+    def number(self, value: float) -> str:
+        return str(format_decimal(value, locale=self.locale))
+
+    def percent(self, value: float) -> str:
+        return str(format_percent(value, locale=self.locale, format="#,##0%"))
+
+    def language_name(self, code: str) -> str:
+        return str(Locale.parse(code).get_display_name(self.locale))

@@ -1,0 +1,97 @@
+"""Reading typed values: numbers, dates, labels and tick marks, in any of the six languages.
+
+Respondents type numbers as text ("1 234,5" in a French form), dates in their
+own format, and labels in their own language. These functions turn such text
+into values, or return ``None`` when it cannot be read unambiguously.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import unicodedata
+
+from babel.dates import parse_date
+from babel.numbers import NumberFormatError, parse_decimal
+
+from selfassess.constants import LANGUAGES
+
+# Arabic-Indic and Extended (Persian) digits, and the Arabic separators.
+_DIGITS = {ord(c): str(i) for i, c in enumerate("٠١٢٣٤٥٦٧٨٩")}
+_DIGITS |= {ord(c): str(i) for i, c in enumerate("۰۱۲۳۴۵۶۷۸۹")}
+_DIGITS |= {ord("٫"): ".", ord("٬"): ",", ord("−"): "-"}
+_SPACES = re.compile(r"[\s\u00a0\u202f\u2009\u200f\u200e\u061c']+")
+_PLAIN = re.compile(r"^[+-]?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?$")
+
+
+def fold(text: str) -> str:
+    """Case-, width- and space-insensitive form of a label.
+
+    >>> fold("  Fully\u00a0IMPLEMENTED ") == fold("fully implemented")
+    True
+    """
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def clean_text(text: str) -> str:
+    """NFC, trimmed: how text answers are returned."""
+    return unicodedata.normalize("NFC", text).strip()
+
+
+def parse_number(text: str, lang: str) -> float | None:
+    """A number typed as text, in the form's locale first, then any UN locale.
+
+    >>> parse_number("1 234,5", "fr"), parse_number("1,234.5", "en")
+    (1234.5, 1234.5)
+    >>> parse_number("١٢٣٫٥", "ar"), parse_number("12 years", "en")
+    (123.5, None)
+    """
+    raw = unicodedata.normalize("NFKC", text).translate(_DIGITS).strip()
+    if not raw:
+        return None
+    compact = _SPACES.sub("", raw)
+    if _PLAIN.match(compact):
+        return _finite(float(compact))
+    for locale in (lang, *[lg for lg in LANGUAGES if lg != lang]):
+        try:
+            value = parse_decimal(raw, locale=locale, strict=True)
+        except (NumberFormatError, ValueError):
+            try:
+                value = parse_decimal(compact, locale=locale, strict=True)
+            except (NumberFormatError, ValueError):
+                continue
+        return _finite(float(value))
+    return None
+
+
+def _finite(value: float) -> float | None:
+    return value if math.isfinite(value) else None
+
+
+def number_value(value: float) -> int | float:
+    """Whole numbers as ``int``, so JSON shows ``12`` rather than ``12.0``."""
+    return int(value) if value.is_integer() and abs(value) < 2**53 else value
+
+
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?$")
+
+
+def parse_date_text(text: str, lang: str) -> dt.date | None:
+    """A date typed as text: ISO first, then the form's locale.
+
+    >>> parse_date_text("2025-03-31", "en"), parse_date_text("31/03/2025", "fr")
+    (datetime.date(2025, 3, 31), datetime.date(2025, 3, 31))
+    """
+    raw = unicodedata.normalize("NFKC", text).translate(_DIGITS).strip()
+    if not raw:
+        return None
+    m = _ISO.match(raw)
+    try:
+        if m:
+            return dt.date(int(m[1]), int(m[2]), int(m[3]))
+        if not re.search(r"\d{4}", raw):
+            return None  # two-digit years are ambiguous
+        return parse_date(raw, locale=lang)
+    except (ValueError, IndexError):
+        return None
