@@ -61,3 +61,19 @@ XLSX_OPTION_JOIN: Final = "__"
 XLSX_LIST_PREFIX: Final = "list_"
 
 FORMATS: Final = ("docx", "xlsx")
+
+# Message contexts of the content domain: where a string appears.
+CTX_QUESTIONNAIRE_TITLE: Final = "questionnaire.title"
+CTX_SECTION_TITLE: Final = "section.title"
+CTX_ITEM_PROMPT: Final = "item.prompt"
+CTX_ITEM_HELP: Final = "item.help"
+CTX_CHOICE_LABEL: Final = "choice.label"
+CTX_CHOICE_HELP: Final = "choice.help"
+CTX_ENTRY_NOTE: Final = "entry.note"
+CTX_REC_TITLE: Final = "recommendation.title"
+CTX_REC_TEXT: Final = "recommendation.text"
+CTX_TOPIC_TITLE: Final = "topic.title"
+CTX_CATALOGUE_TITLE: Final = "catalogue.title"
+
+#: Territory codes CLDR lists that are not countries a form can be issued to.
+NOT_COUNTRIES: Final = frozenset({"ZZ", "QO", "EZ", "UN", "XA", "XB", "XK"})

@@ -30,7 +30,15 @@ from babel.dates import format_date
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
 
-from selfassess.constants import DOMAIN_CONTENT, DOMAIN_UI, LANGUAGES, SOURCE_LANGUAGE
+from babel.core import get_global
+
+from selfassess.constants import (
+    DOMAIN_CONTENT,
+    DOMAIN_UI,
+    LANGUAGES,
+    NOT_COUNTRIES,
+    SOURCE_LANGUAGE,
+)
 from selfassess.errors import UsageError
 from selfassess.resources import locales_dir
 
@@ -61,6 +69,21 @@ def parse_languages(spec: str) -> list[str]:
     if spec.strip().lower() == "all":
         return list(LANGUAGES)
     return [check_language(part) for part in spec.split(",") if part.strip()]
+
+
+def country_code(code: str) -> str:
+    """An ISO 3166-1 alpha-2 code from alpha-2 or alpha-3 input.
+
+    >>> country_code("mex"), country_code("MX"), country_code("EU")
+    ('MX', 'MX', 'EU')
+    """
+    raw = code.strip().upper()
+    if len(raw) == 3 and raw.isalpha():
+        alias = get_global("territory_aliases").get(raw)
+        raw = alias[0] if alias else raw
+    if len(raw) != 2 or raw in NOT_COUNTRIES or raw not in Locale.parse("en").territories:
+        raise UsageError(f"unknown country '{code}'; use an ISO 3166-1 code such as MX or MEX")
+    return raw
 
 
 def po_path(lang: str, domain: str, root: Path | None = None) -> Path:
@@ -136,6 +159,22 @@ class Localizer:
 
     def percent(self, value: float) -> str:
         return str(format_percent(value, locale=self.locale, format="#,##0%"))
+
+    def country(self, code: str) -> str:
+        """The country's name in this language, from CLDR."""
+        return str(self.locale.territories.get(code, code))
+
+    def countries(self) -> list[tuple[str, str]]:
+        """(code, name) of every country, sorted for this language's readers."""
+        names = {
+            code: name
+            for code, name in self.locale.territories.items()
+            if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES
+        }
+        return sorted(names.items(), key=lambda kv: self.sort_key(kv[1]))
+
+    def sort_key(self, text: str) -> str:
+        return text.casefold()
 
     def language_name(self, code: str) -> str:
         return str(Locale.parse(code).get_display_name(self.locale))
