@@ -26,11 +26,10 @@ from functools import cache
 from pathlib import Path
 
 from babel import Locale
+from babel.core import get_global
 from babel.dates import format_date
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
-
-from babel.core import get_global
 
 from selfassess.constants import (
     DOMAIN_CONTENT,
