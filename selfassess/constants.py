@@ -77,3 +77,7 @@ CTX_CATALOGUE_TITLE: Final = "catalogue.title"
 
 #: Territory codes CLDR lists that are not countries a form can be issued to.
 NOT_COUNTRIES: Final = frozenset({"ZZ", "QO", "EZ", "UN", "XA", "XB", "XK"})
+
+#: Slot of a blank form where the respondent picks the country: the Excel
+#: defined name is XLSX_NAME_PREFIX + COUNTRY_SLOT, the Word tag COUNTRY_SLOT.
+COUNTRY_SLOT: Final = "form_country"

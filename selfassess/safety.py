@@ -15,6 +15,8 @@ import zipfile
 from dataclasses import dataclass, field
 from typing import Literal
 
+from lxml import etree
+
 from selfassess.errors import Rejected
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -176,3 +178,24 @@ def _read(archive: zipfile.ZipFile, name: str, limits: Limits) -> bytes:
     if len(body) > limits.max_member_bytes:
         raise Rejected("the file expands to more data than a form can hold (zip bomb?)")
     return body
+
+
+def xml_parser() -> etree.XMLParser:
+    """An lxml parser for untrusted parts: no DTD, entities, network or huge trees."""
+    return etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=False,
+        remove_comments=False,
+    )
+
+
+def parse_xml(data: bytes) -> etree._Element:
+    """Parse one untrusted XML part; a DTD or a syntax error is a rejection."""
+    if _DTD.search(data):
+        raise Rejected("an XML part declares a DTD or entities, which forms never do")
+    try:
+        return etree.fromstring(data, xml_parser())
+    except etree.XMLSyntaxError as exc:
+        raise Rejected(f"the file is damaged: an XML part is not well-formed ({exc.msg})") from None
