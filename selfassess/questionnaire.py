@@ -265,23 +265,26 @@ def load_path(path: Path | str, catalogue: Catalogue | None = None) -> Questionn
     exp = _Expansion(data, catalogue)
     expanded = exp.run()
 
-    def located(found: list[tuple[yamlio.Path_, str]]) -> list[DefinitionProblem]:
+    def located(
+        found: list[tuple[yamlio.Path_, str]], source: SourceMap
+    ) -> list[DefinitionProblem]:
         return [
             DefinitionProblem(
                 str(path),
-                yamlio.line_of(lines, definitions.locate(at, exp.source)),
+                yamlio.line_of(lines, definitions.locate(at, source)),
                 yamlio.format_path(at),
                 msg,
             )
             for at, msg in found
         ]
 
-    problems = located(exp.problems)
+    # Expansion problems are already in the file's own coordinates.
+    problems = located(exp.problems, {})
     try:
         q = definitions.validate(Questionnaire, expanded, str(path), lines, exp.source)
     except DefinitionError as err:
         raise DefinitionError(problems + err.problems) from None
-    problems += located(_check(q, catalogue))
+    problems += located(_check(q, catalogue), exp.source)
     if problems:
         raise DefinitionError(problems)
     return q

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import typer
 
-from selfassess.cli import definitions
+from selfassess.cli import definitions, forms
 
 app = typer.Typer(
     name="selfassess",
@@ -20,6 +20,8 @@ app = typer.Typer(
 )
 app.command("catalogue")(definitions.catalogue)
 app.add_typer(definitions.questionnaire_app, name="questionnaire")
+app.command("generate")(forms.generate)
+app.command("parse")(forms.parse)
 
 
 def main() -> None:
