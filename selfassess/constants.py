@@ -81,3 +81,38 @@ NOT_COUNTRIES: Final = frozenset({"ZZ", "QO", "EZ", "UN", "XA", "XB", "XK"})
 #: Slot of a blank form where the respondent picks the country: the Excel
 #: defined name is XLSX_NAME_PREFIX + COUNTRY_SLOT, the Word tag COUNTRY_SLOT.
 COUNTRY_SLOT: Final = "form_country"
+
+# What an item is for the scorer (the ``role`` key of a questionnaire item).
+ROLE_STATUS: Final = "status"
+ROLE_MEASURES: Final = "measures"
+ROLE_TA_NEEDED: Final = "ta_needed"
+ROLE_TA_KINDS: Final = "ta_kinds"
+ROLE_TA_OTHER: Final = "ta_other"
+ROLE_TA_PRIORITY: Final = "ta_priority"
+
+# Codes of the consistency flags of ``selfassess score --json``.
+FLAG_FULLY_BUT_DRAFTING: Final = "fully_but_drafting"
+FLAG_FULLY_NO_MEASURES: Final = "fully_no_measures"
+FLAG_FULLY_BUT_NO: Final = "fully_but_no"
+FLAG_REQUIRED_MISSING: Final = "required_missing"
+FLAG_CODES: Final = (
+    FLAG_FULLY_BUT_DRAFTING,
+    FLAG_FULLY_NO_MEASURES,
+    FLAG_FULLY_BUT_NO,
+    FLAG_REQUIRED_MISSING,
+)
+
+# Secretariat (docs/secretariat.md): ids in parties files, statuses in the store.
+REGIONAL_GROUPS: Final = (
+    "african",
+    "asia_pacific",
+    "eastern_european",
+    "latin_american_caribbean",
+    "weog",
+)
+RETURN_STATUSES: Final = ("accepted", "accepted_with_problems", "rejected", "superseded")
+#: Weight of a technical-assistance request by its priority in aggregate demand.
+TA_PRIORITY_WEIGHTS: Final = {"high": 3, "medium": 2, "low": 1}
+#: Weight of a request whose priority was not given.
+TA_PRIORITY_DEFAULT_WEIGHT: Final = 1
+DEFAULT_STORE: Final = "outputs/selfassess.sqlite"
