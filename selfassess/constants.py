@@ -76,7 +76,11 @@ CTX_TOPIC_TITLE: Final = "topic.title"
 CTX_CATALOGUE_TITLE: Final = "catalogue.title"
 
 #: Territory codes CLDR lists that are not countries a form can be issued to.
-NOT_COUNTRIES: Final = frozenset({"ZZ", "QO", "EZ", "UN", "XA", "XB", "XK"})
+#: The second set: codes ISO 3166-1 only reserves (parts of countries); CLDR
+#: names Sark (CQ) in English only, so keeping it would make the lists differ.
+NOT_COUNTRIES: Final = frozenset(
+    {"ZZ", "QO", "EZ", "UN", "XA", "XB", "XK"} | {"AC", "CP", "CQ", "DG", "EA", "IC", "TA"}
+)
 
 #: Slot of a blank form where the respondent picks the country: the Excel
 #: defined name is XLSX_NAME_PREFIX + COUNTRY_SLOT, the Word tag COUNTRY_SLOT.

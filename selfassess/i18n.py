@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+import icu
 from babel import Locale
 from babel.core import get_global
 from babel.dates import format_date
@@ -106,6 +107,12 @@ def _messages(lang: str, domain: str) -> dict[Key, str]:
     return out
 
 
+@cache
+def _collator(lang: str) -> icu.Collator:
+    """ICU's collator for the language: CLDR's sort order (pinyin for ``zh``)."""
+    return icu.Collator.createInstance(icu.Locale(lang))
+
+
 @dataclass
 class Localizer:
     """Translations and CLDR formatting for one language.
@@ -172,8 +179,13 @@ class Localizer:
         }
         return sorted(names.items(), key=lambda kv: self.sort_key(kv[1]))
 
-    def sort_key(self, text: str) -> str:
-        return text.casefold()
+    def sort_key(self, text: str) -> bytes:
+        """Orders text as this language's dictionaries do (ICU collation).
+
+        French sorts "Égypte" among the E's, Chinese by pinyin, Russian and
+        Arabic by their alphabets; a casefold sort would get all of them wrong.
+        """
+        return bytes(_collator(self.lang).getSortKey(text))
 
     def language_name(self, code: str) -> str:
         return str(Locale.parse(code).get_display_name(self.locale))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import typer
 
 from selfassess.cli import definitions, forms
+from selfassess.cli.i18n import i18n_app
 
 app = typer.Typer(
     name="selfassess",
@@ -22,6 +23,7 @@ app.command("catalogue")(definitions.catalogue)
 app.add_typer(definitions.questionnaire_app, name="questionnaire")
 app.command("generate")(forms.generate)
 app.command("parse")(forms.parse)
+app.add_typer(i18n_app, name="i18n")
 
 
 def main() -> None:
