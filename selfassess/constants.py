@@ -59,6 +59,14 @@ XLSX_NAME_PREFIX: Final = "sa_"
 XLSX_OPTION_JOIN: Final = "__"
 #: Defined name of a choice list on the lists sheet.
 XLSX_LIST_PREFIX: Final = "list_"
+#: Defined names of the one-value tick list and of the country list: the
+#: double underscore, which no list id contains, keeps them apart from those.
+XLSX_TICK_LIST: Final = "list__tick"
+XLSX_COUNTRY_LIST: Final = "list__country"
+#: The metadata sheet holds one key per row: META_PREFIX + key in one
+#: column, the value, as text, in the next.
+XLSX_META_KEY_COLUMN: Final = 1
+XLSX_META_VALUE_COLUMN: Final = 2
 
 FORMATS: Final = ("docx", "xlsx")
 
