@@ -1,0 +1,444 @@
+"""Ingest returns into the store: archive, parse, score, record, keep the history.
+
+Crash safety: for each file the original bytes go into the content-addressed
+archive first (idempotent: a blob is written once, atomically), then the
+rows (the return, its receipt and the country's new history) in one
+transaction. A run killed at any point leaves either no row for a file, and
+the next run records it, or its complete rows, and the next run reports it as
+a duplicate. Nothing is lost or recorded twice.
+
+Parsing runs in worker processes when there are enough files to pay for them;
+the store is written by the calling process alone, in input order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+from collections import deque
+from collections.abc import Callable, Iterable
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import ValidationError
+
+from selfassess.errors import Rejected, UsageError
+from selfassess.forms.meta import FormMeta
+from selfassess.i18n import Localizer
+from selfassess.model import Questionnaire
+from selfassess.parse import parse_form, questionnaire_for
+from selfassess.response import ParseResult, Problem
+from selfassess.safety import Limits
+from selfassess.scoring import score
+from selfassess.secretariat.store import NewReturn, ReturnRow, Store, sha256
+
+Result = Literal["accepted", "accepted_with_problems", "duplicate", "rejected", "superseded"]
+#: File name endings ingest tries to read; anything else is rejected with its reason.
+READABLE = (".docx", ".xlsx", ".json")
+#: Below this many files, starting worker processes costs more than it saves.
+MIN_FILES_FOR_WORKERS = 8
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    """What happened to one file."""
+
+    path: str
+    sha256: str
+    result: Result
+    return_id: int | None
+    country: str | None = None
+    form_id: str | None = None
+    reason: str | None = None
+    errors: int = 0
+    warnings: int = 0
+    superseded: tuple[int, ...] = ()
+    """Ids of the earlier returns this one superseded."""
+    messages: tuple[str, ...] = ()
+    """Warnings of ingest itself (e.g. a form id the store did not issue)."""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "sha256": self.sha256,
+            "result": self.result,
+            "return_id": self.return_id,
+            "country": self.country,
+            "form_id": self.form_id,
+            "reason": self.reason,
+            "errors": self.errors,
+            "warnings": self.warnings,
+            "superseded": list(self.superseded),
+            "messages": list(self.messages),
+        }
+
+
+@dataclass
+class IngestResult:
+    files: list[FileOutcome] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        out = dict.fromkeys(
+            ("accepted", "accepted_with_problems", "duplicate", "rejected", "superseded"), 0
+        )
+        for f in self.files:
+            out[f.result] += 1
+        return out
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "files": [f.to_json() for f in self.files],
+            "counts": self.counts(),
+            "warnings": self.warnings,
+        }
+
+
+def is_lock_file(path: Path) -> bool:
+    """Office and LibreOffice owner/lock files and hidden files: never returns."""
+    return path.name.startswith((".", "~$"))
+
+
+def collect(paths: Iterable[Path | str], exclude: Iterable[Path] = ()) -> list[Path]:
+    """Files named, and every file under folders named (recursively), each once, sorted.
+
+    Files under a folder that are hidden or lock files (:func:`is_lock_file`),
+    or that are in ``exclude`` (the store's own files), are left out.
+    """
+    skip = {p.resolve() for p in exclude}
+
+    def wanted(p: Path) -> bool:
+        resolved = p.resolve()
+        return (
+            p.is_file()
+            and not is_lock_file(p)
+            and resolved not in skip
+            and not any(parent in skip for parent in resolved.parents)
+        )
+
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*") if wanted(p)))
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise UsageError(f"no such file or folder: {path}")
+    seen: set[Path] = set()
+    unique = []
+    for p in found:
+        key = p.resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append(p)
+    return unique
+
+
+@dataclass(frozen=True)
+class _Examined:
+    """A file parsed and scored (or rejected) by a worker."""
+
+    outcome: Literal["accepted", "accepted_with_problems", "rejected"]
+    reason: str | None = None
+    parse_json: str | None = None
+    score_json: str | None = None
+
+
+def examine(data: bytes, name: str, key: bytes | None = None) -> _Examined:
+    """Parse and score one file's bytes; never raises for a bad file."""
+    try:
+        result = _parse(data, name, key)
+        questionnaire = questionnaire_for_result(result)
+        scored = score(result, questionnaire)
+    except Rejected as exc:
+        return _Examined("rejected", reason=str(exc))
+    outcome: Literal["accepted", "accepted_with_problems"] = (
+        "accepted_with_problems" if result.errors else "accepted"
+    )
+    return _Examined(
+        outcome,
+        parse_json=result.model_dump_json(),
+        score_json=json.dumps(scored.to_json(), ensure_ascii=False),
+    )
+
+
+def _parse(data: bytes, name: str, key: bytes | None) -> ParseResult:
+    suffix = Path(name).suffix.lower()
+    if suffix not in READABLE:
+        raise Rejected(
+            f"'{suffix or name}' is not a form; send the completed .docx or .xlsx form "
+            "(or a merged response .json)"
+        )
+    if suffix == ".json":
+        return parse_response_json(data)
+    return parse_form(data, key)
+
+
+def parse_response_json(data: bytes) -> ParseResult:
+    """A response as ``selfassess parse --json`` or ``selfassess merge`` writes it."""
+    try:
+        raw = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise Rejected(f"not a JSON response: {exc}") from None
+    if not isinstance(raw, dict):
+        raise Rejected("not a JSON response: expected an object with form, answers, problems")
+    raw.pop("merge", None)
+    try:
+        return ParseResult.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise Rejected(f"not a JSON response: {where}: {first['msg']}") from None
+
+
+def questionnaire_for_result(result: ParseResult) -> Questionnaire:
+    """The definition of a parsed response's form (Rejected when unknown)."""
+    info = result.form
+    return questionnaire_for(
+        FormMeta(
+            questionnaire=info.questionnaire,
+            version=info.version,
+            language=info.language,
+            country=info.country,
+            form_id=info.form_id,
+            issued=info.issued or dt.date(1970, 1, 1),
+        )
+    )
+
+
+def _examine_path(path: str, key: bytes | None) -> _Examined:
+    """Worker entry: read the file again (cheaper to pickle a path than the bytes)."""
+    return examine(Path(path).read_bytes(), path, key)
+
+
+def ingest_paths(
+    store: Store,
+    paths: Iterable[Path | str],
+    *,
+    key: bytes | None = None,
+    strict: bool = False,
+    limits: Limits | None = None,
+    workers: int | None = None,
+    progress: Callable[[FileOutcome], None] | None = None,
+    ui: Localizer | None = None,
+) -> IngestResult:
+    """Ingest files and folders into ``store``; see the module docstring.
+
+    ``strict`` rejects a return whose form id the store did not issue
+    (otherwise it is accepted with a warning). ``workers`` is the number of
+    parsing processes (default: one per core, none for a few files).
+    """
+    ui = ui or Localizer("en")
+    files = collect(paths, exclude=store.own_files())
+    limits = limits or Limits()
+    result = IngestResult()
+    if workers is None:
+        workers = (os.cpu_count() or 1) if len(files) >= MIN_FILES_FOR_WORKERS else 0
+    pool: Executor | None = ProcessPoolExecutor(workers) if workers > 1 else None
+    pending: deque[tuple[Path, str, int, Future[_Examined] | _Examined]] = deque()
+    in_batch: set[str] = set()
+
+    def finish(path: Path, digest: str, size: int, examined: _Examined) -> None:
+        outcome = _record(store, path, digest, size, examined, strict, ui)
+        result.files.append(outcome)
+        if progress:
+            progress(outcome)
+
+    try:
+        for path in files:
+            data = path.read_bytes() if path.stat().st_size <= limits.max_file_bytes else None
+            if data is None:
+                outcome = _too_large(store, path, limits)
+                result.files.append(outcome)
+                if progress:
+                    progress(outcome)
+                continue
+            digest = sha256(data)
+            if store.return_by_sha(digest) is not None or digest in in_batch:
+                _drain(pending, finish, keep=0)
+                outcome = _duplicate(store, path, digest)
+                result.files.append(outcome)
+                if progress:
+                    progress(outcome)
+                continue
+            in_batch.add(digest)
+            store.put_blob(data)
+            job: Future[_Examined] | _Examined = (
+                pool.submit(_examine_path, str(path), key)
+                if pool
+                else examine(data, str(path), key)
+            )
+            pending.append((path, digest, len(data), job))
+            _drain(pending, finish, keep=2 * max(workers, 1))
+        _drain(pending, finish, keep=0)
+    finally:
+        if pool:
+            pool.shutdown(cancel_futures=True)
+    return result
+
+
+def _drain(
+    pending: deque[tuple[Path, str, int, Future[_Examined] | _Examined]],
+    finish: Callable[[Path, str, int, _Examined], None],
+    keep: int,
+) -> None:
+    """Record finished jobs in input order until at most ``keep`` are pending."""
+    while len(pending) > keep:
+        path, digest, size, job = pending.popleft()
+        finish(path, digest, size, job.result() if isinstance(job, Future) else job)
+
+
+def _duplicate(store: Store, path: Path, digest: str) -> FileOutcome:
+    first = store.return_by_sha(digest)
+    store.record_receipt(digest, str(path), "duplicate")
+    return FileOutcome(
+        path=str(path),
+        sha256=digest,
+        result="duplicate",
+        return_id=first.id if first else None,
+        country=first.country if first else None,
+        form_id=first.form_id if first else None,
+        reason=f"already received as {first.filename}" if first else "twice in this run",
+    )
+
+
+def _too_large(store: Store, path: Path, limits: Limits) -> FileOutcome:
+    """Record an oversized file by name and hash; its bytes are not kept."""
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    digest = h.hexdigest()
+    if store.return_by_sha(digest) is not None:
+        return _duplicate(store, path, digest)
+    reason = (
+        f"the file is over the limit of {limits.max_file_bytes // (1024 * 1024)} MiB and was "
+        "not kept; send the form without embedded files"
+    )
+    row, _ = store.record_return(
+        NewReturn(
+            sha256=digest,
+            filename=path.name,
+            size=path.stat().st_size,
+            outcome="rejected",
+            reason=reason,
+        ),
+        str(path),
+    )
+    return FileOutcome(str(path), digest, "rejected", row.id, reason=reason)
+
+
+def _record(
+    store: Store,
+    path: Path,
+    digest: str,
+    size: int,
+    examined: _Examined,
+    strict: bool,
+    ui: Localizer,
+) -> FileOutcome:
+    if examined.outcome == "rejected" or examined.parse_json is None:
+        row, _ = store.record_return(
+            NewReturn(
+                sha256=digest,
+                filename=path.name,
+                size=size,
+                outcome="rejected",
+                reason=examined.reason,
+            ),
+            str(path),
+        )
+        return FileOutcome(str(path), digest, "rejected", row.id, reason=examined.reason)
+    parsed = ParseResult.model_validate_json(examined.parse_json)
+    info = parsed.form
+    messages: list[str] = []
+    issued_form = store.form(info.form_id)
+    outcome: Literal["accepted", "accepted_with_problems", "rejected"] = examined.outcome
+    reason = None
+    if issued_form is None:
+        if strict:
+            reason = ui.gettext(
+                "The store did not issue form {form_id}; with --strict only issued forms are "
+                "accepted. Check the file's origin, or ingest it without --strict."
+            ).format(form_id=info.form_id)
+            outcome = "rejected"
+        else:
+            messages.append(
+                ui.gettext(
+                    "The store did not issue form {form_id}; accepted, but check where it "
+                    "came from."
+                ).format(form_id=info.form_id)
+            )
+    elif issued_form.country and info.country and issued_form.country != info.country:
+        messages.append(
+            ui.gettext(
+                "Form {form_id} was issued to {issued} but says {found}; filed under {found}."
+            ).format(form_id=info.form_id, issued=issued_form.country, found=info.country)
+        )
+    problems = list(parsed.problems) + [Problem(severity="warning", message=m) for m in messages]
+    errors = sum(p.severity == "error" for p in problems)
+    if outcome == "rejected":
+        new = NewReturn(
+            sha256=digest,
+            filename=path.name,
+            size=size,
+            outcome="rejected",
+            reason=reason,
+            form_id=info.form_id,
+            country=info.country,
+            language=info.language,
+            format=info.format,
+            questionnaire=info.questionnaire,
+            version=info.version,
+            parse_json=examined.parse_json,
+        )
+    else:
+        new = NewReturn(
+            sha256=digest,
+            filename=path.name,
+            size=size,
+            outcome=outcome,
+            form_id=info.form_id,
+            country=info.country,
+            language=info.language,
+            format=info.format,
+            questionnaire=info.questionnaire,
+            version=info.version,
+            issued=info.issued or (issued_form.issued if issued_form else None),
+            errors=errors,
+            warnings=len(problems) - errors,
+            parse_json=examined.parse_json,
+            problems_json=json.dumps(
+                [p.model_dump(mode="json") for p in problems], ensure_ascii=False
+            ),
+            score_json=examined.score_json,
+        )
+    row, superseded = store.record_return(new, str(path))
+    shown: Result = "superseded" if row.status == "superseded" else row.outcome
+    return FileOutcome(
+        path=str(path),
+        sha256=digest,
+        result=shown,
+        return_id=row.id,
+        country=row.country,
+        form_id=row.form_id,
+        reason=row.reason,
+        errors=row.errors,
+        warnings=row.warnings,
+        superseded=tuple(superseded),
+        messages=tuple(messages),
+    )
+
+
+def current_results(store: Store) -> list[tuple[ReturnRow, ParseResult]]:
+    """The current return of every country with its parse."""
+    return [
+        (row, ParseResult.model_validate_json(row.parse_json))
+        for row in store.current_returns()
+        if row.parse_json
+    ]

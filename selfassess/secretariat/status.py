@@ -1,0 +1,378 @@
+"""Where a round stands: per Party and per regional group; reminders to overdue Parties.
+
+A Party has *returned* when the store holds an accepted return (with or
+without problems) of a form issued to it in the round, or of a form the store
+did not issue, received on or after the round's issue date. It is *missing*
+when it was issued forms and has not returned, and *overdue* when it is
+missing after the deadline. *Open problems* are the errors and warnings of
+its current return.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from email.utils import formataddr, make_msgid
+from pathlib import Path
+from typing import Any
+
+from selfassess.constants import CTX_QUESTIONNAIRE_TITLE
+from selfassess.errors import DefinitionError, DefinitionProblem, UsageError
+from selfassess.i18n import Localizer, check_language, country_code
+from selfassess.model import Questionnaire
+from selfassess.secretariat.parties import Parties, group_name
+from selfassess.secretariat.store import ReturnRow, Round, Store
+
+GROUP_KEYS: tuple[str | None, ...] = (
+    "african",
+    "asia_pacific",
+    "eastern_european",
+    "latin_american_caribbean",
+    "weog",
+    None,
+)
+
+
+@dataclass
+class PartyStatus:
+    code: str
+    name: str
+    groups: tuple[str, ...]
+    languages: tuple[str, ...]
+    forms_issued: int = 0
+    issued: dt.date | None = None
+    deadline: dt.date | None = None
+    returned: bool = False
+    received: str | None = None
+    """When the current return was received (UTC, ISO)."""
+    return_status: str | None = None
+    returns: int = 0
+    """Accepted returns in the round (older ones superseded)."""
+    rejected: int = 0
+    problems: list[dict[str, Any]] = field(default_factory=list)
+    overdue: bool = False
+
+    @property
+    def missing(self) -> bool:
+        return self.forms_issued > 0 and not self.returned
+
+    @property
+    def errors(self) -> int:
+        return sum(p.get("severity") == "error" for p in self.problems)
+
+    @property
+    def warnings(self) -> int:
+        return len(self.problems) - self.errors
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "country": self.code,
+            "name": self.name,
+            "groups": list(self.groups),
+            "languages": list(self.languages),
+            "forms_issued": self.forms_issued,
+            "issued": self.issued.isoformat() if self.issued else None,
+            "deadline": self.deadline.isoformat() if self.deadline else None,
+            "returned": self.returned,
+            "missing": self.missing,
+            "overdue": self.overdue,
+            "received": self.received,
+            "return_status": self.return_status,
+            "returns": self.returns,
+            "rejected": self.rejected,
+            "open_problems": {"errors": self.errors, "warnings": self.warnings},
+            "problems": self.problems,
+        }
+
+
+@dataclass
+class GroupStatus:
+    group: str | None
+    name: str
+    parties: int = 0
+    issued: int = 0
+    returned: int = 0
+    missing: int = 0
+    overdue: int = 0
+    open_problems: int = 0
+
+    def add(self, p: PartyStatus) -> None:
+        self.parties += 1
+        self.issued += p.forms_issued > 0
+        self.returned += p.returned
+        self.missing += p.missing
+        self.overdue += p.overdue
+        self.open_problems += len(p.problems)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "group": self.group,
+            "name": self.name,
+            "parties": self.parties,
+            "issued": self.issued,
+            "returned": self.returned,
+            "missing": self.missing,
+            "overdue": self.overdue,
+            "open_problems": self.open_problems,
+        }
+
+
+@dataclass
+class StatusReport:
+    as_of: dt.date
+    round: Round | None
+    parties: list[PartyStatus]
+    groups: list[GroupStatus]
+    total: GroupStatus
+    others: list[str] = field(default_factory=list)
+    """Countries with returns that are not in the parties file."""
+    warnings: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        r = self.round
+        return {
+            "as_of": self.as_of.isoformat(),
+            "round": None
+            if r is None
+            else {
+                "id": r.id,
+                "label": r.label,
+                "questionnaire": r.questionnaire,
+                "version": r.version,
+                "issued": r.issued.isoformat(),
+                "deadline": r.deadline.isoformat() if r.deadline else None,
+            },
+            "parties": [p.to_json() for p in self.parties],
+            "groups": [g.to_json() for g in self.groups],
+            "total": self.total.to_json(),
+            "others": self.others,
+            "warnings": self.warnings,
+        }
+
+
+def _counts_for_round(row: ReturnRow, round_forms: set[str], rnd: Round | None) -> bool:
+    if rnd is None or (row.form_id is not None and row.form_id in round_forms):
+        return True
+    return not row.known_form and row.received_at[:10] >= rnd.issued.isoformat()
+
+
+def status(
+    store: Store,
+    parties: Parties,
+    *,
+    as_of: dt.date | None = None,
+    round_id: int | None = None,
+    loc: Localizer | None = None,
+) -> StatusReport:
+    """Status of a round (the latest unless ``round_id``) for every Party in ``parties``."""
+    loc = loc or Localizer("en")
+    as_of = as_of or dt.date.today()
+    rounds = {r.id: r for r in store.rounds()}
+    if round_id is not None and round_id not in rounds:
+        raise UsageError(
+            f"no round {round_id} in the store; rounds: {', '.join(map(str, rounds)) or 'none'}"
+        )
+    rnd = rounds[round_id] if round_id is not None else store.latest_round()
+    forms = store.forms(rnd.id) if rnd else store.forms()
+    round_forms = {f.form_id for f in forms}
+    by_country: dict[str, list[ReturnRow]] = {}
+    for row in store.returns():
+        if row.country:
+            by_country.setdefault(row.country, []).append(row)
+    out: list[PartyStatus] = []
+    for party in parties.parties:
+        ps = PartyStatus(party.code, loc.country(party.code), party.groups, party.languages)
+        mine = [f for f in forms if f.country == party.code]
+        ps.forms_issued = len(mine)
+        if mine:
+            ps.issued = min(f.issued for f in mine)
+            deadlines = [f.deadline for f in mine if f.deadline]
+            ps.deadline = max(deadlines) if deadlines else None
+        rows = [r for r in by_country.get(party.code, []) if _counts_for_round(r, round_forms, rnd)]
+        accepted = [r for r in rows if r.outcome != "rejected"]
+        ps.rejected = len(rows) - len(accepted)
+        ps.returns = len(accepted)
+        current = next((r for r in accepted if r.is_current), None)
+        if current is None and accepted:
+            # The current return is from another round: this round's newest counts.
+            current = accepted[-1]
+        if current is not None:
+            ps.returned = True
+            ps.received = current.received_at
+            ps.return_status = current.status
+            ps.problems = current.problems()
+        ps.overdue = ps.missing and ps.deadline is not None and ps.deadline < as_of
+        out.append(ps)
+    groups = []
+    for key in GROUP_KEYS:
+        g = GroupStatus(key, group_name(key, loc))
+        for ps in out:
+            if (key in ps.groups) if key else not ps.groups:
+                g.add(ps)
+        if g.parties:
+            groups.append(g)
+    total = GroupStatus("total", loc.gettext("All Parties"))
+    for ps in out:
+        total.add(ps)
+    known = set(parties.codes())
+    others = sorted(c for c in by_country if c not in known)
+    warnings = []
+    if others:
+        warnings.append(
+            loc.gettext(
+                "Returns from countries not in the parties file were left out: {codes}"
+            ).format(codes=", ".join(others))
+        )
+    return StatusReport(as_of, rnd, out, groups, total, others, warnings)
+
+
+# --- reminders ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Contact:
+    country: str
+    name: str
+    email: str
+    language: str | None
+
+
+CONTACT_HEADER = ("country", "name", "email", "language")
+
+
+def load_contacts(source: Path | str | bytes) -> dict[str, list[Contact]]:
+    """Focal points from a CSV file with the header ``country,name,email,language``.
+
+    ``language`` may be empty (the Party's first form language is used). Every
+    problem is located by line.
+
+    >>> load_contacts(b"country,name,email,language\\nMEX,Ana Ruiz,ana@example.org,es\\n")
+    {'MX': [Contact(country='MX', name='Ana Ruiz', email='ana@example.org', language='es')]}
+    """
+    label = "<contacts>" if isinstance(source, bytes) else str(source)
+    try:
+        raw = source if isinstance(source, bytes) else Path(source).read_bytes()
+        text = raw.decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"cannot read the contacts file {label}: {exc}") from None
+    reader = csv.DictReader(io.StringIO(text))
+    header = tuple(h.strip().lower() for h in reader.fieldnames or ())
+    if not set(CONTACT_HEADER[:3]) <= set(header):
+        raise DefinitionError(
+            [
+                DefinitionProblem(
+                    label,
+                    1,
+                    "",
+                    f"the first line must name the columns {','.join(CONTACT_HEADER)}",
+                )
+            ]
+        )
+    out: dict[str, list[Contact]] = {}
+    problems: list[DefinitionProblem] = []
+    for line_no, row in enumerate(reader, start=2):
+        cells = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
+        if not any(cells.values()):
+            continue
+        try:
+            code = country_code(cells.get("country", ""))
+            lang = check_language(cells["language"]) if cells.get("language") else None
+        except UsageError as exc:
+            problems.append(DefinitionProblem(label, line_no, "", str(exc)))
+            continue
+        email = cells.get("email", "")
+        if "@" not in email or any(c in email for c in " \r\n,;<>"):
+            problems.append(
+                DefinitionProblem(
+                    label, line_no, "email", f"'{email}' is not one e-mail address; write one"
+                )
+            )
+            continue
+        out.setdefault(code, []).append(Contact(code, cells.get("name", ""), email, lang))
+    if problems:
+        raise DefinitionError(problems)
+    return out
+
+
+def reminder(
+    party: PartyStatus, contact: Contact, sender: str, questionnaire: Questionnaire | None = None
+) -> EmailMessage:
+    """A reminder to one focal point, in the contact's language (else the Party's first)."""
+    lang = contact.language or party.languages[0]
+    loc = Localizer(lang)
+    _ = loc.gettext
+    msg = EmailMessage()
+    msg["From"] = sender
+    msg["To"] = formataddr((contact.name, contact.email)) if contact.name else contact.email
+    msg["Subject"] = _("Reminder: self-assessment questionnaire due on {date}").format(
+        date=loc.date(party.deadline) if party.deadline else "-"
+    )
+    msg["Message-ID"] = make_msgid(domain="selfassess.invalid")
+    msg["Content-Language"] = lang
+    title = (
+        loc.content(CTX_QUESTIONNAIRE_TITLE, questionnaire.title)
+        if questionnaire
+        else _("the self-assessment questionnaire")
+    )
+    greeting = (
+        _("Dear {name},").format(name=contact.name) if contact.name else _("Dear focal point,")
+    )
+    body = [
+        greeting,
+        "",
+        _(
+            "The secretariat has not yet received the reply of {country} to {title}, "
+            "which was due on {date}."
+        ).format(
+            country=loc.country(party.code),
+            title=title,
+            date=loc.date(party.deadline) if party.deadline else "-",
+        ),
+        "",
+        _(
+            "Please complete the form sent to you and return it to the secretariat. If you "
+            "have already sent it, please accept our thanks and disregard this message."
+        ),
+        "",
+        _("With kind regards,"),
+        _("The secretariat"),
+    ]
+    msg.set_content("\n".join(body), charset="utf-8")
+    return msg
+
+
+@dataclass
+class RemindersResult:
+    written: list[Path] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def write_reminders(
+    report: StatusReport,
+    contacts: dict[str, list[Contact]],
+    out_dir: Path,
+    *,
+    sender: str = "secretariat@example.org",
+    questionnaire: Questionnaire | None = None,
+) -> RemindersResult:
+    """One .eml per contact of every overdue Party: ``<country>-<n>-<lang>.eml``."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    result = RemindersResult()
+    for party in report.parties:
+        if not party.overdue:
+            continue
+        found = contacts.get(party.code, [])
+        if not found:
+            result.warnings.append(
+                f"{party.code}: overdue, but no contact in the focal-points file; add one"
+            )
+            continue
+        for n, contact in enumerate(found, start=1):
+            msg = reminder(party, contact, sender, questionnaire)
+            path = out_dir / f"{party.code}-{n}-{msg['Content-Language']}.eml"
+            path.write_bytes(msg.as_bytes())
+            result.written.append(path)
+    return result
