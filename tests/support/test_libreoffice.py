@@ -298,7 +298,7 @@ def test_resave_and_pdf(tmp_path: Path) -> None:
 def test_hung_process_group_is_killed(tmp_path: Path) -> None:
     pid_file = tmp_path / "pid"
     with pytest.raises(LibreOfficeError, match="did not finish within 1 s"):
-        _run(["sh", "-c", f"sleep 300 & echo $! > {pid_file}; wait"], timeout=1)
+        _run(["/bin/sh", "-c", f"sleep 300 & echo $! > {pid_file}; wait"], timeout=1)
     pid = int(pid_file.read_text())
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
