@@ -1,0 +1,822 @@
+"""Word (.docx) forms with content controls.
+
+python-docx gives the package, the styles, the sections and the header and
+footer; everything else (paragraphs, tables, content controls) is built with
+lxml straight into its tree, which is both the only way to make content
+controls and far faster than python-docx's table API for 300 questions.
+
+The layout and the anchors are a public contract, described in
+``docs/word-forms.md``: every answer slot is a content control tagged with the
+item id (``ITEM:OPTION`` for each checkbox of a multiple choice), and every
+answer also sits in the third cell of a table row whose first cell holds
+exactly the item's reference, so that a return whose controls were stripped by
+an editor can still be read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import BinaryIO
+
+import docx
+from babel.dates import format_date
+from docx.enum.style import WD_STYLE_TYPE
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
+from docx.shared import Mm, RGBColor
+from lxml import etree
+
+from selfassess.catalogue import load_catalogue
+from selfassess.constants import (
+    COUNTRY_SLOT,
+    CTX_CHOICE_HELP,
+    CTX_CHOICE_LABEL,
+    CTX_ENTRY_NOTE,
+    CTX_ITEM_HELP,
+    CTX_ITEM_PROMPT,
+    CTX_QUESTIONNAIRE_TITLE,
+    CTX_REC_TEXT,
+    CTX_REC_TITLE,
+    CTX_SECTION_TITLE,
+    META_PREFIX,
+)
+from selfassess.errors import UsageError
+from selfassess.forms.meta import FormMeta
+from selfassess.forms.ooxml import (
+    CHECKED_GLYPH,
+    CT_CUSTOM_PROPERTIES,
+    CUSTOM_PART,
+    RT_CUSTOM_PROPERTIES,
+    UNCHECKED_GLYPH,
+    W14_NS,
+    W_NS,
+    custom_properties_xml,
+    placeholders,
+)
+from selfassess.i18n import Localizer
+from selfassess.model import Catalogue, Condition, Item, Questionnaire, Section
+from selfassess.response import Answer
+from selfassess.values import parse_date_text
+
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+_NS = {"w": W_NS, "w14": W14_NS, "xml": XML_NS}
+
+#: Fonts for complex-script (Arabic) and East Asian (Chinese) text. Noto is
+#: free and ships with most Linux desktops; where it is missing, Word and
+#: LibreOffice substitute an installed face of the same script (see the docs).
+ARABIC_FONT = "Noto Naskh Arabic"
+CJK_FONT = "Noto Sans CJK SC"
+#: The glyph font Word itself uses for checkbox content controls.
+CHECKBOX_FONT = "MS Gothic"
+#: Word language tags of the six languages (proofing and the date picker).
+LANGUAGE_TAGS = {
+    "ar": "ar-SA",
+    "zh": "zh-CN",
+    "en": "en-US",
+    "fr": "fr-FR",
+    "ru": "ru-RU",
+    "es": "es-ES",
+}
+PLACEHOLDER_STYLE = "Placeholder Text"
+PLACEHOLDER_STYLE_ID = "PlaceholderText"
+QUOTE_STYLE = "Recommendation Text"
+QUOTE_STYLE_ID = "RecommendationText"
+
+# Page geometry in twentieths of a point: A4 with 2 cm margins.
+_MARGIN_MM = 20
+_TEXT_WIDTH = 9638
+_COLUMNS = (1250, 4950, _TEXT_WIDTH - 1250 - 4950)
+_DETAIL_COLUMNS = (3000, _TEXT_WIDTH - 3000)
+_SCALE_COLUMNS = (2600, _TEXT_WIDTH - 2600)
+_GREY = "595959"
+_HEADER_FILL = "D9E2F3"
+_ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
+_BIDI_MARKS = re.compile(r"[\u200e\u200f\u061c]")
+
+
+def _qn(name: str) -> str:
+    prefix, local = name.split(":")
+    return f"{{{_NS[prefix]}}}{local}"
+
+
+def E(
+    tag: str, attrs: Mapping[str, str] | None = None, *children: etree._Element
+) -> etree._Element:
+    """An element from ``prefix:name`` tags and attributes."""
+    element = etree.Element(_qn(tag), {_qn(k): v for k, v in (attrs or {}).items()})
+    element.extend(children)
+    return element
+
+
+def word_date_format(lang: str) -> str:
+    """The language's CLDR short date pattern as a Word date format, four-digit year.
+
+    >>> word_date_format("fr"), word_date_format("en"), word_date_format("zh")
+    ('dd/MM/yyyy', 'M/d/yyyy', 'yyyy/M/d')
+    """
+    pattern = Localizer(lang).locale.date_formats["short"].pattern
+    return re.sub(r"y+", "yyyy", _BIDI_MARKS.sub("", pattern))
+
+
+def format_picker_date(value: dt.date, lang: str) -> str:
+    """A date as the date picker shows it in ``lang`` (the pattern above)."""
+    pattern = word_date_format(lang)
+    return str(format_date(value, pattern.replace("yyyy", "y"), locale=lang))
+
+
+class _Builder:
+    def __init__(
+        self,
+        questionnaire: Questionnaire,
+        meta: FormMeta,
+        loc: Localizer,
+        prefill: Mapping[str, Answer],
+    ) -> None:
+        self.q = questionnaire
+        self.meta = meta
+        self.loc = loc
+        self.lang = loc.lang
+        self.rtl = loc.rtl
+        self.prefill = prefill
+        self.placeholder = placeholders(loc)
+        self.ids = itertools.count(1)
+        self.doc = docx.Document()
+        self.body = self.doc.element.body
+        self.sect_pr = self.body.find(_qn("w:sectPr"))
+        self.catalogue: Catalogue = load_catalogue(questionnaire.catalogue)
+
+    # --- runs and paragraphs ----------------------------------------------
+
+    def _rpr(
+        self,
+        *,
+        rtl: bool,
+        style: str | None = None,
+        bold: bool = False,
+        italic: bool = False,
+        size: int | None = None,
+        color: str | None = None,
+        fonts: Mapping[str, str] | None = None,
+    ) -> etree._Element:
+        """Run properties in schema order, with the language's fonts and tags."""
+        rpr = E("w:rPr")
+        if style:
+            rpr.append(E("w:rStyle", {"w:val": style}))
+        font_attrs = dict(fonts or {})
+        if self.lang == "ar":
+            font_attrs.setdefault("w:cs", ARABIC_FONT)
+        elif self.lang == "zh":
+            font_attrs.setdefault("w:eastAsia", CJK_FONT)
+            font_attrs.setdefault("w:hint", "eastAsia")
+        if font_attrs:
+            rpr.append(E("w:rFonts", font_attrs))
+        if bold:
+            rpr.extend([E("w:b"), E("w:bCs")])
+        if italic:
+            rpr.extend([E("w:i"), E("w:iCs")])
+        if color:
+            rpr.append(E("w:color", {"w:val": color}))
+        if size:
+            rpr.append(E("w:sz", {"w:val": str(size)}))
+            rpr.append(E("w:szCs", {"w:val": str(size + 2 if self.rtl else size)}))
+        if rtl:
+            rpr.append(E("w:rtl"))
+        rpr.append(E("w:lang", self._lang_attrs()))
+        return rpr
+
+    def _lang_attrs(self) -> dict[str, str]:
+        tag = LANGUAGE_TAGS[self.lang]
+        attrs = {"w:val": "en-US" if self.lang in ("ar", "zh") else tag}
+        if self.lang == "ar":
+            attrs["w:bidi"] = tag
+        if self.lang == "zh":
+            attrs["w:eastAsia"] = tag
+        return attrs
+
+    def run(
+        self,
+        text: str,
+        *,
+        rtl: bool | None = None,
+        style: str | None = None,
+        bold: bool = False,
+        italic: bool = False,
+        size: int | None = None,
+        color: str | None = None,
+        fonts: Mapping[str, str] | None = None,
+    ) -> etree._Element:
+        """A run; tabs and newlines become ``w:tab`` and ``w:br``."""
+        if rtl is None:
+            rtl = self.rtl and bool(_ARABIC.search(text))
+        rpr = self._rpr(
+            rtl=rtl, style=style, bold=bold, italic=italic, size=size, color=color, fonts=fonts
+        )
+        r = E("w:r", None, rpr)
+        _append_text(r, text)
+        return r
+
+    def para(
+        self,
+        runs: Iterable[etree._Element] = (),
+        *,
+        style: str | None = None,
+        keep_next: bool = False,
+        page_break: bool = False,
+        after: int | None = None,
+    ) -> etree._Element:
+        ppr = E("w:pPr")
+        if style:
+            ppr.append(E("w:pStyle", {"w:val": style}))
+        if keep_next:
+            ppr.append(E("w:keepNext"))
+        if page_break:
+            ppr.append(E("w:pageBreakBefore"))
+        if self.rtl:
+            # Start alignment comes from bidi itself; a w:jc would mean "end".
+            ppr.append(E("w:bidi"))
+        if after is not None:
+            ppr.append(E("w:spacing", {"w:before": "0", "w:after": str(after)}))
+        p = E("w:p", None, ppr)
+        p.extend(runs)
+        return p
+
+    def add(self, element: etree._Element) -> None:
+        self.sect_pr.addprevious(element)
+
+    def text_para(
+        self,
+        text: str,
+        *,
+        style: str | None = None,
+        bold: bool = False,
+        italic: bool = False,
+        size: int | None = None,
+        color: str | None = None,
+        page_break: bool = False,
+        after: int | None = None,
+    ) -> etree._Element:
+        run = self.run(text, bold=bold, italic=italic, size=size, color=color)
+        return self.para([run], style=style, page_break=page_break, after=after)
+
+    # --- tables -----------------------------------------------------------
+
+    def table(self, widths: tuple[int, ...]) -> etree._Element:
+        tbl_pr = E("w:tblPr")
+        if self.rtl:
+            tbl_pr.append(E("w:bidiVisual"))
+        tbl_pr.append(E("w:tblW", {"w:w": str(sum(widths)), "w:type": "dxa"}))
+        borders = E("w:tblBorders")
+        for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+            borders.append(
+                E(
+                    f"w:{side}",
+                    {"w:val": "single", "w:sz": "4", "w:space": "0", "w:color": "A6A6A6"},
+                )
+            )
+        tbl_pr.append(borders)
+        tbl_pr.append(E("w:tblLayout", {"w:type": "fixed"}))
+        margins = E("w:tblCellMar")
+        for side, size in (("top", "40"), ("left", "85"), ("bottom", "40"), ("right", "85")):
+            margins.append(E(f"w:{side}", {"w:w": size, "w:type": "dxa"}))
+        tbl_pr.append(margins)
+        tbl_pr.append(E("w:tblLook", {"w:val": "04A0", "w:firstRow": "1", "w:noVBand": "1"}))
+        grid = E("w:tblGrid", None, *(E("w:gridCol", {"w:w": str(x)}) for x in widths))
+        return E("w:tbl", None, tbl_pr, grid)
+
+    def row(
+        self,
+        tbl: etree._Element,
+        widths: tuple[int, ...],
+        cells: Iterable[list[etree._Element]],
+        *,
+        header: bool = False,
+    ) -> None:
+        tr_pr = E("w:trPr", None, E("w:cantSplit"))
+        if header:
+            tr_pr.append(E("w:tblHeader"))
+        tr = E("w:tr", None, tr_pr)
+        for width, paragraphs in zip(widths, cells, strict=True):
+            tc_pr = E("w:tcPr", None, E("w:tcW", {"w:w": str(width), "w:type": "dxa"}))
+            if header:
+                tc_pr.append(
+                    E("w:shd", {"w:val": "clear", "w:color": "auto", "w:fill": _HEADER_FILL})
+                )
+            tr.append(E("w:tc", None, tc_pr, *(paragraphs or [self.para(after=0)])))
+        tbl.append(tr)
+
+    # --- content controls -------------------------------------------------
+
+    def _sdt(
+        self,
+        tag: str,
+        alias: str,
+        kind: etree._Element,
+        content: list[etree._Element],
+        *,
+        showing_placeholder: bool,
+    ) -> etree._Element:
+        # sdtPr children in schema order: rPr, alias, tag, id, lock, placeholder,
+        # temporary, showingPlcHdr, dataBinding, label, tabIndex, then the type.
+        pr = E(
+            "w:sdtPr",
+            None,
+            self._rpr(rtl=self.rtl),
+            E("w:alias", {"w:val": alias}),
+            E("w:tag", {"w:val": tag}),
+            E("w:id", {"w:val": str(next(self.ids))}),
+            E("w:lock", {"w:val": "sdtLocked"}),
+        )
+        if showing_placeholder:
+            pr.append(E("w:showingPlcHdr"))
+        pr.append(kind)
+        return E("w:sdt", None, pr, E("w:sdtContent", None, *content))
+
+    def _content(self, text: str | None, kind: str) -> tuple[list[etree._Element], bool]:
+        """Runs of a control: the answer, or the grey placeholder."""
+        if text is None:
+            return [
+                self.run(self.placeholder[kind], rtl=self.rtl, style=PLACEHOLDER_STYLE_ID)
+            ], True
+        return [self.run(text, rtl=self.rtl)], False
+
+    def text_control(self, tag: str, alias: str, kind: str, value: str | None) -> etree._Element:
+        content, empty = self._content(value, kind)
+        return self._sdt(
+            tag, alias, E("w:text", {"w:multiLine": "1"}), content, showing_placeholder=empty
+        )
+
+    def dropdown(
+        self, tag: str, alias: str, entries: list[tuple[str, str]], picked: str | None
+    ) -> etree._Element:
+        """A drop-down of (value, display text); ``picked`` is a value."""
+        ddl = E("w:dropDownList")
+        # A first entry showing the placeholder lets a respondent clear the answer.
+        ddl.append(E("w:listItem", {"w:displayText": self.placeholder["choice"], "w:value": ""}))
+        shown = None
+        for value, display in entries:
+            ddl.append(E("w:listItem", {"w:displayText": display, "w:value": value}))
+            if value == picked:
+                shown = display
+        content, empty = self._content(shown, "choice")
+        return self._sdt(tag, alias, ddl, content, showing_placeholder=empty)
+
+    def date_control(self, tag: str, alias: str, value: dt.date | None) -> etree._Element:
+        attrs = {"w:fullDate": f"{value.isoformat()}T00:00:00Z"} if value else {}
+        kind = E(
+            "w:date",
+            attrs,
+            E("w:dateFormat", {"w:val": word_date_format(self.lang)}),
+            E("w:lid", {"w:val": LANGUAGE_TAGS[self.lang]}),
+            E("w:storeMappedDataAs", {"w:val": "dateTime"}),
+            E("w:calendar", {"w:val": "gregorian"}),
+        )
+        content, empty = self._content(
+            format_picker_date(value, self.lang) if value else None, "date"
+        )
+        return self._sdt(tag, alias, kind, content, showing_placeholder=empty)
+
+    def checkbox(self, tag: str, alias: str, checked: bool) -> etree._Element:
+        kind = E(
+            "w14:checkbox",
+            None,
+            E("w14:checked", {"w14:val": "1" if checked else "0"}),
+            E("w14:checkedState", {"w14:val": "2612", "w14:font": CHECKBOX_FONT}),
+            E("w14:uncheckedState", {"w14:val": "2610", "w14:font": CHECKBOX_FONT}),
+        )
+        glyph = self.run(
+            CHECKED_GLYPH if checked else UNCHECKED_GLYPH,
+            rtl=False,
+            fonts={
+                "w:ascii": CHECKBOX_FONT,
+                "w:eastAsia": CHECKBOX_FONT,
+                "w:hAnsi": CHECKBOX_FONT,
+                "w:hint": "eastAsia",
+            },
+        )
+        return self._sdt(tag, alias, kind, [glyph], showing_placeholder=False)
+
+    # --- items ------------------------------------------------------------
+
+    def answer_cell(self, item: Item) -> list[etree._Element]:
+        value = self.prefill.get(item.id)
+        loc = self.loc
+        if item.type == "multichoice":
+            picked = set(value) if isinstance(value, list) else set()
+            return [
+                self.para(
+                    [
+                        self.checkbox(f"{item.id}:{ch.code}", item.ref, ch.code in picked),
+                        self.run(" " + loc.content(CTX_CHOICE_LABEL, ch.label)),
+                    ],
+                    after=20,
+                )
+                for ch in self.q.choices_of(item)
+            ]
+        if item.type == "choice":
+            entries = [
+                (ch.code, loc.content(CTX_CHOICE_LABEL, ch.label)) for ch in self.q.choices_of(item)
+            ]
+            control = self.dropdown(item.id, item.ref, entries, value if value else None)  # type: ignore[arg-type]  # checked in _check_prefill
+        elif item.type == "date":
+            control = self.date_control(item.id, item.ref, _as_date(value))
+        elif item.type == "number":
+            shown = None if value is None else loc.number(value)  # type: ignore[arg-type]  # checked in _check_prefill
+            control = self.text_control(item.id, item.ref, "number", shown)
+        else:
+            control = self.text_control(item.id, item.ref, "text", value)  # type: ignore[arg-type]  # checked in _check_prefill
+        return [self.para([control], after=0)]
+
+    def question_cell(self, item: Item) -> list[etree._Element]:
+        loc = self.loc
+        prompt = loc.content(CTX_ITEM_PROMPT, item.prompt)
+        runs = [self.run(prompt)]
+        if item.required:
+            runs.append(self.run(" *", bold=True, color="C00000"))
+        out = [self.para(runs, after=40)]
+        notes: list[str] = []
+        if item.help:
+            notes.append(loc.content(CTX_ITEM_HELP, item.help))
+        if item.condition is not None:
+            notes.append(self._condition_text(item.condition))
+        out.extend(self.text_para(n, italic=True, size=18, color=_GREY, after=40) for n in notes)
+        return out
+
+    def _condition_text(self, cond: Condition) -> str:
+        target = self.q.item(cond.item)
+        code = cond.equals if cond.equals is not None else cond.includes
+        label = next(
+            (
+                self.loc.content(CTX_CHOICE_LABEL, ch.label)
+                for ch in self.q.choices_of(target)
+                if ch.code == code
+            ),
+            code or "",
+        )
+        if cond.equals is not None:
+            return self.loc.gettext("Answer only if the answer to {ref} is: {answer}").format(
+                ref=target.ref, answer=label
+            )
+        return self.loc.gettext("Answer only if “{answer}” is ticked under {ref}.").format(
+            ref=target.ref, answer=label
+        )
+
+    def item_table(self, items: Iterable[Item]) -> etree._Element:
+        loc = self.loc
+        tbl = self.table(_COLUMNS)
+        head = [loc.gettext("Ref."), loc.gettext("Question"), loc.gettext("Answer")]
+        self.row(
+            tbl, _COLUMNS, [[self.text_para(h, bold=True, after=0)] for h in head], header=True
+        )
+        for item in items:
+            # The first cell holds exactly the reference: the fallback reader
+            # finds a stripped answer by it (docs/word-forms.md).
+            self.row(
+                tbl,
+                _COLUMNS,
+                [
+                    [self.para([self.run(item.ref, rtl=False, bold=True)], after=0)],
+                    self.question_cell(item),
+                    self.answer_cell(item),
+                ],
+            )
+        return tbl
+
+    # --- parts of the document --------------------------------------------
+
+    def cover(self, sections: list[Section]) -> None:
+        loc, meta = self.loc, self.meta
+        self.add(self.text_para(loc.content(CTX_QUESTIONNAIRE_TITLE, self.q.title), style="Title"))
+        tbl = self.table(_DETAIL_COLUMNS)
+        if meta.country:
+            country = [self.para([self.run(loc.country(meta.country), bold=True)], after=0)]
+        else:
+            entries = list(loc.countries())
+            country = [
+                self.para(
+                    [self.dropdown(COUNTRY_SLOT, loc.gettext("Country"), entries, None)], after=0
+                )
+            ]
+        details: list[tuple[str, list[etree._Element]]] = [
+            (loc.gettext("Questionnaire"), [self.text_para(self.q.id, after=0)]),
+            (loc.gettext("Version"), [self.text_para(self.q.version, after=0)]),
+            (loc.gettext("Country"), country),
+            (loc.gettext("Language"), [self.text_para(loc.language_name(self.lang), after=0)]),
+            (loc.gettext("Form"), [self.text_para(meta.form_id, after=0)]),
+            (loc.gettext("Issued"), [self.text_para(loc.date(meta.issued), after=0)]),
+        ]
+        if meta.deadline:
+            details.append(
+                (
+                    loc.gettext("Deadline for reply"),
+                    [self.text_para(loc.date(meta.deadline), bold=True, after=0)],
+                )
+            )
+        for label, value in details:
+            self.row(tbl, _DETAIL_COLUMNS, [[self.text_para(label, bold=True, after=0)], value])
+        self.add(tbl)
+        for section in sections:
+            self.add(
+                self.text_para(loc.content(CTX_SECTION_TITLE, section.title), style="Heading1")
+            )
+            self.add(self.item_table(section.items))
+            self.add(self.para(after=0))
+
+    def instructions(self) -> None:
+        loc = self.loc
+        self.add(self.text_para(loc.gettext("Instructions"), style="Heading1", page_break=True))
+        lines = [
+            loc.gettext(
+                "Answer each question in the Answer column: click a grey field and type, "
+                "pick an answer from its list, tick the boxes that apply, or pick a date."
+            ),
+            loc.gettext(
+                "Questions marked with * are required. Some questions apply only after a "
+                "given answer to an earlier question; they say so under the question."
+            ),
+            loc.gettext("Type numbers with digits only, for example {example}.").format(
+                example=loc.number(1234.5)
+            ),
+            loc.gettext(
+                "Only the answer fields can be changed. Please do not delete or copy them "
+                "and do not change the tables: the answers are read back automatically."
+            ),
+        ]
+        if self.meta.deadline:
+            lines.append(
+                loc.gettext("Please return the completed form by {deadline}.").format(
+                    deadline=loc.date(self.meta.deadline)
+                )
+            )
+        for line in lines:
+            self.add(self.text_para(line))
+        if self.lang != "en":
+            self.add(
+                self.text_para(
+                    loc.gettext(
+                        "The recommendations are given in an unofficial translation. The "
+                        "authoritative text is the English original of the resolutions of the "
+                        "Conference of the Parties."
+                    ),
+                    style=QUOTE_STYLE_ID,
+                    italic=True,
+                )
+            )
+        for cl in self.q.choice_lists:
+            if not cl.scored:
+                continue
+            self.add(self.text_para(loc.gettext("Implementation status"), style="Heading2"))
+            self.add(
+                self.text_para(
+                    loc.gettext(
+                        "For each recommendation, choose the status that best describes the "
+                        "situation in your country:"
+                    )
+                )
+            )
+            tbl = self.table(_SCALE_COLUMNS)
+            for ch in cl.choices:
+                meaning = loc.content(CTX_CHOICE_HELP, ch.help) if ch.help else ""
+                self.row(
+                    tbl,
+                    _SCALE_COLUMNS,
+                    [
+                        [
+                            self.text_para(
+                                loc.content(CTX_CHOICE_LABEL, ch.label), bold=True, after=0
+                            )
+                        ],
+                        [self.text_para(meaning, after=0)],
+                    ],
+                )
+            self.add(tbl)
+
+    def sections(self, sections: list[Section]) -> None:
+        loc = self.loc
+        for section in sections:
+            self.add(
+                self.text_para(
+                    loc.content(CTX_SECTION_TITLE, section.title), style="Heading1", page_break=True
+                )
+            )
+            if section.items:
+                self.add(self.item_table(section.items))
+            for entry in section.recommendations:
+                rec = self.catalogue.get(entry.recommendation)
+                title = loc.content(CTX_REC_TITLE, rec.title)
+                self.add(
+                    self.para(
+                        [self.run(rec.ref, rtl=False), self.run(" " + title)], style="Heading2"
+                    )
+                )
+                self.add(self.text_para(loc.content(CTX_REC_TEXT, rec.text), style=QUOTE_STYLE_ID))
+                if entry.note:
+                    self.add(
+                        self.text_para(
+                            loc.content(CTX_ENTRY_NOTE, entry.note), italic=True, color=_GREY
+                        )
+                    )
+                if entry.items:
+                    self.add(self.item_table(entry.items))
+                    self.add(self.para(after=0))
+
+    # --- styles, page, header, footer, settings, metadata ------------------
+
+    def styles(self) -> None:
+        styles = self.doc.styles
+        placeholder = styles.add_style(PLACEHOLDER_STYLE, WD_STYLE_TYPE.CHARACTER)
+        placeholder.font.color.rgb = RGBColor(0x80, 0x80, 0x80)
+        quote = styles.add_style(QUOTE_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+        quote.base_style = styles["Normal"]
+        ppr = quote.element.get_or_add_pPr()
+        border = E("w:pBdr")
+        for side in ("top", "left", "bottom", "right"):
+            border.append(
+                E(
+                    f"w:{side}",
+                    {"w:val": "single", "w:sz": "4", "w:space": "4", "w:color": "BFBFBF"},
+                )
+            )
+        ppr.append(border)
+        ppr.append(E("w:shd", {"w:val": "clear", "w:color": "auto", "w:fill": "F2F2F2"}))
+        ppr.append(E("w:spacing", {"w:before": "120", "w:after": "160"}))
+        # Equal indents on both sides, so the box is the same in a bidi paragraph.
+        ppr.append(E("w:ind", {"w:left": "113", "w:right": "113"}))
+        defaults = styles.element.find(_qn("w:docDefaults"))
+        rpr = defaults.find(f"{_qn('w:rPrDefault')}/{_qn('w:rPr')}")
+        fonts = rpr.find(_qn("w:rFonts"))
+        if self.lang == "ar":
+            fonts.set(_qn("w:cs"), ARABIC_FONT)
+        elif self.lang == "zh":
+            fonts.set(_qn("w:eastAsia"), CJK_FONT)
+            fonts.set(_qn("w:hint"), "eastAsia")
+        rpr.find(_qn("w:sz")).set(_qn("w:val"), "20")
+        rpr.find(_qn("w:szCs")).set(_qn("w:val"), "22" if self.rtl else "20")
+        lang = rpr.find(_qn("w:lang"))
+        for key, value in self._lang_attrs().items():
+            lang.set(_qn(key), value)
+        spacing = defaults.find(f"{_qn('w:pPrDefault')}/{_qn('w:pPr')}/{_qn('w:spacing')}")
+        spacing.set(_qn("w:after"), "120")
+        spacing.set(_qn("w:line"), "259")
+
+    def page(self) -> None:
+        loc, meta = self.loc, self.meta
+        section = self.doc.sections[0]
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+            setattr(section, side, Mm(_MARGIN_MM))
+        section.header_distance = section.footer_distance = Mm(10)
+        if self.rtl:
+            self.sect_pr.find(_qn("w:docGrid")).addprevious(E("w:bidi"))
+        header = section.header._element
+        for p in list(header):
+            header.remove(p)
+        header.append(
+            self.text_para(
+                loc.gettext("{questionnaire} {version} · form {form_id} · {language}").format(
+                    questionnaire=self.q.id,
+                    version=self.q.version,
+                    form_id=meta.form_id,
+                    language=loc.language_name(self.lang),
+                ),
+                size=16,
+                color=_GREY,
+                after=0,
+            )
+        )
+        footer = section.footer._element
+        for p in list(footer):
+            footer.remove(p)
+        footer.append(self.para(self._page_x_of_y(), after=0))
+
+    def _page_x_of_y(self) -> list[etree._Element]:
+        """ "Page X of Y" with PAGE and NUMPAGES fields where the translation puts them."""
+        text = self.loc.gettext("Page {page} of {pages}")
+        runs: list[etree._Element] = []
+        for part in re.split(r"(\{page\}|\{pages\})", text):
+            if part in ("{page}", "{pages}"):
+                code = " PAGE " if part == "{page}" else " NUMPAGES "
+                runs.append(self._fld_char("begin"))
+                instr = self.run("", size=16, color=_GREY)
+                instr.append(E("w:instrText", {"xml:space": "preserve"}))
+                instr[-1].text = code
+                runs.append(instr)
+                runs.append(self._fld_char("separate"))
+                runs.append(self.run("1", size=16, color=_GREY))
+                runs.append(self._fld_char("end"))
+            elif part:
+                runs.append(self.run(part, size=16, color=_GREY))
+        return runs
+
+    def _fld_char(self, kind: str) -> etree._Element:
+        return E("w:r", None, E("w:fldChar", {"w:fldCharType": kind}))
+
+    def settings(self) -> None:
+        settings = self.doc.settings.element
+        protection = E("w:documentProtection", {"w:edit": "forms", "w:enforcement": "1"})
+        # Schema order: documentProtection comes before defaultTabStop.
+        settings.find(_qn("w:defaultTabStop")).addprevious(protection)
+        font_lang = settings.find(_qn("w:themeFontLang"))
+        font_lang.set(_qn("w:val"), "en-US")
+        # The template says ja-JP, which gives Chinese text a Japanese face.
+        font_lang.set(_qn("w:eastAsia"), LANGUAGE_TAGS["zh"])
+        font_lang.set(_qn("w:bidi"), LANGUAGE_TAGS["ar"])
+
+    def metadata(self) -> None:
+        props = self.doc.core_properties
+        props.title = self.loc.content(CTX_QUESTIONNAIRE_TITLE, self.q.title)
+        props.language = LANGUAGE_TAGS[self.lang]
+        props.identifier = self.meta.form_id
+        props.author = props.last_modified_by = ""
+        props.revision = 1
+        package = self.doc.part.package
+        strings = {META_PREFIX + k: v for k, v in self.meta.as_strings().items()}
+        part = Part(
+            PackURI(CUSTOM_PART), CT_CUSTOM_PROPERTIES, custom_properties_xml(strings), package
+        )
+        package.relate_to(part, RT_CUSTOM_PROPERTIES)
+
+    def build(self) -> docx.document.Document:
+        self.styles()
+        self.page()
+        self.settings()
+        self.metadata()
+        cover = list(itertools.takewhile(lambda s: not s.recommendations, self.q.sections))
+        self.cover(cover)
+        self.instructions()
+        self.sections(list(self.q.sections[len(cover) :]))
+        return self.doc
+
+
+def _append_text(run: etree._Element, text: str) -> None:
+    for n, line in enumerate(text.split("\n")):
+        if n:
+            run.append(E("w:br"))
+        for m, chunk in enumerate(line.split("\t")):
+            if m:
+                run.append(E("w:tab"))
+            if chunk:
+                t = E("w:t")
+                t.text = chunk
+                if chunk != chunk.strip():
+                    t.set(_qn("xml:space"), "preserve")
+                run.append(t)
+
+
+def _as_date(value: Answer) -> dt.date | None:
+    if value is None:
+        return None
+    return parse_date_text(str(value), "en")
+
+
+def _check_prefill(questionnaire: Questionnaire, prefill: Mapping[str, Answer]) -> None:
+    """Refuse a prefill that a respondent could not have given."""
+    for item_id, value in prefill.items():
+        try:
+            item = questionnaire.item(item_id)
+        except KeyError:
+            raise UsageError(f"prefill: no item '{item_id}' in {questionnaire.id}") from None
+        if value is None:
+            continue
+        codes = {ch.code for ch in questionnaire.choices_of(item)}
+        ok = {
+            "choice": isinstance(value, str) and value in codes,
+            "multichoice": isinstance(value, list) and set(value) <= codes,
+            "number": isinstance(value, int | float) and not isinstance(value, bool),
+            "date": isinstance(value, str) and _as_date(value) is not None,
+            "text": isinstance(value, str),
+        }[item.type]
+        if not ok:
+            raise UsageError(f"prefill: {value!r} is not a {item.type} answer for {item_id}")
+
+
+def write_docx(
+    questionnaire: Questionnaire,
+    meta: FormMeta,
+    out: Path | BinaryIO,
+    loc: Localizer | None = None,
+    *,
+    password: str | None = None,
+    prefill: Mapping[str, Answer] | None = None,
+) -> None:
+    """Write a Word form of ``questionnaire`` with the metadata ``meta``.
+
+    ``loc`` (default: the form's language) translates every string; untranslated
+    ones are in ``loc.missing`` afterwards. ``prefill`` maps item ids to
+    answers in the shape of :class:`selfassess.response.ParseResult`; they are
+    written as a respondent would have given them. A ``password`` is refused:
+    Word's editing restriction is no protection, so it is offered for Excel only.
+    """
+    if password:
+        raise UsageError(
+            "a password for Word forms is not supported: Word's editing restriction is no "
+            "security anyway; leave the password out for .docx (it applies to Excel forms)"
+        )
+    loc = loc or Localizer(meta.language)
+    prefill = prefill or {}
+    _check_prefill(questionnaire, prefill)
+    document = _Builder(questionnaire, meta, loc, prefill).build()
+    document.save(str(out) if isinstance(out, Path) else out)
