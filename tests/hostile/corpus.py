@@ -1,0 +1,256 @@
+"""Hostile files, built by code: nothing binary is checked in.
+
+``zip_bytes`` writes a zip archive by hand, so that a test can make its
+headers lie (declared sizes, flags, offsets, compression methods) the way an
+attacker's tool would; the other builders put OOXML parts in it.
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+import zlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
+REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+S_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+CT_DOCX_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+CT_XLSX_MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
+CT_XLSM_MAIN = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
+CT_SHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+XXE = (
+    b'<?xml version="1.0" encoding="UTF-8"?>\n'
+    b'<!DOCTYPE w:document [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n'
+    b'<w:document xmlns:w="' + W_NS.encode() + b'"><w:body><w:p><w:r><w:t>&xxe;</w:t>'
+    b"</w:r></w:p></w:body></w:document>"
+)
+
+
+def billion_laughs(levels: int = 10) -> bytes:
+    """The classic entity expansion: ten levels of ten references."""
+    entities = ['<!ENTITY lol0 "lol">'] + [
+        f'<!ENTITY lol{i} "{("&lol" + str(i - 1) + ";") * 10}">' for i in range(1, levels)
+    ]
+    return (
+        f'<?xml version="1.0"?>\n<!DOCTYPE lolz [{"".join(entities)}]>\n'
+        f'<w:document xmlns:w="{W_NS}"><w:body><w:p><w:r><w:t>&lol{levels - 1};</w:t>'
+        "</w:r></w:p></w:body></w:document>"
+    ).encode()
+
+
+@dataclass
+class Entry:
+    """One zip member, with every header field a test may want to falsify."""
+
+    name: str
+    data: bytes
+    method: int = 8  # deflate
+    flags: int = 0
+    declared_size: int | None = None
+    declared_compressed: int | None = None
+    crc: int | None = None
+    offset: int | None = None
+    """Point the central directory at another entry's local header (overlap)."""
+    extra: dict[str, int] = field(default_factory=dict)
+
+
+def _compress(data: bytes, method: int) -> bytes:
+    if method == 8:
+        comp = zlib.compressobj(9, zlib.DEFLATED, -15)
+        return comp.compress(data) + comp.flush()
+    if method == 12:
+        import bz2  # noqa: PLC0415 (only the one test of an unusual method needs it)
+
+        return bz2.compress(data)
+    return data
+
+
+def zip_bytes(entries: list[Entry], truncate: int | None = None) -> bytes:
+    """A zip archive written by hand; every header field comes from ``entries``."""
+    out = io.BytesIO()
+    central = io.BytesIO()
+    offsets: list[int] = []
+    for entry in entries:
+        name = entry.name.encode()
+        body = _compress(entry.data, entry.method)
+        crc = entry.crc if entry.crc is not None else zlib.crc32(entry.data)
+        size = entry.declared_size if entry.declared_size is not None else len(entry.data)
+        csize = entry.declared_compressed if entry.declared_compressed is not None else len(body)
+        local_offset = out.tell()
+        offsets.append(local_offset)
+        out.write(
+            struct.pack(
+                "<4sHHHHHIIIHH",
+                b"PK\x03\x04",
+                20,
+                entry.flags | 0x800,
+                entry.method,
+                0,
+                0x21,
+                crc,
+                csize,
+                size,
+                len(name),
+                0,
+            )
+            + name
+            + body
+        )
+        header_offset = offsets[entry.offset] if entry.offset is not None else local_offset
+        central.write(
+            struct.pack(
+                "<4sHHHHHHIIIHHHHHII",
+                b"PK\x01\x02",
+                20,
+                20,
+                entry.flags | 0x800,
+                entry.method,
+                0,
+                0x21,
+                crc,
+                csize,
+                size,
+                len(name),
+                0,
+                0,
+                0,
+                0,
+                0,
+                header_offset,
+            )
+            + name
+        )
+    start = out.tell()
+    directory = central.getvalue()
+    out.write(directory)
+    out.write(
+        struct.pack(
+            "<4sHHHHIIH", b"PK\x05\x06", 0, 0, len(entries), len(entries), len(directory), start, 0
+        )
+    )
+    data = out.getvalue()
+    return data[:truncate] if truncate is not None else data
+
+
+def content_types(overrides: Mapping[str, str], defaults: Mapping[str, str] | None = None) -> bytes:
+    items = {"rels": "application/vnd.openxmlformats-package.relationships+xml"}
+    items |= {"xml": "application/xml"} | dict(defaults or {})
+    return (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Types xmlns="{CT_NS}">'
+        + "".join(f'<Default Extension="{k}" ContentType="{v}"/>' for k, v in items.items())
+        + "".join(f'<Override PartName="/{k}" ContentType="{v}"/>' for k, v in overrides.items())
+        + "</Types>"
+    ).encode()
+
+
+def relationships(rels: list[tuple[str, str, str | None]]) -> bytes:
+    """(type's last segment, target, target mode or None)."""
+    return (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="{REL_NS}">'
+        + "".join(
+            f'<Relationship Id="rId{i}" Type="{RT}/{kind}" Target="{target}"'
+            + (f' TargetMode="{mode}"' if mode else "")
+            + "/>"
+            for i, (kind, target, mode) in enumerate(rels, 1)
+        )
+        + "</Relationships>"
+    ).encode()
+
+
+def document_xml(paragraphs: str = "<w:p><w:r><w:t>Hello</w:t></w:r></w:p>") -> bytes:
+    return (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<w:document xmlns:w="{W_NS}"><w:body>{paragraphs}</w:body></w:document>'
+    ).encode()
+
+
+def sheet_xml(
+    inner: str = '<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>x</t></is></c>'
+    "</row></sheetData>",
+) -> bytes:
+    return (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<worksheet xmlns="{S_NS}" xmlns:r="{RT}">{inner}</worksheet>'
+    ).encode()
+
+
+def docx_parts(document: bytes | None = None) -> dict[str, bytes]:
+    """The parts of the smallest valid Word document."""
+    return {
+        "[Content_Types].xml": content_types({"word/document.xml": CT_DOCX_MAIN}),
+        "_rels/.rels": relationships([("officeDocument", "word/document.xml", None)]),
+        "word/document.xml": document if document is not None else document_xml(),
+    }
+
+
+def xlsx_parts(sheet: bytes | None = None, main_type: str = CT_XLSX_MAIN) -> dict[str, bytes]:
+    """The parts of the smallest valid Excel workbook."""
+    return {
+        "[Content_Types].xml": content_types(
+            {"xl/workbook.xml": main_type, "xl/worksheets/sheet1.xml": CT_SHEET}
+        ),
+        "_rels/.rels": relationships([("officeDocument", "xl/workbook.xml", None)]),
+        "xl/workbook.xml": (
+            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            f'<workbook xmlns="{S_NS}" xmlns:r="{RT}"><sheets>'
+            '<sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>'
+        ).encode(),
+        "xl/_rels/workbook.xml.rels": relationships([("worksheet", "worksheets/sheet1.xml", None)]),
+        "xl/worksheets/sheet1.xml": sheet if sheet is not None else sheet_xml(),
+    }
+
+
+def package(parts: Mapping[str, bytes]) -> bytes:
+    return zip_bytes([Entry(name, data) for name, data in parts.items()])
+
+
+def with_parts(data: bytes, changes: Mapping[str, bytes | None]) -> bytes:
+    """A copy of a real package with parts replaced, added, or removed (``None``)."""
+    import zipfile  # noqa: PLC0415 (reading only; the hostile writing is done by hand above)
+
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        parts = {i.filename: zf.read(i) for i in zf.infolist()}
+    for name, body in changes.items():
+        if body is None:
+            parts.pop(name, None)
+        else:
+            parts[name] = body
+    return package(parts)
+
+
+def fake_encrypted_ole() -> bytes:
+    """An OLE compound file whose directory names the EncryptedPackage stream,
+    as Office writes a password-protected .docx/.xlsx (header and names only)."""
+    sector = bytearray(512)
+    for i, name in enumerate(("EncryptionInfo", "EncryptedPackage")):
+        raw = name.encode("utf-16-le")
+        sector[i * 128 : i * 128 + len(raw)] = raw
+    return OLE_MAGIC + bytes(504) + bytes(sector)
+
+
+def fake_ole(stream: str) -> bytes:
+    """An old binary Office file (.doc with ``WordDocument``, .xls with ``Workbook``)."""
+    return OLE_MAGIC + bytes(504) + stream.encode("utf-16-le") + bytes(100)
+
+
+def real_encrypted(plain: bytes, password: str = "secret") -> bytes | None:
+    """A truly encrypted package (ECMA-376 agile encryption), when msoffcrypto-tool is there."""
+    try:
+        from msoffcrypto.format.ooxml import OOXMLFile  # noqa: PLC0415 (optional test tool)
+    except ImportError:
+        return None
+    out = io.BytesIO()
+    OOXMLFile(io.BytesIO(plain)).encrypt(password, out)
+    return out.getvalue()
+
+
+def odf(mimetype: bytes) -> bytes:
+    return zip_bytes(
+        [Entry("mimetype", mimetype, method=0), Entry("content.xml", b"<office:document/>")]
+    )
