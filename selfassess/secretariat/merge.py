@@ -1,0 +1,180 @@
+"""Combine partial returns of one country (several agencies each filled a part).
+
+An item answered in one source only takes that answer. An item answered the
+same way everywhere it is answered takes that answer. An item answered
+differently is a *conflict*: its merged answer is left empty, and the
+conflict lists every source with its value and location, as an error problem
+of the merged response, so nothing is silently overwritten. The merged
+response has the shape of ``selfassess parse --json`` plus a ``merge`` key,
+and ``selfassess ingest`` accepts it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from selfassess.errors import Rejected, UsageError
+from selfassess.forms.meta import new_form_id
+from selfassess.i18n import Localizer
+from selfassess.parse import parse_form
+from selfassess.response import Answer, FormInfo, ParseResult, Problem
+from selfassess.secretariat.ingest import parse_response_json
+
+
+@dataclass(frozen=True)
+class SourceValue:
+    source: str
+    value: Answer
+    location: str | None
+
+
+@dataclass(frozen=True)
+class Conflict:
+    item: str
+    values: tuple[SourceValue, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "item": self.item,
+            "values": [
+                {"source": v.source, "value": v.value, "location": v.location} for v in self.values
+            ],
+        }
+
+
+@dataclass
+class MergeResult:
+    response: ParseResult
+    sources: list[str]
+    conflicts: list[Conflict] = field(default_factory=list)
+    answered_by: dict[str, list[str]] = field(default_factory=dict)
+    """Item id -> the sources that gave its (agreed) answer."""
+    warnings: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        data = self.response.model_dump(mode="json")
+        data["merge"] = {
+            "sources": self.sources,
+            "conflicts": [c.to_json() for c in self.conflicts],
+            "answered_by": self.answered_by,
+        }
+        return data
+
+
+def load_response(source: Path | str, key: bytes | None = None) -> ParseResult:
+    """A completed form (.docx/.xlsx) or a response .json."""
+    path = Path(source)
+    if path.suffix.lower() == ".json":
+        try:
+            return parse_response_json(path.read_bytes())
+        except OSError as exc:
+            raise UsageError(f"cannot read {path}: {exc.strerror}") from None
+    return parse_form(path, key)
+
+
+def merge_responses(
+    named: list[tuple[str, ParseResult]], ui: Localizer | None = None
+) -> MergeResult:
+    """Merge parsed responses, each with the name of its source (a file name)."""
+    ui = ui or Localizer("en")
+    if len(named) < 2:
+        raise UsageError("merge needs at least two returns of the same country")
+    first = named[0][1].form
+    for name, result in named[1:]:
+        info = result.form
+        if (info.questionnaire, info.version) != (first.questionnaire, first.version):
+            raise UsageError(
+                f"{name} answers {info.questionnaire} {info.version} and {named[0][0]} answers "
+                f"{first.questionnaire} {first.version}; merge returns of one version only"
+            )
+        if info.country != first.country:
+            raise UsageError(
+                f"{name} is from {info.country or 'no country'} and {named[0][0]} from "
+                f"{first.country or 'no country'}; merge returns of one country only"
+            )
+    answers: dict[str, Answer] = {}
+    locations: dict[str, str] = {}
+    problems: list[Problem] = []
+    conflicts: list[Conflict] = []
+    answered_by: dict[str, list[str]] = {}
+    for item_id in named[0][1].answers:
+        given = [
+            SourceValue(name, r.answers.get(item_id), _location(r, item_id))
+            for name, r in named
+            if r.answers.get(item_id) is not None
+        ]
+        answers[item_id] = None
+        if not given:
+            continue
+        distinct = {_key(v.value) for v in given}
+        if len(distinct) == 1:
+            answers[item_id] = given[0].value
+            answered_by[item_id] = [v.source for v in given]
+            if given[0].location:
+                locations[item_id] = given[0].location
+            continue
+        conflicts.append(Conflict(item_id, tuple(given)))
+        problems.append(
+            Problem(
+                severity="error",
+                item=item_id,
+                message=ui.gettext(
+                    "The returns disagree on {item}: {values}. Ask the country which answer "
+                    "stands, and correct one return."
+                ).format(
+                    item=item_id,
+                    values="; ".join(f"{v.source}: {_shown(v.value)}" for v in given),
+                ),
+            )
+        )
+    for name, r in named:
+        problems.extend(
+            p.model_copy(update={"message": f"{name}: {p.message}"}) for p in r.problems
+        )
+    form_ids = {r.form.form_id for _, r in named}
+    merged = ParseResult(
+        form=FormInfo(
+            questionnaire=first.questionnaire,
+            version=first.version,
+            language=first.language,
+            country=first.country,
+            form_id=form_ids.pop() if len(form_ids) == 1 else new_form_id(),
+            format="json",
+            signature="absent",
+            issued=max((r.form.issued for _, r in named if r.form.issued), default=None),
+            deadline=first.deadline,
+        ),
+        answers=answers,
+        locations=locations,
+        problems=problems,
+    )
+    return MergeResult(merged, [n for n, _ in named], conflicts, answered_by)
+
+
+def merge_files(
+    paths: list[Path | str], key: bytes | None = None, ui: Localizer | None = None
+) -> MergeResult:
+    named = []
+    for p in paths:
+        try:
+            named.append((Path(p).name, load_response(p, key)))
+        except Rejected as exc:
+            raise Rejected(f"{p}: {exc}") from None
+    return merge_responses(named, ui)
+
+
+def _location(result: ParseResult, item_id: str) -> str | None:
+    if item_id in result.locations:
+        return result.locations[item_id]
+    prefix = item_id + ":"
+    return next((loc for slot, loc in result.locations.items() if slot.startswith(prefix)), None)
+
+
+def _key(value: Answer) -> Any:
+    return tuple(value) if isinstance(value, list) else value
+
+
+def _shown(value: Answer) -> str:
+    return ", ".join(value) if isinstance(value, list) else str(value)
