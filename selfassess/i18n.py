@@ -68,7 +68,10 @@ def parse_languages(spec: str) -> list[str]:
     """
     if spec.strip().lower() == "all":
         return list(LANGUAGES)
-    return [check_language(part) for part in spec.split(",") if part.strip()]
+    found = [check_language(part) for part in spec.split(",") if part.strip()]
+    if not found:
+        raise UsageError(f"no language given; use one of {', '.join(LANGUAGES)} (or 'all')")
+    return found
 
 
 def country_code(code: str) -> str:
@@ -164,7 +167,8 @@ class Localizer:
         return str(format_decimal(value, locale=self.locale))
 
     def percent(self, value: float) -> str:
-        return str(format_percent(value, locale=self.locale, format="#,##0%"))
+        """A share in [0, 1] as a whole percentage, spaced as the locale spaces it."""
+        return str(format_percent(value, locale=self.locale))
 
     def country(self, code: str) -> str:
         """The country's name in this language, from CLDR."""

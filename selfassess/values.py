@@ -20,7 +20,9 @@ from selfassess.constants import LANGUAGES
 # Arabic-Indic and Extended (Persian) digits, and the Arabic separators.
 _DIGITS = {ord(c): str(i) for i, c in enumerate("٠١٢٣٤٥٦٧٨٩")}
 _DIGITS |= {ord(c): str(i) for i, c in enumerate("۰۱۲۳۴۵۶۷۸۹")}
-_DIGITS |= {ord("٫"): ".", ord("٬"): ",", ord("−"): "-"}
+_DIGITS |= {ord("−"): "-"}
+#: The Arabic decimal and group separators mean the same in every locale.
+_ARABIC_SEPARATORS = {ord("٫"): ".", ord("٬"): None}
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009\u200f\u200e\u061c']+")
 _PLAIN = re.compile(r"^[+-]?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?$")
 
@@ -42,8 +44,8 @@ def clean_text(text: str) -> str:
 def parse_number(text: str, lang: str) -> float | None:
     """A number typed as text, in the form's locale first, then any UN locale.
 
-    >>> parse_number("1 234,5", "fr"), parse_number("1,234.5", "en")
-    (1234.5, 1234.5)
+    >>> parse_number("1 234,5", "fr"), parse_number("1,234.5", "en"), parse_number("12.345", "es")
+    (1234.5, 1234.5, 12345.0)
     >>> parse_number("١٢٣٫٥", "ar"), parse_number("12 years", "en")
     (123.5, None)
     """
@@ -51,17 +53,28 @@ def parse_number(text: str, lang: str) -> float | None:
     if not raw:
         return None
     compact = _SPACES.sub("", raw)
-    if _PLAIN.match(compact):
-        return _finite(float(compact))
-    for locale in (lang, *[lg for lg in LANGUAGES if lg != lang]):
+    if "٫" in compact or "٬" in compact:
+        plain = compact.translate(_ARABIC_SEPARATORS)
+        return _finite(float(plain)) if _PLAIN.match(plain) else None
+    # The form's own convention comes before plain digits: "12.345" is
+    # twelve thousand in a Spanish form.
+    value = _parse_in(raw, compact, lang)
+    if value is None and _PLAIN.match(compact):
+        value = float(compact)
+    for other in LANGUAGES:
+        if value is not None:
+            break
+        if other != lang:
+            value = _parse_in(raw, compact, other)
+    return None if value is None else _finite(value)
+
+
+def _parse_in(raw: str, compact: str, locale: str) -> float | None:
+    for candidate in (raw, compact):
         try:
-            value = parse_decimal(raw, locale=locale, strict=True)
+            return float(parse_decimal(candidate, locale=locale, strict=True))
         except (NumberFormatError, ValueError):
-            try:
-                value = parse_decimal(compact, locale=locale, strict=True)
-            except (NumberFormatError, ValueError):
-                continue
-        return _finite(float(value))
+            continue
     return None
 
 
