@@ -27,6 +27,8 @@ SLOT_SEPARATOR: Final = ":"
 ANSWER_TYPES: Final = ("choice", "multichoice", "text", "number", "date")
 
 DEFAULT_QUESTIONNAIRE: Final = "ctoc_wgta"
+#: Folders under questionnaires/ that hold other data than questionnaire versions.
+NON_QUESTIONNAIRE_DIRS: Final = frozenset({"catalogue", "parties"})
 DEFAULT_CATALOGUE: Final = "ctoc_wgta"
 
 # gettext domains: the tool's own strings, and questionnaire content.

@@ -18,7 +18,7 @@ from typing import Any
 
 from selfassess import definitions, yamlio
 from selfassess.catalogue import load_catalogue
-from selfassess.constants import DEFAULT_QUESTIONNAIRE
+from selfassess.constants import DEFAULT_QUESTIONNAIRE, NON_QUESTIONNAIRE_DIRS
 from selfassess.errors import DefinitionError, DefinitionProblem, UnknownQuestionnaire
 from selfassess.model import Catalogue, Item, Questionnaire
 from selfassess.resources import questionnaires_dir
@@ -298,7 +298,7 @@ def _version_key(version: str) -> tuple[tuple[int, str], ...]:
 def _registry() -> dict[tuple[str, str], Path]:
     found: dict[tuple[str, str], Path] = {}
     for path in sorted(questionnaires_dir().glob("*/*.yaml")):
-        if path.parent.name == "catalogue":
+        if path.parent.name in NON_QUESTIONNAIRE_DIRS:
             continue
         found[(path.parent.name, path.stem)] = path
     return found
