@@ -1,0 +1,783 @@
+"""Write a fillable Excel (.xlsx) form of a questionnaire in one language.
+
+Layout (see ``docs/excel-forms.md``): an instructions sheet, a cover sheet
+with the country and the respondent's details, one sheet per section, and two
+very hidden sheets: the choice lists behind defined names, and the form
+metadata. Every answer slot is one unlocked cell that a workbook defined name
+points to (``XLSX_NAME_PREFIX`` + item id, ``+ XLSX_OPTION_JOIN`` + option code
+for each option of a multiple choice); the reader finds answers only through
+these names, so tab titles may be translated and rows inserted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from openpyxl import Workbook
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.packaging.custom import StringProperty
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.workbook.protection import WorkbookProtection
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from selfassess.catalogue import load_catalogue
+from selfassess.constants import (
+    COUNTRY_SLOT,
+    CTX_CHOICE_HELP,
+    CTX_CHOICE_LABEL,
+    CTX_ENTRY_NOTE,
+    CTX_ITEM_HELP,
+    CTX_ITEM_PROMPT,
+    CTX_QUESTIONNAIRE_TITLE,
+    CTX_REC_TEXT,
+    CTX_REC_TITLE,
+    CTX_SECTION_TITLE,
+    META_PREFIX,
+    SHEET_LISTS,
+    SHEET_META,
+    SOURCE_LANGUAGE,
+    XLSX_COUNTRY_LIST,
+    XLSX_LIST_PREFIX,
+    XLSX_META_KEY_COLUMN,
+    XLSX_META_VALUE_COLUMN,
+    XLSX_NAME_PREFIX,
+    XLSX_OPTION_JOIN,
+    XLSX_TICK_LIST,
+)
+from selfassess.errors import UsageError
+from selfassess.forms.meta import FormMeta
+from selfassess.i18n import Localizer
+from selfassess.model import Item, Questionnaire, RecommendationEntry, Section
+from selfassess.response import Answer
+from selfassess.textsafe import set_text
+
+#: Excel's limits on a cell's text and on validation titles and messages.
+MAX_CELL_CHARS = 32_767
+_MAX_TITLE = 32
+_MAX_MESSAGE = 255
+_MAX_SHEET_TITLE = 31
+_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+
+# Section sheets: reference, text, answer, guidance (character widths).
+_COL_REF, _COL_TEXT, _COL_ANSWER, _COL_GUIDE = 1, 2, 3, 4
+_WIDTHS = {_COL_REF: 11, _COL_TEXT: 62, _COL_ANSWER: 36, _COL_GUIDE: 40}
+_HEADER_ROWS = 2
+# Instructions sheet: a label column and a text column.
+_INSTR_WIDTHS = (30, 100)
+
+#: Faces that carry the script; other editors substitute metric-compatible ones.
+_FONT_NAMES = {"ar": "Arial", "zh": "Microsoft YaHei"}
+_DEFAULT_FONT = "Calibri"
+
+_ANSWER_FILL = PatternFill("solid", fgColor="FFFFF8DC")
+_BAND_FILL = PatternFill("solid", fgColor="FFDCE6F1")
+_HEADER_FILL = PatternFill("solid", fgColor="FF1F4E79")
+_REQUIRED_EMPTY_FILL = PatternFill("solid", fgColor="FFF8CBAD", bgColor="FFF8CBAD")
+_THIN = Side(style="thin", color="FF8EA9C1")
+_BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_UNDERLINE = Border(bottom=_THIN)
+
+#: Number formats of answer cells: text stays text whatever is typed (a text
+#: answer "1e5" or "0012" is not turned into a number), dates show as ISO.
+_FMT_TEXT = "@"
+_FMT_DATE = "yyyy-mm-dd"
+_FMT_NUMBER = "General"
+_EXAMPLE_DATE = dt.date(2025, 3, 31)
+_EXAMPLE_NUMBER = 1234.5
+
+
+def write_xlsx(
+    questionnaire: Questionnaire,
+    meta: FormMeta,
+    out: Path | BinaryIO,
+    loc: Localizer | None = None,
+    *,
+    password: str | None = None,
+    prefill: Mapping[str, Answer] | None = None,
+) -> None:
+    """Write the form of ``questionnaire`` described by ``meta`` to ``out``.
+
+    ``loc`` (default: the form's language) translates every string; strings
+    with no translation are in ``loc.missing`` afterwards. ``password``
+    protects the sheets and the workbook structure (protection is on in any
+    case). ``prefill`` maps item ids to answers in the shape of
+    :class:`~selfassess.response.ParseResult` answers; they are written as a
+    person would type them, so that parsing the untouched form gives them back.
+    """
+    loc = loc or Localizer(meta.language)
+    if loc.lang != meta.language:
+        raise UsageError(
+            f"the form's language is '{meta.language}' but its strings are in '{loc.lang}'"
+        )
+    values = _check_prefill(questionnaire, prefill or {})
+    workbook = _Builder(questionnaire, meta, loc, password, values).build()
+    if isinstance(out, Path):
+        out.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(out)
+
+
+def slot_name(item_id: str, option: str | None = None) -> str:
+    """The defined name of an answer slot (the public contract).
+
+    >>> slot_name("wg15_j_status"), slot_name("wg15_j_ta_kinds", "training")
+    ('sa_wg15_j_status', 'sa_wg15_j_ta_kinds__training')
+    """
+    return XLSX_NAME_PREFIX + item_id + (XLSX_OPTION_JOIN + option if option else "")
+
+
+# --- prefill -----------------------------------------------------------------
+
+
+def _check_prefill(q: Questionnaire, prefill: Mapping[str, Answer]) -> dict[str, Answer]:
+    """The prefill, checked against the items' types; UsageError names the first misfit."""
+    items = {it.id: it for it in q.items()}
+    out: dict[str, Answer] = {}
+    for item_id, answer in prefill.items():
+        item = items.get(item_id)
+        if item is None:
+            raise UsageError(f"prefill: no item '{item_id}' in {q.id} {q.version}")
+        if answer is None:
+            continue
+        codes = {ch.code for ch in q.choices_of(item)}
+        ok = {
+            "choice": isinstance(answer, str) and answer in codes,
+            "multichoice": isinstance(answer, list) and set(answer) <= codes,
+            "number": isinstance(answer, int | float)
+            and not isinstance(answer, bool)
+            and math.isfinite(answer),
+            "date": isinstance(answer, str) and _iso_date(answer) is not None,
+            "text": isinstance(answer, str) and len(answer) <= MAX_CELL_CHARS,
+        }[item.type]
+        if not ok:
+            raise UsageError(
+                f"prefill: {answer!r} is not a valid {item.type} answer for {item.ref} ({item_id})"
+            )
+        out[item_id] = answer
+    return out
+
+
+def _iso_date(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+# --- building ------------------------------------------------------------------
+
+
+@dataclass
+class _Slot:
+    name: str
+    sheet: Worksheet
+    coordinate: str
+
+
+class _Builder:
+    def __init__(
+        self,
+        q: Questionnaire,
+        meta: FormMeta,
+        loc: Localizer,
+        password: str | None,
+        prefill: dict[str, Answer],
+    ) -> None:
+        self.q = q
+        self.meta = meta
+        self.loc = loc
+        self.password = password or None
+        self.prefill = prefill
+        self.catalogue = load_catalogue(q.catalogue)
+        self.wb = Workbook()
+        self.slots: list[_Slot] = []
+        # One validation per kind per sheet, covering all its cells.
+        self.validations: dict[str, dict[str, DataValidation]] = {}
+        self.tick = loc.pgettext("tick", "x")
+        self.taken_titles = {SHEET_LISTS.casefold(), SHEET_META.casefold()}
+        font_name = _FONT_NAMES.get(loc.lang, _DEFAULT_FONT)
+        self.font = Font(name=font_name, size=11)
+        self.bold = Font(name=font_name, size=11, bold=True)
+        self.title_font = Font(name=font_name, size=14, bold=True, color="FF1F4E79")
+        self.header_font = Font(name=font_name, size=11, bold=True, color="FFFFFFFF")
+        self.guide_font = Font(name=font_name, size=10, italic=True, color="FF404040")
+        self.order = 2 if loc.rtl else 0
+
+    # --- cells -----------------------------------------------------------
+
+    def align(self, *, horizontal: str | None = None, indent: int = 0) -> Alignment:
+        # No horizontal alignment on text: 'general' follows the reading order,
+        # where an explicit 'left' would put Arabic flush with the wrong edge.
+        return Alignment(
+            horizontal=horizontal,
+            vertical="top",
+            wrap_text=True,
+            indent=indent,
+            readingOrder=self.order,
+        )
+
+    def put(
+        self,
+        ws: Worksheet,
+        row: int,
+        col: int,
+        text: str,
+        font: Font | None = None,
+        fill: PatternFill | None = None,
+        indent: int = 0,
+    ) -> None:
+        cell = ws.cell(row=row, column=col)
+        set_text(cell, text)
+        cell.font = font or self.font
+        cell.alignment = self.align(indent=indent)
+        if fill is not None:
+            cell.fill = fill
+
+    def band(self, ws: Worksheet, row: int, fill: PatternFill) -> None:
+        for col in _WIDTHS:
+            ws.cell(row=row, column=col).fill = fill
+
+    def validation(self, ws: Worksheet, key: str, make: Any) -> DataValidation:
+        per_sheet = self.validations.setdefault(ws.title, {})
+        if key not in per_sheet:
+            dv: DataValidation = make()
+            ws.add_data_validation(dv)
+            per_sheet[key] = dv
+        return per_sheet[key]
+
+    def list_validation(self, list_name: str, error_title: str, error: str) -> DataValidation:
+        return DataValidation(
+            type="list",
+            formula1=list_name,
+            allow_blank=True,
+            showErrorMessage=True,
+            errorStyle="stop",
+            errorTitle=error_title[:_MAX_TITLE],
+            error=error[:_MAX_MESSAGE],
+        )
+
+    def answer_cell(self, ws: Worksheet, row: int, *, centred: bool = False) -> Any:
+        cell = ws.cell(row=row, column=_COL_ANSWER)
+        cell.protection = Protection(locked=False)
+        cell.fill = _ANSWER_FILL
+        cell.border = _BOX
+        cell.font = self.font
+        cell.alignment = self.align(horizontal="center" if centred else None)
+        return cell
+
+    def add_slot(self, name: str, ws: Worksheet, row: int, col: int = _COL_ANSWER) -> None:
+        coordinate = f"{get_column_letter(col)}{row}"
+        self.slots.append(_Slot(name, ws, coordinate))
+
+    # --- sheets ----------------------------------------------------------
+
+    def sheet_title(self, text: str) -> str:
+        """A tab title Excel accepts, unique whatever the case, cut at a word."""
+        clean = " ".join(_SHEET_FORBIDDEN.sub(" ", text).split()).strip("'")
+        if len(clean) > _MAX_SHEET_TITLE:
+            cut = clean[: _MAX_SHEET_TITLE - 1]
+            space = cut.rfind(" ")
+            clean = (cut[:space] if space > _MAX_SHEET_TITLE // 2 else cut).rstrip(" ,.;") + "…"
+        title, n = clean or "_", 2
+        while title.casefold() in self.taken_titles:
+            suffix = f" ({n})"
+            title, n = clean[: _MAX_SHEET_TITLE - len(suffix)] + suffix, n + 1
+        self.taken_titles.add(title.casefold())
+        return title
+
+    def new_sheet(self, title: str) -> Worksheet:
+        ws = self.wb.create_sheet(self.sheet_title(title))
+        ws.sheet_view.rightToLeft = self.loc.rtl
+        ws.sheet_view.showGridLines = False
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_margins.left = ws.page_margins.right = 0.5
+        ws.page_margins.top = ws.page_margins.bottom = 0.6
+        ws.oddFooter.center.text = "&P / &N"
+        return ws
+
+    def protect(self, ws: Worksheet) -> None:
+        ws.protection.sheet = True
+        # Respondents may resize rows and columns to read long answers.
+        ws.protection.formatRows = False
+        ws.protection.formatColumns = False
+        if self.password:
+            ws.protection.password = self.password
+
+    def title_row(self, ws: Worksheet, text: str, last_col: int, width: float) -> None:
+        self.put(ws, 1, 1, text, self.title_font)
+        ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=last_col)
+        # Neither Excel nor Calc fits a merged row's height to its text.
+        ws.row_dimensions[1].height = 20 * _lines(text, width, 1.35, self.loc.lang) + 6
+
+    def header_row(self, ws: Worksheet, labels: list[str]) -> None:
+        for col, label in enumerate(labels, start=1):
+            self.put(ws, 2, col, label, self.header_font, _HEADER_FILL)
+        ws.freeze_panes = ws.cell(row=_HEADER_ROWS + 1, column=1)
+        ws.print_title_rows = f"1:{_HEADER_ROWS}"
+
+    def section_sheet(self, title: str, heading: str) -> Worksheet:
+        _ = self.loc.gettext
+        ws = self.new_sheet(title)
+        for col, width in _WIDTHS.items():
+            ws.column_dimensions[get_column_letter(col)].width = width
+        self.title_row(ws, heading, len(_WIDTHS), sum(_WIDTHS.values()))
+        self.header_row(
+            ws, [_("Ref."), _("Recommendation and question"), _("Answer"), _("Guidance")]
+        )
+        return ws
+
+    # --- content ---------------------------------------------------------
+
+    def build(self) -> Workbook:
+        _ = self.loc.gettext
+        loc = self.loc
+        self.wb.remove(self.wb.active)
+        cover_sections = [s for s in self.q.sections if not s.recommendations]
+        other_sections = [s for s in self.q.sections if s.recommendations]
+        numbers = {s.id: n for n, s in enumerate(self.q.sections, start=1)}
+
+        instructions = self.new_sheet(_("Instructions"))
+        cover = self.section_sheet(_("Cover"), loc.content(CTX_QUESTIONNAIRE_TITLE, self.q.title))
+        row = self.country_row(cover, _HEADER_ROWS + 1)
+        for section in cover_sections:
+            row = self.section_heading(cover, row + 1, numbers[section.id], section)
+            row = self.items(cover, row, section.items)
+        self.protect(cover)
+
+        section_sheets: list[tuple[str, Section]] = []
+        for section in other_sections:
+            heading = f"{loc.number(numbers[section.id])}. " + loc.content(
+                CTX_SECTION_TITLE, section.title
+            )
+            ws = self.section_sheet(heading, heading)
+            section_sheets.append((ws.title, section))
+            row = _HEADER_ROWS + 1
+            row = self.items(ws, row, section.items)
+            for entry in section.recommendations:
+                row = self.entry(ws, row, entry)
+            self.protect(ws)
+
+        self.instructions(instructions, cover.title, section_sheets)
+        self.lists_sheet()
+        self.meta_sheet()
+        self.names()
+        self.properties()
+        self.wb.active = 0
+        # The hidden lists and metadata stay hidden in Excel; Calc drops this on saving.
+        self.wb.security = WorkbookProtection(lockStructure=True)
+        if self.password:
+            self.wb.security.workbookPassword = self.password
+        return self.wb
+
+    def country_row(self, ws: Worksheet, row: int) -> int:
+        _ = self.loc.gettext
+        self.put(ws, row, _COL_TEXT, _("Country"), self.bold)
+        if self.meta.country:
+            cell = ws.cell(row=row, column=_COL_ANSWER)
+            set_text(cell, self.loc.country(self.meta.country))
+            cell.font = self.bold
+            cell.border = _BOX
+            cell.alignment = self.align()
+            self.put(
+                ws, row, _COL_GUIDE, _("The form was issued to this country."), self.guide_font
+            )
+            return row + 1
+        self.answer_cell(ws, row)
+        dv = self.validation(
+            ws,
+            "country",
+            lambda: self.list_validation(
+                XLSX_COUNTRY_LIST,
+                _("Not a country"),
+                _("Pick your country from the drop-down list of the cell."),
+            ),
+        )
+        dv.add(ws.cell(row=row, column=_COL_ANSWER))
+        self.add_slot(XLSX_NAME_PREFIX + COUNTRY_SLOT, ws, row)
+        self.put(ws, row, _COL_GUIDE, _("Pick your country from the list."), self.guide_font)
+        self.required_empty(ws, f"{get_column_letter(_COL_ANSWER)}{row}")
+        return row + 1
+
+    def section_heading(self, ws: Worksheet, row: int, number: int, section: Section) -> int:
+        text = f"{self.loc.number(number)}. " + self.loc.content(CTX_SECTION_TITLE, section.title)
+        self.put(ws, row, _COL_REF, "", self.bold, _BAND_FILL)
+        self.band(ws, row, _BAND_FILL)
+        self.put(ws, row, _COL_TEXT, text, self.bold, _BAND_FILL)
+        return row + 1
+
+    def entry(self, ws: Worksheet, row: int, entry: RecommendationEntry) -> int:
+        rec = self.catalogue.get(entry.recommendation)
+        self.band(ws, row, _BAND_FILL)
+        self.put(ws, row, _COL_REF, rec.ref, self.bold, _BAND_FILL)
+        self.put(
+            ws, row, _COL_TEXT, self.loc.content(CTX_REC_TITLE, rec.title), self.bold, _BAND_FILL
+        )
+        if entry.note:
+            self.put(
+                ws,
+                row,
+                _COL_GUIDE,
+                self.loc.content(CTX_ENTRY_NOTE, entry.note),
+                self.guide_font,
+                _BAND_FILL,
+            )
+        row += 1
+        self.band(ws, row, _BAND_FILL)
+        self.put(ws, row, _COL_TEXT, self.loc.content(CTX_REC_TEXT, rec.text), fill=_BAND_FILL)
+        return self.items(ws, row + 1, entry.items)
+
+    def items(self, ws: Worksheet, row: int, items: tuple[Item, ...]) -> int:
+        for item in items:
+            row = self.item(ws, row, item)
+        return row
+
+    def guidance(self, item: Item) -> str:
+        _ = self.loc.gettext
+        parts: list[str] = []
+        if item.required:
+            parts.append(_("Required."))
+        hint = {
+            "choice": _("Pick one answer from the list."),
+            "multichoice": _("Mark each option that applies with {tick}.").format(tick=self.tick),
+            "number": _("A number, e.g. {example}.").format(
+                example=self.loc.number(_EXAMPLE_NUMBER)
+            ),
+            "date": _("A date, as YYYY-MM-DD."),
+            "text": "",
+        }[item.type]
+        if hint:
+            parts.append(hint)
+        if item.help:
+            parts.append(self.loc.content(CTX_ITEM_HELP, item.help))
+        if item.condition is not None:
+            cond_item = self.q.item(item.condition.item)
+            code = item.condition.equals or item.condition.includes or ""
+            label = next(
+                (
+                    self.loc.content(CTX_CHOICE_LABEL, ch.label)
+                    for ch in self.q.choices_of(cond_item)
+                    if ch.code == code
+                ),
+                code,
+            )
+            if item.condition.equals is not None:
+                parts.append(
+                    _("Answer only if the answer to {ref} is '{answer}'.").format(
+                        ref=cond_item.ref, answer=label
+                    )
+                )
+            else:
+                parts.append(
+                    _("Answer only if '{answer}' is marked under {ref}.").format(
+                        ref=cond_item.ref, answer=label
+                    )
+                )
+        return " ".join(parts)
+
+    def item(self, ws: Worksheet, row: int, item: Item) -> int:
+        _ = self.loc.gettext
+        self.put(ws, row, _COL_REF, item.ref)
+        self.put(ws, row, _COL_TEXT, self.loc.content(CTX_ITEM_PROMPT, item.prompt))
+        self.put(ws, row, _COL_GUIDE, self.guidance(item), self.guide_font)
+        for col in _WIDTHS:
+            ws.cell(row=row, column=col).border = _UNDERLINE
+        answer = self.prefill.get(item.id)
+        if item.type == "multichoice":
+            picked = answer if isinstance(answer, list) else []
+            for ch in self.q.choices_of(item):
+                row += 1
+                self.put(ws, row, _COL_TEXT, self.loc.content(CTX_CHOICE_LABEL, ch.label), indent=2)
+                cell = self.answer_cell(ws, row, centred=True)
+                cell.number_format = _FMT_TEXT
+                if ch.code in picked:
+                    set_text(cell, self.tick)
+                dv = self.validation(
+                    ws,
+                    "tick",
+                    lambda: self.list_validation(
+                        XLSX_TICK_LIST,
+                        _("Not a tick mark"),
+                        _("Type {tick} to mark this option, or leave the cell empty.").format(
+                            tick=self.tick
+                        ),
+                    ),
+                )
+                dv.add(cell)
+                self.add_slot(slot_name(item.id, ch.code), ws, row)
+            return row + 1
+        cell = self.answer_cell(ws, row)
+        self.add_slot(slot_name(item.id), ws, row)
+        if item.required:
+            self.required_empty(ws, cell.coordinate)
+        if item.type == "choice":
+            dv = self.validation(
+                ws,
+                f"list:{item.choices}",
+                lambda: self.list_validation(
+                    XLSX_LIST_PREFIX + (item.choices or ""),
+                    _("Not one of the answers"),
+                    _("Pick one answer from the drop-down list of the cell."),
+                ),
+            )
+            cell.number_format = _FMT_TEXT
+            if isinstance(answer, str):
+                set_text(cell, self.choice_label(item, answer))
+        elif item.type == "number":
+            dv = self.validation(ws, "number", self.number_validation)
+            cell.number_format = _FMT_NUMBER
+            if isinstance(answer, int | float):
+                cell.value = answer
+        elif item.type == "date":
+            dv = self.validation(ws, "date", self.date_validation)
+            cell.number_format = _FMT_DATE
+            if isinstance(answer, str):
+                cell.value = _iso_date(answer)
+                cell.number_format = _FMT_DATE
+        else:
+            cell.number_format = _FMT_TEXT
+            if isinstance(answer, str):
+                set_text(cell, answer)
+            return row + 1
+        dv.add(cell)
+        return row + 1
+
+    def choice_label(self, item: Item, code: str) -> str:
+        for ch in self.q.choices_of(item):
+            if ch.code == code:
+                return self.loc.content(CTX_CHOICE_LABEL, ch.label)
+        raise KeyError(code)
+
+    def number_validation(self) -> DataValidation:
+        _ = self.loc.gettext
+        message = _("Type a number, digits only, e.g. {example}.").format(
+            example=self.loc.number(_EXAMPLE_NUMBER)
+        )
+        return DataValidation(
+            type="decimal",
+            operator="between",
+            formula1="-1E+15",
+            formula2="1E+15",
+            allow_blank=True,
+            showInputMessage=True,
+            promptTitle=_("Number")[:_MAX_TITLE],
+            prompt=message[:_MAX_MESSAGE],
+            showErrorMessage=True,
+            errorStyle="stop",
+            errorTitle=_("Not a number")[:_MAX_TITLE],
+            error=message[:_MAX_MESSAGE],
+        )
+
+    def date_validation(self) -> DataValidation:
+        _ = self.loc.gettext
+        message = _("Type the date as YYYY-MM-DD, e.g. {example}.").format(
+            example=_EXAMPLE_DATE.isoformat()
+        )
+        return DataValidation(
+            type="date",
+            operator="between",
+            formula1="DATE(1900,1,1)",
+            formula2="DATE(2999,12,31)",
+            allow_blank=True,
+            showInputMessage=True,
+            promptTitle=_("Date")[:_MAX_TITLE],
+            prompt=message[:_MAX_MESSAGE],
+            showErrorMessage=True,
+            errorStyle="stop",
+            errorTitle=_("Not a date")[:_MAX_TITLE],
+            error=message[:_MAX_MESSAGE],
+        )
+
+    def required_empty(self, ws: Worksheet, coordinate: str) -> None:
+        """Shade a required answer cell while it is empty."""
+        ws.conditional_formatting.add(
+            coordinate,
+            FormulaRule(formula=[f"LEN(TRIM({coordinate}))=0"], fill=_REQUIRED_EMPTY_FILL),
+        )
+
+    def instructions(
+        self, ws: Worksheet, cover_title: str, sections: list[tuple[str, Section]]
+    ) -> None:
+        _ = self.loc.gettext
+        loc = self.loc
+        meta = self.meta
+        for col, width in enumerate(_INSTR_WIDTHS, start=1):
+            ws.column_dimensions[get_column_letter(col)].width = width
+        self.title_row(
+            ws, loc.content(CTX_QUESTIONNAIRE_TITLE, self.q.title), 2, sum(_INSTR_WIDTHS)
+        )
+        row = 3
+        if loc.lang != SOURCE_LANGUAGE:
+            self.put(
+                ws,
+                row,
+                1,
+                _(
+                    "The recommendations are given in an unofficial translation. The "
+                    "authoritative text is the English original of the resolutions of the "
+                    "Conference of the Parties."
+                ),
+                self.bold,
+            )
+            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=2)
+            ws.row_dimensions[row].height = (
+                16 * _lines(ws.cell(row=row, column=1).value, sum(_INSTR_WIDTHS), 1.1, loc.lang) + 4
+            )
+            row += 2
+        deadline = loc.date(meta.deadline) if meta.deadline else _("See the covering letter.")
+        facts = [
+            (
+                _("Country"),
+                loc.country(meta.country)
+                if meta.country
+                else _("To be picked on the sheet '{sheet}'.").format(sheet=cover_title),
+            ),
+            (_("Deadline"), deadline),
+            (_("Language"), loc.language_name(meta.language)),
+            (_("Issued"), loc.date(meta.issued)),
+            (_("Questionnaire"), f"{self.q.id} {self.q.version}"),
+            (_("Form id"), meta.form_id),
+        ]
+        for label, value in facts:
+            self.put(ws, row, 1, label, self.bold)
+            self.put(ws, row, 2, value)
+            row += 1
+
+        row = self.instr_heading(ws, row + 1, _("How to answer"))
+        steps = [
+            _("Give the respondent's details on the sheet '{sheet}'.").format(sheet=cover_title)
+            + ("" if meta.country else " " + _("Pick your country there from the drop-down list.")),
+            _(
+                "Each section sheet shows the recommendations, each followed by its "
+                "questions. Type or pick each answer in its answer cell, in the column "
+                "'{column}'; the other cells are locked."
+            ).format(column=_("Answer")),
+            _("Where the answer is a choice, pick one from the drop-down list of the cell."),
+            _(
+                "Where several options may apply, mark each option that applies with {tick} "
+                "and leave the others empty."
+            ).format(tick=self.tick),
+            _(
+                "Type numbers as digits without units (e.g. {number}) and dates as "
+                "YYYY-MM-DD (e.g. {date})."
+            ).format(number=loc.number(_EXAMPLE_NUMBER), date=_EXAMPLE_DATE.isoformat()),
+            _(
+                "Some questions apply only after a given answer to an earlier question, "
+                "as their guidance says; leave them empty otherwise."
+            ),
+            _("Answer cells shaded in orange are required and still empty."),
+            _(
+                "Type answers as values, not formulas. Do not move or delete answer cells, "
+                "and keep the workbook in the .xlsx format."
+            ),
+            _(
+                "Return the completed workbook to the secretariat (UNODC) by the deadline "
+                "({deadline}), through the channel by which you received it."
+            ).format(deadline=deadline),
+        ]
+        for n, step in enumerate(steps, start=1):
+            self.put(ws, row, 1, loc.number(n), self.bold)
+            ws.cell(row=row, column=1).alignment = self.align(horizontal="center")
+            self.put(ws, row, 2, step)
+            row += 1
+
+        for cl in self.q.choice_lists:
+            if not cl.scored:
+                continue
+            row = self.instr_heading(ws, row + 1, _("Implementation status scale"))
+            for ch in cl.choices:
+                self.put(ws, row, 1, loc.content(CTX_CHOICE_LABEL, ch.label), self.bold)
+                self.put(ws, row, 2, loc.content(CTX_CHOICE_HELP, ch.help) if ch.help else "")
+                row += 1
+
+        row = self.instr_heading(ws, row + 1, _("Sheets"))
+        for title, section in [(cover_title, None), *sections]:
+            self.put(ws, row, 1, title, self.bold)
+            self.put(
+                ws,
+                row,
+                2,
+                loc.content(CTX_SECTION_TITLE, section.title)
+                if section
+                else _("The country and the respondent's details."),
+            )
+            row += 1
+        ws.print_title_rows = "1:1"
+        self.protect(ws)
+
+    def instr_heading(self, ws: Worksheet, row: int, text: str) -> int:
+        self.put(ws, row, 1, text, self.header_font, _HEADER_FILL)
+        ws.cell(row=row, column=2).fill = _HEADER_FILL
+        return row + 1
+
+    def lists_sheet(self) -> None:
+        ws = self.wb.create_sheet(SHEET_LISTS)
+        ws.sheet_state = "veryHidden"
+        columns: list[tuple[str, list[str]]] = [
+            (
+                XLSX_LIST_PREFIX + cl.id,
+                [self.loc.content(CTX_CHOICE_LABEL, c.label) for c in cl.choices],
+            )
+            for cl in self.q.choice_lists
+        ]
+        columns.append((XLSX_TICK_LIST, [self.tick]))
+        columns.append((XLSX_COUNTRY_LIST, [name for _, name in self.loc.countries()]))
+        for col, (name, labels) in enumerate(columns, start=1):
+            letter = get_column_letter(col)
+            set_text(ws.cell(row=1, column=col), name)
+            for r, label in enumerate(labels, start=2):
+                set_text(ws.cell(row=r, column=col), label)
+            ref = f"{quote_sheetname(SHEET_LISTS)}!${letter}$2:${letter}${len(labels) + 1}"
+            self.wb.defined_names[name] = DefinedName(name, attr_text=ref)
+        self.protect(ws)
+
+    def meta_sheet(self) -> None:
+        ws = self.wb.create_sheet(SHEET_META)
+        ws.sheet_state = "veryHidden"
+        for row, (key, value) in enumerate(self.meta.as_strings().items(), start=1):
+            set_text(ws.cell(row=row, column=XLSX_META_KEY_COLUMN), META_PREFIX + key)
+            cell = ws.cell(row=row, column=XLSX_META_VALUE_COLUMN)
+            cell.number_format = _FMT_TEXT
+            if value:
+                set_text(cell, value)
+        self.protect(ws)
+
+    def names(self) -> None:
+        for slot in self.slots:
+            ref = f"{quote_sheetname(slot.sheet.title)}!{_absolute(slot.coordinate)}"
+            self.wb.defined_names[slot.name] = DefinedName(slot.name, attr_text=ref)
+
+    def properties(self) -> None:
+        props = self.wb.properties
+        props.title = self.loc.content(CTX_QUESTIONNAIRE_TITLE, self.q.title)
+        props.language = self.meta.language
+        props.creator = "selfassess"
+        props.identifier = self.meta.form_id
+        for key, value in self.meta.as_strings().items():
+            self.wb.custom_doc_props.append(StringProperty(name=META_PREFIX + key, value=value))
+
+
+def _absolute(coordinate: str) -> str:
+    """``C12`` -> ``$C$12``."""
+    match = re.fullmatch(r"([A-Z]+)(\d+)", coordinate)
+    if match is None:
+        raise ValueError(coordinate)
+    return f"${match[1]}${match[2]}"
+
+
+def _lines(text: str, width: float, scale: float, lang: str) -> int:
+    """Lines ``text`` takes in a cell ``width`` characters wide, at ``scale`` x 11 pt."""
+    wide = 2.0 if lang == "zh" else 1.0
+    chars = sum(wide if ord(ch) > 0x2E80 else 1.0 for ch in text)
+    return max(1, math.ceil(chars * scale * 1.1 / width))
