@@ -273,7 +273,9 @@ def aggregate(
     # Implementation per section and group.
     scored_sections = [s for s in q.sections if any(e.scored for e in s.recommendations)]
     sections = [s.id for s in scored_sections]
-    section_names = {s.id: loc.content(CTX_SECTION_TITLE, s.title) for s in scored_sections}
+    section_names = {
+        s.id: loc.content(CTX_SECTION_TITLE, s.title) for s in q.sections if s.recommendations
+    }
     section_names[TOTAL] = _("Overall")
     values: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
     for row in current:
