@@ -1,0 +1,396 @@
+"""Reading returned Word forms: raw answers from content controls, or from the layout.
+
+The reader only finds what sits in each answer slot; :func:`selfassess.response.interpret`
+turns it into answers. Every ``w:sdt`` of the body is read, at any level:
+
+- a checkbox by ``w14:checked``, its glyph only when the flag is missing;
+- a control showing its placeholder (``w:showingPlcHdr``), or holding the
+  placeholder text of any of the six languages, is unanswered;
+- a date picker by ``w:fullDate``, else its text;
+- anything else by its text (display text of a drop-down, typed text or number).
+
+Editors that strip content controls (LibreOffice before 7.5, ONLYOFFICE) leave
+the answer in the third cell of the table row whose first cell holds the item's
+reference; items whose controls are gone are read from there, with a warning,
+or get a located error when that is not unambiguous. The rules are in
+``docs/word-forms.md``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections import defaultdict
+from functools import cache
+
+from lxml import etree
+from pydantic import ValidationError
+
+from selfassess.constants import (
+    COUNTRY_SLOT,
+    CTX_CHOICE_LABEL,
+    LANGUAGES,
+    META_KEYS,
+    META_PREFIX,
+)
+from selfassess.errors import Rejected, UsageError
+from selfassess.forms.meta import FormMeta
+from selfassess.forms.ooxml import (
+    CHECKED_GLYPH,
+    UNCHECKED_GLYPH,
+    content_text,
+    open_word_package,
+    placeholders,
+    read_custom_properties,
+    w,
+    w14,
+)
+from selfassess.i18n import Localizer, check_language, country_code
+from selfassess.model import Item, Questionnaire
+from selfassess.response import Problem, RawForm, RawScalar, RawValue, slot_id
+from selfassess.values import fold
+
+_REQUIRED_META = ("questionnaire", "version", "language", "form_id", "issued")
+_TRUE = frozenset({"1", "true", "on"})
+
+
+@cache
+def _placeholder_texts() -> frozenset[str]:
+    """Every placeholder text of every language, folded."""
+    return frozenset(
+        fold(text) for lang in LANGUAGES for text in placeholders(Localizer(lang)).values()
+    )
+
+
+@cache
+def _country_names() -> dict[str, str]:
+    """Folded country name in any of the six languages -> alpha-2 code."""
+    names: dict[str, str] = {}
+    for lang in LANGUAGES:
+        for code, name in Localizer(lang).countries():
+            names.setdefault(fold(name), code)
+    return names
+
+
+def _country(text: str) -> str | None:
+    found = _country_names().get(fold(text))
+    if found:
+        return found
+    try:
+        return country_code(text)
+    except UsageError:
+        return None
+
+
+def _is_placeholder(text: str) -> bool:
+    return fold(text) in _placeholder_texts()
+
+
+def _checkbox_value(checkbox: etree._Element, content: etree._Element | None) -> RawScalar:
+    checked = checkbox.find(w14("checked"))
+    if checked is not None:
+        val = checked.get(w14("val"))
+        return val is None or val.strip().lower() in _TRUE
+    text = content_text(content, nested=True).strip() if content is not None else ""
+    on, off = {CHECKED_GLYPH}, {UNCHECKED_GLYPH}
+    for state, into in (("checkedState", on), ("uncheckedState", off)):
+        glyph = checkbox.find(w14(state))
+        code = glyph.get(w14("val")) if glyph is not None else None
+        if code:
+            with contextlib.suppress(ValueError, OverflowError):
+                into.add(chr(int(code, 16)))
+    if text in on:
+        return True
+    if text in off:
+        return False
+    return text or None
+
+
+def control_value(sdt: etree._Element) -> RawScalar:
+    """The raw value of one content control (None when unanswered)."""
+    pr = sdt.find(w("sdtPr"))
+    content = sdt.find(w("sdtContent"))
+    if pr is None:
+        pr = etree.Element(w("sdtPr"))
+    checkbox = pr.find(w14("checkbox"))
+    if checkbox is not None:
+        return _checkbox_value(checkbox, content)
+    if pr.find(w("showingPlcHdr")) is not None:
+        return None
+    date = pr.find(w("date"))
+    full = date.get(w("fullDate")) if date is not None else None
+    if full:
+        try:
+            return dt.date.fromisoformat(full.strip()[:10])
+        except ValueError:
+            pass
+    text = content_text(content) if content is not None else ""
+    return None if _is_placeholder(text) else text
+
+
+def _tag(sdt: etree._Element) -> str | None:
+    tag = sdt.find(f"{w('sdtPr')}/{w('tag')}")
+    value = tag.get(w("val")) if tag is not None else None
+    return value.strip() if value else None
+
+
+def _cells(tr: etree._Element) -> list[etree._Element]:
+    """The cells of a row, also those an editor wrapped in a cell-level control."""
+    cells: list[etree._Element] = []
+    for child in tr:
+        if child.tag == w("tc"):
+            cells.append(child)
+        elif child.tag == w("sdt"):
+            content = child.find(w("sdtContent"))
+            if content is not None:
+                cells.extend(content.iterchildren(w("tc")))
+    return cells
+
+
+class DocxReader:
+    """Reader of a checked .docx (see :class:`selfassess.parse.Reader`)."""
+
+    def __init__(self, data: bytes) -> None:
+        package = open_word_package(data)
+        self._document = package.document
+        self._custom = package.custom
+        self._rows: dict[str, list[list[etree._Element]]] | None = None
+
+    # --- metadata -----------------------------------------------------------
+
+    def meta(self) -> FormMeta:
+        if self._custom is None:
+            raise Rejected("not one of our forms: it has no selfassess document properties")
+        props = read_custom_properties(self._custom)
+        raw = {k: props.get(META_PREFIX + k, "").strip() for k in META_KEYS}
+        missing = [k for k in _REQUIRED_META if not raw[k]]
+        if missing:
+            raise Rejected(
+                "not one of our forms: the document properties lack "
+                + ", ".join(META_PREFIX + k for k in missing)
+            )
+        try:
+            language = check_language(raw["language"])
+            return FormMeta(
+                questionnaire=raw["questionnaire"],
+                version=raw["version"],
+                language=language,
+                country=raw["country"] or None,
+                form_id=raw["form_id"],
+                issued=dt.date.fromisoformat(raw["issued"]),
+                deadline=dt.date.fromisoformat(raw["deadline"]) if raw["deadline"] else None,
+                signature=raw["signature"] or None,
+            )
+        except (UsageError, ValueError, ValidationError):
+            raise Rejected(
+                "not one of our forms: its selfassess document properties are unreadable"
+            ) from None
+
+    # --- answers ------------------------------------------------------------
+
+    def read(self, questionnaire: Questionnaire) -> RawForm:
+        meta = self.meta()
+        ui = Localizer("en")
+        raw = RawForm(meta=meta, format="docx")
+        controls: dict[str, list[etree._Element]] = defaultdict(list)
+        for sdt in self._document.iter(w("sdt")):
+            tag = _tag(sdt)
+            if tag:
+                controls[tag].append(sdt)
+        for tag, sdts in controls.items():
+            if tag == COUNTRY_SLOT:
+                continue
+            found = {_key(v): v for v in (control_value(s) for s in sdts)}
+            if len(found) > 1:
+                raw.problems.append(
+                    Problem(
+                        severity="error",
+                        item=tag.split(":")[0],
+                        location=f"tag {tag}",
+                        message=ui.gettext(
+                            "The control {tag} appears {count} times with different answers "
+                            "({values}); keep one copy with the right answer."
+                        ).format(
+                            tag=tag,
+                            count=len(sdts),
+                            values="; ".join(str(v) for v in found.values()),
+                        ),
+                    )
+                )
+                continue
+            raw.values[tag] = RawValue(next(iter(found.values())), f"tag {tag}")
+        recovered = 0
+        for item in questionnaire.items():
+            slots = _slots(questionnaire, item)
+            if all(s in raw.values or s in controls for s in slots):
+                continue
+            for s in slots:
+                raw.values.pop(s, None)
+            recovered += self._from_layout(questionnaire, item, raw, ui)
+        if recovered:
+            raw.problems.append(
+                Problem(
+                    severity="warning",
+                    message=ui.gettext(
+                        "The form was re-saved by an editor that removed its content controls; "
+                        "{count} answer slot(s) were read from the table layout instead. Check "
+                        "them, and ask the respondent to use Microsoft Word or LibreOffice 7.5 "
+                        "or later next time."
+                    ).format(count=recovered),
+                )
+            )
+        if not meta.country:
+            raw.meta = self._country(meta, controls.get(COUNTRY_SLOT, []), raw, ui)
+        return raw
+
+    def _country(
+        self, meta: FormMeta, sdts: list[etree._Element], raw: RawForm, ui: Localizer
+    ) -> FormMeta:
+        """A blank form: the country the respondent picked on the cover."""
+        location = f"tag {COUNTRY_SLOT}"
+        value: RawScalar = None
+        if sdts:
+            value = control_value(sdts[0])
+        else:
+            label = Localizer(meta.language).gettext("Country")
+            rows = self.rows().get(label, [])
+            if len(rows) == 1 and len(rows[0]) >= 2:
+                text = content_text(rows[0][1], nested=True).strip()
+                value = None if _is_placeholder(text) else text
+                location = f"table row {label}"
+        text = str(value).strip() if value is not None else ""
+        if not text:
+            raw.problems.append(
+                Problem(
+                    severity="warning",
+                    location=location,
+                    message=ui.gettext(
+                        "No country was chosen on the cover of this blank form; "
+                        "record the country of the return by hand."
+                    ),
+                )
+            )
+            return meta
+        code = _country(text)
+        if code is None:
+            raw.problems.append(
+                Problem(
+                    severity="error",
+                    location=location,
+                    message=ui.gettext(
+                        "'{value}' on the cover is not a country; choose the country from the list."
+                    ).format(value=text),
+                )
+            )
+            return meta
+        return meta.model_copy(update={"country": code})
+
+    # --- the fallback: reading by layout --------------------------------------
+
+    def rows(self) -> dict[str, list[list[etree._Element]]]:
+        """Table rows by the text of their first cell, each as its list of cells."""
+        if self._rows is None:
+            rows: dict[str, list[list[etree._Element]]] = defaultdict(list)
+            for tr in self._document.iter(w("tr")):
+                cells = _cells(tr)
+                if cells:
+                    rows[content_text(cells[0], nested=True).strip()].append(cells)
+            self._rows = rows
+        return self._rows
+
+    def _from_layout(self, q: Questionnaire, item: Item, raw: RawForm, ui: Localizer) -> int:
+        """Read one item from its table row; return how many slots were read."""
+        location = f"table row {item.ref}"
+        rows = self.rows().get(item.ref, [])
+
+        def error(message: str) -> int:
+            raw.problems.append(
+                Problem(severity="error", item=item.id, location=location, message=message)
+            )
+            return 0
+
+        if len(rows) != 1 or len(rows[0]) < 3:
+            what = (
+                ui.gettext("its table row is missing")
+                if not rows
+                else ui.gettext("its table row appears {count} times").format(count=len(rows))
+                if len(rows) > 1
+                else ui.gettext("its table row has lost its answer column")
+            )
+            return error(
+                ui.gettext(
+                    "The answer to {ref} cannot be read: its content control (tag {tag}) is "
+                    "gone and {what}. Ask for the answer again, or have it entered in a fresh "
+                    "copy of the form."
+                ).format(ref=item.ref, tag=item.id, what=what)
+            )
+        cell = rows[0][2]
+        if item.type != "multichoice":
+            raw.values[item.id] = RawValue(_cell_value(cell), location)
+            return 1
+        ticks = _read_boxes(q, item, cell)
+        if ticks is None:
+            return error(
+                ui.gettext(
+                    "The boxes of {ref} cannot be read: the editor that saved the form removed "
+                    "their controls and the options no longer read as ☒ or ☐ followed by the "
+                    "option. Ask the respondent which options apply."
+                ).format(ref=item.ref)
+            )
+        for code, ticked in ticks.items():
+            raw.values[slot_id(item.id, code)] = RawValue(ticked, location)
+        return len(ticks)
+
+
+def _slots(q: Questionnaire, item: Item) -> list[str]:
+    if item.type == "multichoice":
+        return [slot_id(item.id, ch.code) for ch in q.choices_of(item)]
+    return [item.id]
+
+
+def _key(value: RawScalar) -> str:
+    return f"{type(value).__name__}:{value}"
+
+
+def _cell_value(cell: etree._Element) -> RawScalar:
+    """The answer in a stripped answer cell; a surviving untagged control helps."""
+    sdts = list(cell.iter(w("sdt")))
+    if len(sdts) == 1:
+        return control_value(sdts[0])
+    text = content_text(cell, nested=True)
+    return None if _is_placeholder(text) else text
+
+
+def _read_boxes(q: Questionnaire, item: Item, cell: etree._Element) -> dict[str, bool] | None:
+    """Option code -> ticked, from paragraphs reading '☒ label' / '☐ label'.
+
+    None unless every option is found exactly once and nothing else is there.
+    """
+    labels: dict[str, str] = {}
+    for lang in LANGUAGES:
+        loc = Localizer(lang)
+        for ch in q.choices_of(item):
+            labels.setdefault(fold(loc.content(CTX_CHOICE_LABEL, ch.label)), ch.code)
+    for ch in q.choices_of(item):
+        labels.setdefault(fold(ch.code), ch.code)
+    found: dict[str, bool] = {}
+    for p in cell.iter(w("p")):
+        text = content_text(p, nested=True).strip()
+        if not text:
+            continue
+        box = p.find(f".//{w14('checkbox')}")
+        glyph, label = text[0], text[1:]
+        ticked: RawScalar
+        if box is not None:
+            ticked = _checkbox_value(box, None) if box.find(w14("checked")) is not None else None
+        else:
+            ticked = None
+        if ticked is None:
+            ticked = {CHECKED_GLYPH: True, UNCHECKED_GLYPH: False}.get(glyph)
+        code = labels.get(fold(label))
+        if ticked is None or code is None or code in found or not isinstance(ticked, bool):
+            return None
+        found[code] = ticked
+    if set(found) != {ch.code for ch in q.choices_of(item)}:
+        return None
+    return found
