@@ -1,0 +1,214 @@
+"""Issue a round: every Party's forms in its language(s), recorded in the store.
+
+Forms are written by worker processes, one country per task, when there are
+enough countries to pay for starting them; the store is written once, in one
+transaction, when every form is on disk.
+
+With ``prefill``, each country's form carries the answers of its current
+return in the store, for every item of the new questionnaire with the same id
+whose answer still fits it (a choice code still in the list, and so on), so
+experts update their answers rather than start again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable, Mapping
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from selfassess.generate import Format, GenerateResult, IssuedForm, generate_forms
+from selfassess.model import Item, Questionnaire
+from selfassess.response import Answer
+from selfassess.secretariat.parties import Parties
+from selfassess.secretariat.store import FormRow, Round, Store
+
+#: Below this many countries, worker processes cost more than they save.
+MIN_COUNTRIES_FOR_WORKERS = 4
+
+
+@dataclass
+class RoundResult:
+    round: Round
+    forms: list[IssuedForm]
+    prefilled: list[str] = field(default_factory=list)
+    """Countries whose forms carry answers from the store."""
+    warnings: list[str] = field(default_factory=list)
+
+
+class StorePrefill:
+    """Answers per country, as the ``prefill`` callable of generate_forms (picklable)."""
+
+    def __init__(self, answers: Mapping[str, Mapping[str, Answer]]) -> None:
+        self.answers = dict(answers)
+
+    def __call__(self, country: str | None) -> Mapping[str, Answer] | None:
+        return self.answers.get(country) if country else None
+
+
+def fits(item: Item, value: Answer, q: Questionnaire) -> bool:
+    """Whether an answer given to an item of another version still fits ``item``."""
+    codes = {c.code for c in q.choices_of(item)}
+    if item.type == "choice":
+        return isinstance(value, str) and value in codes
+    if item.type == "multichoice":
+        return isinstance(value, list) and all(v in codes for v in value)
+    if item.type == "number":
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if item.type == "date":
+        try:
+            dt.date.fromisoformat(str(value))
+        except ValueError:
+            return False
+        return isinstance(value, str)
+    return isinstance(value, str)
+
+
+def carry_over(
+    answers: Mapping[str, Answer], questionnaire: Questionnaire
+) -> tuple[dict[str, Answer], list[str]]:
+    """The answers that carry over to ``questionnaire``, and the item ids dropped."""
+    items = {it.id: it for it in questionnaire.items()}
+    kept: dict[str, Answer] = {}
+    dropped: list[str] = []
+    for item_id, value in answers.items():
+        if value is None:
+            continue
+        item = items.get(item_id)
+        if item is not None and fits(item, value, questionnaire):
+            kept[item_id] = value
+        else:
+            dropped.append(item_id)
+    return kept, dropped
+
+
+def prefill_from_store(
+    store: Store, questionnaire: Questionnaire, countries: list[str]
+) -> tuple[StorePrefill, list[str]]:
+    """Each country's current answers that carry over, and warnings for what does not."""
+    wanted = set(countries)
+    answers: dict[str, dict[str, Answer]] = {}
+    warnings: list[str] = []
+    for row in store.current_returns():
+        if row.country not in wanted or row.questionnaire != questionnaire.id:
+            continue
+        kept, dropped = carry_over(row.parse().get("answers", {}), questionnaire)
+        answers[row.country] = kept
+        if dropped:
+            warnings.append(
+                f"{row.country}: {len(dropped)} answer(s) of {row.questionnaire} "
+                f"{row.version} do not fit {questionnaire.id} {questionnaire.version} and were "
+                f"not carried over: {', '.join(dropped[:5])}"
+            )
+    return StorePrefill(answers), warnings
+
+
+def _generate_one(
+    questionnaire: Questionnaire,
+    languages: list[str],
+    country: str,
+    formats: list[Format],
+    out_dir: Path,
+    deadline: dt.date | None,
+    issued: dt.date,
+    key: bytes | None,
+    strict: bool,
+    password: str | None,
+    prefill: StorePrefill | None,
+) -> GenerateResult:
+    return generate_forms(
+        questionnaire,
+        languages,
+        [country],
+        formats,
+        out_dir,
+        deadline=deadline,
+        issued=issued,
+        key=key,
+        strict=strict,
+        password=password,
+        prefill=prefill,
+    )
+
+
+def issue_round(
+    store: Store,
+    questionnaire: Questionnaire,
+    parties: Parties,
+    out_dir: Path,
+    *,
+    formats: list[Format],
+    deadline: dt.date | None = None,
+    issued: dt.date | None = None,
+    label: str | None = None,
+    key: bytes | None = None,
+    strict: bool = False,
+    password: str | None = None,
+    prefill: bool = False,
+    workers: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> RoundResult:
+    """Write every Party's forms into ``out_dir`` and record the round in ``store``.
+
+    ``progress(done, total)`` is called after each country, counting forms.
+    """
+    issued = issued or dt.date.today()
+    codes = parties.codes()
+    warnings: list[str] = []
+    filler: StorePrefill | None = None
+    if prefill:
+        filler, warnings = prefill_from_store(store, questionnaire, codes)
+    total = sum(len(p.languages) for p in parties.parties) * len(formats)
+    if workers is None:
+        workers = (os.cpu_count() or 1) if len(codes) >= MIN_COUNTRIES_FOR_WORKERS else 0
+    done = 0
+    results: list[GenerateResult] = []
+    jobs = [
+        (questionnaire, [str(lang) for lang in p.languages], p.code, formats, out_dir, deadline, issued, key,
+         strict, password, filler)
+        for p in parties.parties
+    ]  # fmt: skip
+    out_dir.mkdir(parents=True, exist_ok=True)
+    if workers > 1:
+        with ProcessPoolExecutor(workers) as pool:
+            futures: list[Future[GenerateResult]] = [pool.submit(_generate_one, *j) for j in jobs]
+            for fut in futures:
+                results.append(fut.result())
+                done += len(results[-1].forms)
+                if progress:
+                    progress(done, total)
+    else:
+        for job in jobs:
+            results.append(_generate_one(*job))
+            done += len(results[-1].forms)
+            if progress:
+                progress(done, total)
+    forms = [f for r in results for f in r.forms]
+    for r in results:
+        warnings.extend(w for w in r.warnings if w not in warnings)
+    rnd = store.add_round(
+        label or f"{questionnaire.id} {questionnaire.version} {issued.isoformat()}",
+        questionnaire.id,
+        questionnaire.version,
+        issued,
+        deadline,
+        [
+            FormRow(
+                form_id=f.meta.form_id,
+                round_id=None,
+                country=f.meta.country,
+                language=f.meta.language,
+                format=f.format,
+                questionnaire=f.meta.questionnaire,
+                version=f.meta.version,
+                issued=f.meta.issued,
+                deadline=f.meta.deadline,
+                path=str(f.path),
+            )
+            for f in forms
+        ],
+    )
+    prefilled = sorted(filler.answers) if filler else []
+    return RoundResult(rnd, forms, prefilled, warnings)
