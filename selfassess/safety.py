@@ -91,6 +91,9 @@ class Limits:
     max_range_cells: int = 100_000
     """Cells covered by merged ranges and hyperlink ranges of all sheets
     (openpyxl creates an object for each)."""
+    max_sheet_area: int = 500_000
+    """Rows x columns of the used range of one sheet (last row and column with a
+    cell): openpyxl's row iteration creates every cell of that rectangle."""
     max_grid_span: int = 1000
     """A Word table cell's ``gridSpan`` (Word itself allows 63 columns)."""
 
@@ -412,6 +415,27 @@ class _Checker:
     def sheet(self, name: str, root: etree._Element) -> None:
         """Ranges openpyxl expands cell by cell, and formulas that call programs."""
         ns = root.tag[: root.tag.index("}") + 1] if root.tag.startswith("{") else ""
+        last_row = last_col = 0
+        row_number = 0
+        for row in root.iter(ns + "row"):
+            row_number = _int(row.get("r"), row_number + 1)
+            col_number = 0
+            for cell in row.iter(ns + "c"):
+                match = _CELL.match(cell.get("r") or "")
+                col_number = _column(match[1]) if match else col_number + 1
+                if match:
+                    row_number = max(row_number, int(match[2]))
+                last_col = max(last_col, col_number)
+            last_row = max(last_row, row_number)
+        if last_row * last_col > self.limits.max_sheet_area:
+            raise self.reject(
+                "the sheet {name} uses {rows} rows by {cols} columns, more than a form can "
+                "(the limit is {limit} cells); delete what was typed far from the form",
+                name=name,
+                rows=last_row,
+                cols=last_col,
+                limit=self.limits.max_sheet_area,
+            )
         for tag in ("mergeCell", "hyperlink"):
             for el in root.iter(ns + tag):
                 self.range_cells += _area(el.get("ref") or "")
@@ -590,6 +614,13 @@ def _has_dtd(body: bytes) -> bool:
 
 def _first_line(text: str) -> str:
     return text.strip().splitlines()[0][:120] if text.strip() else "syntax error"
+
+
+def _int(text: str | None, default: int) -> int:
+    try:
+        return int(text) if text else default
+    except ValueError:
+        return default
 
 
 def _small_int(text: str | None, limit: int) -> bool:
