@@ -27,7 +27,7 @@ from babel import Locale
 from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po, write_po
+from babel.messages.pofile import read_po, unescape, write_po
 
 from selfassess import __version__, yamlio
 from selfassess.catalogue import load_catalogue_file
@@ -386,6 +386,7 @@ def content_template(root: Path | None = None) -> Catalog:
         content.questionnaire(load_path(path), lines)
     for path in sorted((qdir / "catalogue").glob("*.yaml")):
         content.catalogue(load_catalogue_file(path), _Lines(path, base))
+    _strip_format_flags(content.catalog)
     return content.catalog
 
 
@@ -450,8 +451,37 @@ def read_catalog(source: Path | io.BufferedIOBase, lang: str | None, domain: str
     """A PO or POT file (path or binary file object) as a babel Catalog."""
     if isinstance(source, Path):
         with source.open("rb") as fh:
-            return read_po(fh, locale=lang, domain=domain)
-    return read_po(source, locale=lang, domain=domain)
+            catalog = read_po(fh, locale=lang, domain=domain)
+    else:
+        catalog = read_po(source, locale=lang, domain=domain)
+    _strip_format_flags(catalog)
+    _restore_previous(catalog)
+    return catalog
+
+
+def _restore_previous(catalog: Catalog) -> None:
+    """Read ``#| msgid`` lines back as the previous English of a fuzzy message.
+
+    babel writes them but reads them as translator comments ("| msgid ..."),
+    which would pile up as junk on every update.
+    """
+    for msg in [*catalog, *catalog.obsolete.values()]:
+        previous = [c[1:].strip() for c in msg.user_comments if c.startswith("|")]
+        if not previous:
+            continue
+        msg.user_comments = [c for c in msg.user_comments if not c.startswith("|")]
+        ids: list[str] = []
+        in_id = False
+        for line in previous:
+            keyword, _, rest = line.partition(" ")
+            if keyword in ("msgid", "msgid_plural"):
+                ids.append(unescape(rest))
+                in_id = True
+            elif keyword == "msgctxt":
+                in_id = False
+            elif line.startswith('"') and in_id:
+                ids[-1] += unescape(line)
+        msg.previous_id = ids
 
 
 def _read_template(domain: str, root: Path | None) -> Catalog:
@@ -505,12 +535,19 @@ def update(
                 else read_catalog(path, lang, domain)
             )
             before = {_key(m): bool(m.fuzzy) for m in catalog if m.id}
+            previous = {_key(m): m.previous_id for m in catalog if m.id and m.previous_id}
             catalog.update(template, update_header_comment=True)
-            added = [_key(m) for m in catalog if m.id and _key(m) not in before]
+            # babel drops the old English of a message that was already fuzzy.
+            for msg in catalog:
+                if msg.id and msg.fuzzy and not msg.previous_id:
+                    msg.previous_id = previous.get(_key(msg), [])
             fuzzy = [
                 _key(m)
                 for m in catalog
                 if m.id and m.fuzzy and m.string and not before.get(_key(m), False)
+            ]
+            added = [
+                _key(m) for m in catalog if m.id and _key(m) not in before and _key(m) not in fuzzy
             ]
             obsolete = [_key(m) for m in catalog.obsolete.values() if _key(m) in before]
             written = _write_if_changed(path, _po_bytes(catalog))
