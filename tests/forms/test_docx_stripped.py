@@ -1,0 +1,130 @@
+"""Returns re-saved by an editor that strips content controls (LibreOffice 7.4, ONLYOFFICE)."""
+
+from __future__ import annotations
+
+import copy
+import io
+
+import pytest
+
+from selfassess.constants import COUNTRY_SLOT, LANGUAGES
+from selfassess.forms.ooxml import w
+from selfassess.i18n import Localizer
+from selfassess.parse import parse_form
+from selfassess.questionnaire import load_questionnaire
+from tests.forms.docx_fill import (
+    apply,
+    blank_form,
+    edit_document,
+    full_return,
+    strip_controls,
+)
+
+Q = load_questionnaire()
+STRIPPED = "re-saved by an editor that removed its content controls"
+
+
+def _filled_then_stripped(lang: str, actions: dict, *, more=None) -> bytes:
+    def change(root):
+        apply(root, actions, lang)
+        strip_controls(root)
+        if more:
+            more(root)
+
+    return edit_document(blank_form(lang), change)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_answer_is_recovered_from_the_layout(lang: str) -> None:
+    filled = full_return(Q, lang)
+    result = parse_form(io.BytesIO(_filled_then_stripped(lang, filled.actions)))
+    assert result.errors == []
+    assert result.answers == filled.expected
+    assert any(STRIPPED in p.message for p in result.warnings)
+    item = Q.items()[0]
+    assert result.locations[item.id] == f"table row {item.ref}"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_stripped_placeholders_are_not_answers(lang: str) -> None:
+    result = parse_form(io.BytesIO(_filled_then_stripped(lang, {})))
+    assert result.errors == []
+    assert set(result.answers.values()) == {None}
+
+
+def test_a_missing_row_is_a_located_error() -> None:
+    item = Q.item("wg14_c_measures")
+
+    def drop_row(root):
+        for tr in root.iter(w("tr")):
+            if "".join(tr[1].itertext()).strip() == item.ref:
+                tr.getparent().remove(tr)
+                return
+        raise AssertionError("row not found")
+
+    result = parse_form(io.BytesIO(_filled_then_stripped("en", {}, more=drop_row)))
+    errors = [p for p in result.errors if p.item == item.id]
+    assert len(errors) == 1
+    assert errors[0].location == f"table row {item.ref}"
+    assert "cannot be read" in errors[0].message
+
+
+def test_a_duplicated_row_is_ambiguous_not_guessed() -> None:
+    item = Q.item("wg14_c_status")
+
+    def duplicate(root):
+        for tr in root.iter(w("tr")):
+            if "".join(tr[1].itertext()).strip() == item.ref:
+                tr.addnext(copy.deepcopy(tr))
+                return
+
+    result = parse_form(
+        io.BytesIO(_filled_then_stripped("en", {item.id: "Fully implemented"}, more=duplicate))
+    )
+    assert result.answers[item.id] is None
+    assert [p.item for p in result.errors] == [item.id]
+    assert "2 times" in result.errors[0].message
+
+
+def test_boxes_that_lost_their_glyph_are_an_error() -> None:
+    item = Q.item("wg14_c_ta_kinds")
+
+    def spoil(root):
+        for t in root.iter(w("t")):
+            if t.text == "\u2610":
+                t.text = "[ ]"
+                break
+
+    result = parse_form(
+        io.BytesIO(_filled_then_stripped("en", {"wg14_c_ta_needed": "Yes"}, more=spoil))
+    )
+    assert result.answers[item.id] is None
+    errors = [p for p in result.errors if p.item == item.id]
+    assert len(errors) == 1
+    assert errors[0].location == f"table row {item.ref}"
+
+
+def test_some_controls_kept_others_stripped() -> None:
+    filled = full_return(Q, "fr")
+
+    def change(root):
+        apply(root, filled.actions, "fr")
+        tagged = list(root.iter(w("sdt")))
+        for sdt in tagged[: len(tagged) // 2]:
+            sdt.find(w("sdtPr")).remove(sdt.find(f"{w('sdtPr')}/{w('tag')}"))
+
+    result = parse_form(io.BytesIO(edit_document(blank_form("fr"), change)))
+    assert result.errors == []
+    assert result.answers == filled.expected
+    assert any(STRIPPED in p.message for p in result.warnings)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_blank_form_country_read_from_the_cover_row(lang: str) -> None:
+    name = Localizer(lang).country("KE")
+    data = _filled_then_stripped(lang, {COUNTRY_SLOT: name}, more=None)
+    data = edit_document(
+        blank_form(lang, None),
+        lambda root: (apply(root, {COUNTRY_SLOT: name}, lang), strip_controls(root)),
+    )
+    assert parse_form(io.BytesIO(data)).form.country == "KE"

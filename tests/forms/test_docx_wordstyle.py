@@ -1,0 +1,145 @@
+"""Returns saved by Word: split runs, proofing marks, bookmarks, tracked changes, glyphs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+
+from selfassess.constants import LANGUAGES
+from selfassess.forms.ooxml import w, w14
+from selfassess.i18n import Localizer
+from selfassess.parse import parse_form
+from selfassess.questionnaire import load_questionnaire
+from tests.forms.docx_fill import (
+    blank_form,
+    control,
+    edit_document,
+    pick,
+    set_content,
+    set_date,
+    tick,
+    word_runs,
+)
+
+Q = load_questionnaire()
+TEXT_ITEM = "wg14_c_measures"
+CHOICE_ITEM = "wg14_c_status"
+KINDS_ITEM = "wg14_c_ta_kinds"
+DATE_ITEM = "reply_date"
+
+
+def _parse(data: bytes) -> dict[str, object]:
+    result = parse_form(io.BytesIO(data))
+    assert [p for p in result.errors if p.item in (TEXT_ITEM, CHOICE_ITEM)] == []
+    return dict(result.answers)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_text_split_by_rsid_proofing_bookmarks_and_revisions(lang: str) -> None:
+    typed = "Law 12 of 2023\non organized fraud, article 5 and the national strategy"
+
+    def change(root):
+        sdt = control(root, TEXT_ITEM)
+        set_content(sdt, word_runs(typed, sdt.find(f"{w('sdtPr')}/{w('rPr')}")))
+
+    answers = _parse(edit_document(blank_form(lang), change))
+    # Deleted and moved-away text is not part of the answer.
+    assert answers[TEXT_ITEM] == typed
+
+
+def test_nested_control_text_is_not_part_of_the_answer() -> None:
+    def change(root):
+        sdt = control(root, TEXT_ITEM)
+        set_content(sdt, word_runs("outer text", None))
+        inner = control(root, "respondent_name")
+        sdt.find(w("sdtContent")).append(inner)
+
+    answers = _parse(edit_document(blank_form("en"), change))
+    assert answers[TEXT_ITEM] == "outer text"
+
+
+@pytest.mark.parametrize("last_value", [True, False])
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_drop_down_with_or_without_last_value(lang: str, last_value: bool) -> None:
+    label = Localizer(lang).content("choice.label", "Partially implemented")
+    data = edit_document(
+        blank_form(lang),
+        lambda root: pick(control(root, CHOICE_ITEM), label, last_value=last_value),
+    )
+    assert _parse(data)[CHOICE_ITEM] == "partially"
+
+
+def test_drop_down_display_text_split_into_runs() -> None:
+    def change(root):
+        sdt = control(root, CHOICE_ITEM)
+        set_content(sdt, word_runs("Largely implemented", None))
+
+    assert _parse(edit_document(blank_form("en"), change))[CHOICE_ITEM] == "largely"
+
+
+@pytest.mark.parametrize(
+    ("flag", "glyph", "checked", "expected"),
+    [
+        # Word: flag and glyph both set.
+        (True, True, True, ["legal_advice"]),
+        # Only the glyph was swapped (no w14:checked): the glyph decides.
+        (False, True, True, ["legal_advice"]),
+        # The flag was set but the glyph left as it was: the flag decides.
+        (True, False, True, ["legal_advice"]),
+        (True, False, False, None),
+    ],
+)
+def test_checkbox_flag_first_glyph_as_fallback(flag, glyph, checked, expected) -> None:
+    def change(root):
+        pick(control(root, "wg14_c_ta_needed"), "Yes")
+        tick(control(root, f"{KINDS_ITEM}:legal_advice"), checked, flag=flag, glyph=glyph)
+
+    assert _parse(edit_document(blank_form("en"), change))[KINDS_ITEM] == expected
+
+
+def test_checked_flag_without_value_means_checked() -> None:
+    def change(root):
+        pick(control(root, "wg14_c_ta_needed"), "Yes")
+        box = control(root, f"{KINDS_ITEM}:training")
+        box.find(f".//{w14('checked')}").attrib.clear()
+
+    assert _parse(edit_document(blank_form("en"), change))[KINDS_ITEM] == ["training"]
+
+
+def test_placeholder_text_without_its_flag_is_unanswered() -> None:
+    def change(root):
+        sdt = control(root, TEXT_ITEM)
+        placeholder = sdt.find(f".//{w('t')}").text
+        set_content(sdt, word_runs(placeholder, None))
+
+    assert _parse(edit_document(blank_form("fr"), change))[TEXT_ITEM] is None
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_date_from_full_date_even_if_the_text_disagrees(lang: str) -> None:
+    def change(root):
+        sdt = control(root, DATE_ITEM)
+        set_date(sdt, dt.date(2025, 3, 4), lang)
+        sdt.find(f".//{w('t')}").text = "soon"
+
+    assert _parse(edit_document(blank_form(lang), change))[DATE_ITEM] == "2025-03-04"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_date_without_full_date_is_read_from_its_text(lang: str) -> None:
+    def change(root):
+        set_date(control(root, DATE_ITEM), dt.date(2025, 3, 4), lang, full_date=False)
+
+    assert _parse(edit_document(blank_form(lang), change))[DATE_ITEM] == "2025-03-04"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_emptied_control_showing_its_placeholder_again_is_unanswered(lang: str) -> None:
+    def change(root):
+        sdt = control(root, TEXT_ITEM)
+        set_content(sdt, word_runs("Cliquez ou appuyez ici pour entrer du texte.", None))
+        sdt.find(w("sdtPr")).find(w("lock")).addnext(sdt.makeelement(w("showingPlcHdr")))
+
+    assert _parse(edit_document(blank_form(lang), change))[TEXT_ITEM] is None
