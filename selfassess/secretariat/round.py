@@ -166,10 +166,21 @@ def issue_round(
     done = 0
     results: list[GenerateResult] = []
     jobs = [
-        (questionnaire, [str(lang) for lang in p.languages], p.code, formats, out_dir, deadline, issued, key,
-         strict, password, filler)
+        (
+            questionnaire,
+            [str(lang) for lang in p.languages],
+            p.code,
+            formats,
+            out_dir,
+            deadline,
+            issued,
+            key,
+            strict,
+            password,
+            filler,
+        )
         for p in parties.parties
-    ]  # fmt: skip
+    ]
     out_dir.mkdir(parents=True, exist_ok=True)
     if workers > 1:
         with ProcessPoolExecutor(workers) as pool:

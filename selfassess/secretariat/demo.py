@@ -1,0 +1,211 @@
+"""A whole round in one call, with synthetic returns: what ``selfassess demo`` runs.
+
+It issues forms to a sample of Parties from every regional group, fills most
+of the Excel forms with random but valid answers (as a person would type
+them: labels in the form's language, tick marks), adds a corrected second
+return from one Party, a copy of one return and a file that is not a form,
+ingests the lot into a fresh store, and writes the status, reminders and the
+aggregate reports. The same filler serves the benchmark.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import random
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from openpyxl import load_workbook
+
+from selfassess.constants import CTX_CHOICE_LABEL, XLSX_NAME_PREFIX, XLSX_OPTION_JOIN
+from selfassess.i18n import Localizer
+from selfassess.model import Item, Questionnaire
+from selfassess.questionnaire import load_questionnaire
+from selfassess.response import Answer
+from selfassess.secretariat.aggregate import aggregate
+from selfassess.secretariat.ingest import IngestResult, ingest_paths
+from selfassess.secretariat.parties import Parties, load_parties
+from selfassess.secretariat.report_docx import write_report_docx
+from selfassess.secretariat.report_xlsx import write_report_xlsx
+from selfassess.secretariat.round import issue_round
+from selfassess.secretariat.status import load_contacts, status, write_reminders
+from selfassess.secretariat.store import Store
+from selfassess.textsafe import set_text
+
+#: Parties per regional group in the demo round.
+DEMO_PER_GROUP = 4
+DEMO_ISSUED = dt.date(2025, 2, 3)
+DEMO_DEADLINE = dt.date(2025, 4, 30)
+DEMO_AS_OF = dt.date(2025, 5, 15)
+
+
+def _applies(item: Item, answers: dict[str, Answer]) -> bool:
+    cond = item.condition
+    if cond is None:
+        return True
+    given = answers.get(cond.item)
+    if cond.equals is not None:
+        return given == cond.equals
+    return isinstance(given, list) and cond.includes in given
+
+
+def random_answers(q: Questionnaire, rng: random.Random) -> dict[str, Answer]:
+    """Valid answers to every item that applies, about nine in ten answered."""
+    answers: dict[str, Answer] = {}
+    for item in q.items():
+        answers[item.id] = None
+        if not _applies(item, answers) or (not item.required and rng.random() < 0.1):
+            continue
+        codes = [c.code for c in q.choices_of(item)]
+        if item.type == "choice":
+            answers[item.id] = rng.choice(codes)
+        elif item.type == "multichoice":
+            answers[item.id] = [c for c in codes if rng.random() < 0.3] or [codes[0]]
+        elif item.type == "number":
+            answers[item.id] = rng.randint(0, 500) * 1000
+        elif item.type == "date":
+            answers[item.id] = (DEMO_ISSUED + dt.timedelta(days=rng.randint(1, 80))).isoformat()
+        else:
+            answers[item.id] = f"Answer {rng.randint(1, 999)} to {item.ref}"
+    return answers
+
+
+def fill_xlsx(data: bytes, answers: dict[str, Answer], q: Questionnaire, lang: str) -> bytes:
+    """Type ``answers`` into an Excel form through its defined names, as a person would."""
+    loc = Localizer(lang)
+    wb = load_workbook(io.BytesIO(data))
+
+    def cell(name: str) -> Any:
+        ((title, ref),) = list(wb.defined_names[name].destinations)
+        return wb[title][ref.replace("$", "")]
+
+    for item in q.items():
+        value = answers.get(item.id)
+        if value is None:
+            continue
+        if item.type == "multichoice" and isinstance(value, list):
+            for code in value:
+                name = XLSX_NAME_PREFIX + item.id + XLSX_OPTION_JOIN + code
+                set_text(cell(name), loc.pgettext("tick", "x"))
+        elif item.type == "choice":
+            label = next(c.label for c in q.choices_of(item) if c.code == value)
+            set_text(cell(XLSX_NAME_PREFIX + item.id), loc.content(CTX_CHOICE_LABEL, label))
+        elif item.type == "date":
+            target = cell(XLSX_NAME_PREFIX + item.id)
+            target.value = dt.date.fromisoformat(str(value))
+            target.number_format = "yyyy-mm-dd"
+        elif item.type == "number":
+            cell(XLSX_NAME_PREFIX + item.id).value = value
+        else:
+            set_text(cell(XLSX_NAME_PREFIX + item.id), str(value))
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def sample_parties(parties: Parties, per_group: int = DEMO_PER_GROUP) -> Parties:
+    """The first ``per_group`` Parties of each group (file order), and those in no group."""
+    chosen: list[str] = []
+    for group in ("african", "asia_pacific", "eastern_european", "latin_american_caribbean"):
+        chosen += [p.code for p in parties.in_group(group)[:per_group]]
+    chosen += [p.code for p in parties.in_group("weog") if p.code in ("CA", "FR", "TR")]
+    chosen += [p.code for p in parties.in_group(None) if p.code in ("US", "EU")]
+    return parties.select(list(dict.fromkeys(chosen)))
+
+
+@dataclass
+class DemoResult:
+    store: Path
+    forms: int
+    returns_dir: Path
+    ingest: IngestResult
+    reports: list[Path] = field(default_factory=list)
+    reminders: list[Path] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def run_demo(out_dir: Path, *, seed: int = 2025, per_group: int = DEMO_PER_GROUP) -> DemoResult:
+    """Run the demo round into ``out_dir`` (its demo files are replaced)."""
+    rng = random.Random(seed)
+    q = load_questionnaire()
+    parties = sample_parties(load_parties(), per_group)
+    for name in ("forms", "returns", "reports", "reminders"):
+        shutil.rmtree(out_dir / name, ignore_errors=True)
+    store_path = out_dir / "demo.sqlite"
+    for path in [store_path, *(out_dir / f"demo.sqlite{s}" for s in ("-wal", "-shm"))]:
+        path.unlink(missing_ok=True)
+    shutil.rmtree(out_dir / "demo.sqlite.archive", ignore_errors=True)
+    returns = out_dir / "returns"
+    returns.mkdir(parents=True)
+    with Store(store_path) as store:
+        rnd = issue_round(
+            store,
+            q,
+            parties,
+            out_dir / "forms",
+            formats=["docx", "xlsx"],
+            deadline=DEMO_DEADLINE,
+            issued=DEMO_ISSUED,
+            label="Demo round",
+        )
+        first_xlsx: dict[str, Any] = {}
+        for form in rnd.forms:
+            if form.format == "xlsx" and form.meta.country:
+                first_xlsx.setdefault(form.meta.country, form)
+        answered = [c for c in first_xlsx if rng.random() < 0.75]
+        for code in answered:
+            form = first_xlsx[code]
+            data = fill_xlsx(form.path.read_bytes(), random_answers(q, rng), q, form.meta.language)
+            (returns / f"{code}-{form.meta.language}.xlsx").write_bytes(data)
+        if answered:
+            code = answered[0]
+            form = first_xlsx[code]
+            (returns / f"{code}-copy.xlsx").write_bytes(
+                (returns / f"{code}-{form.meta.language}.xlsx").read_bytes()
+            )
+            corrected = fill_xlsx(
+                form.path.read_bytes(), random_answers(q, rng), q, form.meta.language
+            )
+            (returns / "zz-later").mkdir()
+            (returns / "zz-later" / f"{code}-corrected.xlsx").write_bytes(corrected)
+        (returns / "scan-of-reply.pdf").write_bytes(b"%PDF-1.4 not a form\n")
+        ingested = ingest_paths(store, [returns])
+        st = status(store, parties, as_of=DEMO_AS_OF)
+        contacts_csv = "country,name,email,language\n" + "".join(
+            f"{p.code},Focal point {p.code},focal.{p.code.lower()}@example.org,\n"
+            for p in parties.parties
+        )
+        reminders = write_reminders(
+            st, load_contacts(contacts_csv.encode()), out_dir / "reminders", questionnaire=q
+        )
+        reports = out_dir / "reports"
+        reports.mkdir()
+        written: list[Path] = []
+        (reports / "status.json").write_text(
+            json.dumps(st.to_json(), ensure_ascii=False, indent=2), encoding="utf-8"
+        )
+        written.append(reports / "status.json")
+        for lang in ("en", "fr"):
+            report = aggregate(store, parties, lang=lang, as_of=DEMO_AS_OF, country_detail=True)
+            for ext, writer in (("xlsx", write_report_xlsx), ("docx", write_report_docx)):
+                path = reports / f"aggregate-{lang}.{ext}"
+                writer(report, path)
+                written.append(path)
+            path = reports / f"aggregate-{lang}.json"
+            path.write_text(
+                json.dumps(report.to_json(), ensure_ascii=False, indent=2), encoding="utf-8"
+            )
+            written.append(path)
+    return DemoResult(
+        store=store_path,
+        forms=len(rnd.forms),
+        returns_dir=returns,
+        ingest=ingested,
+        reports=written,
+        reminders=reminders.written,
+        warnings=rnd.warnings + reminders.warnings,
+    )
