@@ -96,9 +96,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, ValidationError
 
 from selfassess.constants import (
     FLAG_FULLY_BUT_DRAFTING,
@@ -115,6 +116,7 @@ from selfassess.constants import (
 from selfassess.errors import Rejected
 from selfassess.i18n import Localizer
 from selfassess.model import Item, Model, Questionnaire, RecommendationEntry
+from selfassess.parse import parse_form
 from selfassess.response import Answer, FormInfo, ParseResult
 from selfassess.response import _applies as applies  # the parser's own rule for conditions
 
@@ -418,6 +420,28 @@ def score(result: ParseResult, questionnaire: Questionnaire, ui: Localizer | Non
         ta_needs=[need for _, need in sorted(needs, key=lambda n: n[0])],
         flags=scorer.flags,
     )
+
+
+def load_response(path: str | Path, key: bytes | None = None) -> ParseResult:
+    """A reply from a completed form, or from the JSON that ``selfassess parse --json`` prints.
+
+    A file whose name ends in ``.json`` is read as JSON; :class:`Rejected`, in
+    one line, when it is not a valid parse result.
+    """
+    path = Path(path)
+    if path.suffix.lower() != ".json":
+        return parse_form(path, key=key)
+    try:
+        return ParseResult.model_validate_json(path.read_bytes())
+    except OSError as exc:
+        raise Rejected(f"cannot read {path}: {exc.strerror}") from None
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "top level"
+        raise Rejected(
+            f"{path} is not the JSON of 'selfassess parse --json': {where}: {first['msg']} "
+            f"({exc.error_count()} problem(s))"
+        ) from None
 
 
 def response_with(q: Questionnaire, answers: dict[str, Answer]) -> ParseResult:

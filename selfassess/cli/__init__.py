@@ -11,6 +11,7 @@ import typer
 
 from selfassess.cli import definitions, forms
 from selfassess.cli.i18n import i18n_app
+from selfassess.cli.score import score_command
 
 app = typer.Typer(
     name="selfassess",
@@ -24,6 +25,7 @@ app.add_typer(definitions.questionnaire_app, name="questionnaire")
 app.command("generate")(forms.generate)
 app.command("parse")(forms.parse)
 app.add_typer(i18n_app, name="i18n")
+app.command("score")(score_command)
 
 
 def main() -> None:

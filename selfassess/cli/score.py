@@ -1,0 +1,109 @@
+"""`selfassess score`: where a country stands, and the country report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from selfassess.catalogue import load_catalogue
+from selfassess.cli.common import EXIT_OK, EXIT_PROBLEMS, err, handle_errors, out, print_json
+from selfassess.cli.forms import KeyFile
+from selfassess.forms.meta import load_key
+from selfassess.i18n import Localizer
+from selfassess.questionnaire import load_questionnaire
+from selfassess.reports import report_format, write_country_report
+from selfassess.scoring import Score, load_response, score
+
+
+def _percent(value: float | None, loc: Localizer) -> str:
+    return "-" if value is None else loc.percent(value)
+
+
+def _table(s: Score, qid: str, version: str, loc: Localizer) -> None:
+    q = load_questionnaire(qid, version)
+    catalogue = load_catalogue(q.catalogue)
+    overall = s.overall
+    out.print(
+        f"[bold]overall[/bold] implementation {_percent(overall.implementation, loc)}, "
+        f"gap {_percent(overall.gap, loc)}, coverage {_percent(overall.coverage, loc)}"
+    )
+    table = Table("section", "recommendation", "status", "implementation", "gap")
+    for section in q.sections:
+        if section.id not in s.sections:
+            continue
+        figures = s.sections[section.id]
+        table.add_row(
+            f"[bold]{section.id}[/bold]",
+            "",
+            "",
+            _percent(figures.implementation, loc),
+            _percent(figures.gap, loc),
+        )
+        for entry in section.recommendations:
+            rec = s.recommendations.get(entry.recommendation)
+            if rec is None:
+                continue
+            ref = catalogue.get(entry.recommendation).ref
+            table.add_row(
+                "",
+                f"{ref} {entry.recommendation}",
+                rec.status or "-",
+                _percent(rec.implementation, loc),
+                _percent(rec.gap, loc),
+            )
+    out.print(table)
+    if s.ta_needs:
+        needs = Table("recommendation", "priority", "kinds", title="technical assistance needs")
+        for need in s.ta_needs:
+            needs.add_row(need.recommendation, need.priority or "-", ", ".join(need.kinds) or "-")
+        out.print(needs)
+    for flag in s.flags:
+        out.print(f"flag {flag.code} {flag.item}: {flag.message}", markup=False)
+
+
+@handle_errors
+def score_command(
+    file: Annotated[
+        Path, typer.Argument(help="A completed .docx/.xlsx form, or the JSON of `parse --json`.")
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the score as JSON.")] = False,
+    out_path: Annotated[
+        Path | None,
+        typer.Option("--out", help="Write the country report: PATH.docx, PATH.xlsx or PATH.md."),
+    ] = None,
+    lang: Annotated[
+        str | None, typer.Option(help="Language of the report (default: the reply's).")
+    ] = None,
+    key_file: KeyFile = None,
+) -> None:
+    """Score a reply: implementation and gap per recommendation, section and overall,
+    coverage, assistance needs and consistency flags; optionally write the country report.
+
+    Exit status: 0 scored, 1 scored from a reply with errors (the score uses the
+    answers that could be read), 2 rejected.
+
+    Example:
+
+        selfassess score returns/mexico.xlsx --out reports/mexico.docx
+    """
+    if out_path is not None:
+        report_format(out_path)
+    loc = Localizer(lang) if lang else None
+    result = load_response(file, key=load_key(key_file))
+    q = load_questionnaire(result.form.questionnaire, result.form.version)
+    scored = score(result, q)
+    if as_json:
+        print_json(scored.to_json())
+    if out_path is not None:
+        out_path.parent.mkdir(parents=True, exist_ok=True)
+        written = write_country_report(scored, result, q, out_path, lang=loc.lang if loc else None)
+        for warning in written.warnings:
+            err.print(f"warning: {warning}", markup=False)
+        if not as_json:
+            out.print(str(out_path), markup=False)
+    elif not as_json:
+        _table(scored, q.id, q.version, loc or Localizer(result.form.language))
+    raise typer.Exit(EXIT_PROBLEMS if result.errors else EXIT_OK)
