@@ -114,7 +114,8 @@ def test_duplicated_control_with_different_answers_is_an_error() -> None:
     assert result.answers["respondent_name"] is None
     [error] = [p for p in result.errors if p.item == "respondent_name"]
     assert error.location == "tag respondent_name"
-    assert "A. Person" in error.message and "B. Person" in error.message
+    assert "A. Person" in error.message
+    assert "B. Person" in error.message
 
 
 def test_unknown_tags_are_counted_in_a_warning() -> None:
