@@ -1,0 +1,264 @@
+"""Generate, fill as a person would, parse: the answers come back exactly."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from functools import cache
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from selfassess.constants import COUNTRY_SLOT, LANGUAGES, SHEET_LISTS, SHEET_META, XLSX_NAME_PREFIX
+from selfassess.forms.xlsx_writer import MAX_CELL_CHARS, slot_name
+from selfassess.i18n import Localizer
+from selfassess.parse import parse_form
+from selfassess.questionnaire import load_questionnaire
+from selfassess.response import ParseResult
+from selfassess.values import clean_text
+from tests.forms.xlsx_fill import (
+    apply,
+    cell_of,
+    generate,
+    insert_rows,
+    location_of,
+    open_form,
+    person_fill,
+    save,
+    type_into,
+)
+
+
+def parse(data: bytes) -> ParseResult:
+    return parse_form(io.BytesIO(data))
+
+
+@cache
+def blank(lang: str) -> bytes:
+    return generate(lang)
+
+
+@pytest.mark.parametrize("variant", ["native", "typed"])
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_slot_filled_as_a_person_would_comes_back_exactly(lang: str, variant: str) -> None:
+    fill = person_fill(lang, variant)
+    wb = open_form(blank(lang))
+    for name, value in fill.typed.items():
+        type_into(cell_of(wb, name), value)
+    if variant == "typed":
+        # Rows inserted above the slots of every visible sheet, after typing.
+        for ws in wb.worksheets:
+            if ws.title not in (SHEET_LISTS, SHEET_META):
+                insert_rows(wb, ws.title, 3, 2)
+    result = parse(save(wb))
+    assert result.answers == fill.expected
+    assert result.form.country == fill.country
+    assert result.problems == []
+    q = load_questionnaire()
+    assert set(result.answers) == {it.id for it in q.items()}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_inserted_rows_move_the_reading_with_the_names(lang: str) -> None:
+    wb = open_form(blank(lang))
+    name = slot_name("respondent_name")
+    before = location_of(wb, name)
+    cover = before.split("!")[0]
+    insert_rows(wb, cover, 3, 4)
+    type_into(cell_of(wb, name), "Ana Pérez")
+    result = parse(save(wb))
+    assert result.answers["respondent_name"] == "Ana Pérez"
+    assert result.locations["respondent_name"] == location_of(wb, name) != before
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_an_untouched_prefilled_form_gives_back_the_prefill(lang: str) -> None:
+    prefill = person_fill(lang, "native").expected
+    result = parse(generate(lang, "FR", prefill=prefill))
+    assert result.answers == prefill
+    assert result.form.country == "FR"
+    assert result.errors == []
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_an_untouched_blank_form_is_all_unanswered(lang: str) -> None:
+    result = parse(blank(lang))
+    assert set(result.answers.values()) == {None}
+    assert result.errors == []
+    assert result.form.country is None
+    country = next(p for p in result.warnings if p.item is None)
+    wb = open_form(blank(lang))
+    assert country.location == location_of(wb, XLSX_NAME_PREFIX + COUNTRY_SLOT)
+
+
+@pytest.mark.parametrize(
+    ("typed", "code"),
+    [("Mexique", "MX"), ("墨西哥", "MX"), ("mex", "MX"), ("BR", "BR"), ("  méxico ", "MX")],
+)
+def test_the_country_picked_on_a_blank_form_in_any_language_or_code(typed: str, code: str) -> None:
+    data = apply(blank("fr"), {XLSX_NAME_PREFIX + COUNTRY_SLOT: typed})
+    result = parse(data)
+    assert result.form.country == code
+    assert result.errors == []
+
+
+def test_an_unreadable_country_is_a_located_error_not_a_guess() -> None:
+    data = apply(blank("es"), {XLSX_NAME_PREFIX + COUNTRY_SLOT: "Atlantis"})
+    result = parse(data)
+    assert result.form.country is None
+    (error,) = result.errors
+    assert "'Atlantis' is not a country" in error.message
+    assert error.location == location_of(open_form(data), XLSX_NAME_PREFIX + COUNTRY_SLOT)
+
+
+# --- free text -----------------------------------------------------------------
+
+_PRINTABLE = st.characters(
+    blacklist_categories=("Cc", "Cs", "Cn"), blacklist_characters="\ufeff"
+) | st.sampled_from(["\n", "\t", "\u200f", "\u200e", "\u061c", "=", "+", "-", "@", " "])
+_TEXT_ITEMS = [it.id for it in load_questionnaire().items() if it.type == "text"]
+
+
+@settings(
+    max_examples=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(texts=st.lists(st.text(_PRINTABLE, max_size=400), min_size=1, max_size=len(_TEXT_ITEMS)))
+def test_any_printable_text_comes_back_nfc_trimmed(texts: list[str]) -> None:
+    typed = {slot_name(item_id): text for item_id, text in zip(_TEXT_ITEMS, texts, strict=False)}
+    result = parse(apply(blank("ar"), typed))
+    for item_id, text in zip(_TEXT_ITEMS, texts, strict=False):
+        assert result.answers[item_id] == (clean_text(text) or None)
+    assert result.errors == []
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_longest_text_a_cell_holds_comes_back_whole(lang: str) -> None:
+    text = ("=" + "قانون 法律 law, " * 3000)[:MAX_CELL_CHARS]
+    result = parse(apply(blank(lang), {slot_name("other_institutions"): text}))
+    assert result.answers["other_institutions"] == clean_text(text)
+    assert len(text) == MAX_CELL_CHARS
+
+
+# --- bad values: each a located error that says what to do -----------------------
+
+
+def _one_error(data: bytes, item_id: str, name: str) -> str:
+    result = parse(data)
+    errors = [p for p in result.errors if p.item == item_id]
+    assert len(errors) == 1, result.errors
+    assert errors[0].location == location_of(open_form(data), name)
+    return errors[0].message
+
+
+def test_a_pasted_value_that_is_not_a_choice_names_the_allowed_answers() -> None:
+    name = slot_name("wg15_j_status")
+    message = _one_error(apply(blank("fr"), {name: "Peut-être"}), "wg15_j_status", name)
+    assert "'Peut-être' is not one of the choices for II(j).1" in message
+    assert "Fully implemented" in message
+    assert "Not known" in message
+
+
+@pytest.mark.parametrize("typed", ["12 years", "about 5", "1.2.3"])
+def test_text_in_a_number_slot_is_not_a_number(typed: str) -> None:
+    name = slot_name("wg14_a_amount_usd")
+    data = apply(blank("en"), {slot_name("wg14_a_contribution"): "Provided", name: typed})
+    message = _one_error(data, "wg14_a_amount_usd", name)
+    assert f"'{typed}' is not a number" in message
+
+
+def test_blank_is_not_zero() -> None:
+    data = apply(blank("en"), {slot_name("wg14_a_amount_usd"): "   "})
+    assert parse(data).answers["wg14_a_amount_usd"] is None
+
+
+@pytest.mark.parametrize("typed", ["next week", "31/31/2025", "2025-02-30"])
+def test_text_in_a_date_slot_is_not_a_date(typed: str) -> None:
+    name = slot_name("reply_date")
+    message = _one_error(apply(blank("en"), {name: typed}), "reply_date", name)
+    assert f"'{typed}' is not a date" in message
+    assert "YYYY-MM-DD" in message
+
+
+def test_a_date_typed_in_the_forms_locale_is_read() -> None:
+    data = apply(blank("fr"), {slot_name("reply_date"): "31/03/2025"})
+    assert parse(data).answers["reply_date"] == "2025-03-31"
+
+
+def test_a_mark_that_is_not_a_tick_is_an_error() -> None:
+    name = slot_name("wg15_j_ta_kinds", "training")
+    data = apply(blank("en"), {slot_name("wg15_j_ta_needed"): "Yes", name: "maybe"})
+    message = _one_error(data, "wg15_j_ta_kinds", name)
+    assert "'maybe' is not a tick mark" in message
+
+
+@pytest.mark.parametrize(
+    ("name", "item_id"),
+    [
+        (slot_name("wg15_j_status"), "wg15_j_status"),
+        (slot_name("respondent_name"), "respondent_name"),
+        (slot_name("wg15_j_ta_kinds", "training"), "wg15_j_ta_kinds"),
+        (slot_name("reply_date"), "reply_date"),
+    ],
+)
+def test_a_formula_in_a_slot_is_not_an_answer(name: str, item_id: str) -> None:
+    wb = open_form(blank("ru"))
+    cell_of(wb, name).value = '="Fully implemented"'
+    data = save(wb)
+    result = parse(data)
+    assert result.answers[item_id] is None
+    message = _one_error(data, item_id, name)
+    assert "A formula is not an answer" in message
+
+
+def test_an_array_formula_in_a_slot_is_not_an_answer() -> None:
+    from openpyxl.worksheet.formula import ArrayFormula  # noqa: PLC0415 (only this test needs it)
+
+    name = slot_name("wg14_a_amount_usd")
+    wb = open_form(blank("en"))
+    cell = cell_of(wb, name)
+    cell.value = ArrayFormula(cell.coordinate, "=SUM(1,2)")
+    data = save(wb)
+    assert "A formula is not an answer" in _one_error(data, "wg14_a_amount_usd", name)
+
+
+def test_an_answer_against_its_condition_is_an_error() -> None:
+    name = slot_name("wg15_j_ta_kinds", "training")
+    data = apply(blank("en"), {slot_name("wg15_j_ta_needed"): "No", name: "x"})
+    result = parse(data)
+    (error,) = [p for p in result.errors if p.item == "wg15_j_ta_kinds"]
+    assert "applies only when" in error.message
+    assert "'Yes'" in error.message
+    # A multiple choice is located at its first option's cell.
+    first = slot_name("wg15_j_ta_kinds", "legal_advice")
+    assert error.location == location_of(open_form(data), first)
+    assert result.answers["wg15_j_ta_kinds"] == ["training"]
+
+
+def test_a_required_answer_left_empty_is_a_located_warning() -> None:
+    result = parse(blank("en"))
+    (warning,) = [p for p in result.problems if p.item == "wg15_j_status"]
+    assert warning.severity == "warning"
+    assert "is required and has no answer" in warning.message
+    assert warning.location == location_of(open_form(blank("en")), slot_name("wg15_j_status"))
+
+
+def test_excel_dates_and_datetimes_are_both_dates() -> None:
+    data = apply(
+        blank("en"),
+        {
+            slot_name("reply_date"): dt.date(2025, 2, 3),
+            slot_name("wg14_f_focal_point_date"): dt.datetime(2024, 5, 6, 14, 30),
+            slot_name("wg14_f_focal_point"): "Yes",
+        },
+    )
+    result = parse(data)
+    assert result.answers["reply_date"] == "2025-02-03"
+    assert result.answers["wg14_f_focal_point_date"] == "2024-05-06"
+
+
+def test_labels_in_every_language_are_read_in_every_form() -> None:
+    typed = {slot_name("wg15_j_status"): Localizer("zh").content("choice.label", "Not known")}
+    assert parse(apply(blank("es"), typed)).answers["wg15_j_status"] == "not_known"

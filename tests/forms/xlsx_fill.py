@@ -1,0 +1,196 @@
+"""Filling generated Excel forms the way people and Excel do, for the xlsx tests.
+
+A fill opens the generated workbook with openpyxl and writes what Excel would
+store after a person typed: text as shared strings, numbers as numbers, dates
+as date serials with a date format, and, when rows are inserted, defined names
+moved down as Excel moves them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from openpyxl import load_workbook
+from openpyxl.utils.cell import coordinate_from_string, quote_sheetname
+from openpyxl.workbook.workbook import Workbook
+
+from selfassess.constants import COUNTRY_SLOT, LANGUAGES, XLSX_NAME_PREFIX
+from selfassess.forms.meta import FormMeta
+from selfassess.forms.xlsx_writer import slot_name, write_xlsx
+from selfassess.i18n import Localizer
+from selfassess.model import Item, Questionnaire
+from selfassess.questionnaire import load_questionnaire
+from selfassess.response import Answer
+from selfassess.values import clean_text
+
+ISSUED = dt.date(2025, 1, 20)
+DEADLINE = dt.date(2025, 3, 31)
+
+
+def meta(lang: str, country: str | None = None, **changes: Any) -> FormMeta:
+    q = load_questionnaire()
+    data: dict[str, Any] = {
+        "questionnaire": q.id,
+        "version": q.version,
+        "language": lang,
+        "country": country,
+        "form_id": f"ftest{lang}",
+        "issued": ISSUED,
+        "deadline": DEADLINE,
+    }
+    data.update(changes)
+    return FormMeta(**data)
+
+
+def generate(
+    lang: str, country: str | None = None, *, prefill: Mapping[str, Answer] | None = None
+) -> bytes:
+    out = io.BytesIO()
+    write_xlsx(load_questionnaire(), meta(lang, country), out, prefill=prefill)
+    return out.getvalue()
+
+
+def open_form(data: bytes) -> Workbook:
+    return load_workbook(io.BytesIO(data))
+
+
+def save(wb: Workbook) -> bytes:
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def cell_of(wb: Workbook, name: str) -> Any:
+    """The cell a workbook defined name points to."""
+    ((title, ref),) = list(wb.defined_names[name].destinations)
+    return wb[title][ref.replace("$", "")]
+
+
+def location_of(wb: Workbook, name: str) -> str:
+    ((title, ref),) = list(wb.defined_names[name].destinations)
+    return f"{title}!{ref.replace('$', '')}"
+
+
+def type_into(cell: Any, value: object) -> None:
+    """Store ``value`` as Excel stores what a person typed into ``cell``."""
+    if isinstance(value, str):
+        # openpyxl escapes a literal "_xHHHH_" as Excel does ("_x005F_xHHHH_").
+        cell.value = value
+        cell.data_type = "s"
+    elif isinstance(value, dt.date):
+        cell.value = dt.datetime.combine(value, dt.time()) if type(value) is dt.date else value
+        cell.number_format = "yyyy-mm-dd"
+    else:
+        cell.value = value
+
+
+def insert_rows(wb: Workbook, title: str, idx: int, amount: int) -> None:
+    """Insert rows as Excel does: cells and the defined names pointing below move down."""
+    ws = wb[title]
+    ws.insert_rows(idx, amount)
+    for name, dn in list(wb.defined_names.items()):
+        dests = list(dn.destinations)
+        if len(dests) != 1 or dests[0][0] != title or ":" in dests[0][1]:
+            continue
+        col, row = coordinate_from_string(dests[0][1].replace("$", ""))
+        if row >= idx:
+            dn.attr_text = f"{quote_sheetname(title)}!${col}${row + amount}"
+            wb.defined_names[name] = dn
+
+
+@dataclass
+class Fill:
+    """What to type into each slot (by defined name) and the answers expected back."""
+
+    typed: dict[str, object] = field(default_factory=dict)
+    expected: dict[str, Answer] = field(default_factory=dict)
+    country: str | None = None
+
+
+def _other(lang: str) -> str:
+    return LANGUAGES[(LANGUAGES.index(lang) + 1) % len(LANGUAGES)]
+
+
+def _condition_targets(q: Questionnaire) -> dict[str, str]:
+    """Item id -> the answer code its dependents need, so every slot can be filled."""
+    need: dict[str, str] = {}
+    for item in q.items():
+        if item.condition is not None:
+            need[item.condition.item] = item.condition.equals or item.condition.includes or ""
+    return need
+
+
+def _text_for(item: Item, n: int, lang: str) -> str:
+    samples = [
+        f"Answer {n} to {item.ref}",
+        "=SUM(A1:A3) is how we count",
+        "Ley 1234/2020, art. 5\nDecreto 77",
+        "قانون رقم ٥ لسنة ٢٠١٩\u200f",
+        "《刑法》第一百二十条",
+        "  Министерство юстиции  ",
+        "Cafe\u0301 — Ministère",
+        "+33 1 23 45 67 89",
+        "0012",
+        "@home _x0041_ literal",
+    ]
+    return samples[n % len(samples)] + ("" if n < len(samples) else f" #{n} {lang}")
+
+
+def person_fill(lang: str, variant: str) -> Fill:
+    """Every slot of the default questionnaire, typed as a person would.
+
+    ``native``: labels in the form's language, numbers as numbers, real dates.
+    ``typed``: labels in another language with odd case and spacing, numbers
+    typed as text in the form's locale, dates typed as text.
+    """
+    q = load_questionnaire()
+    loc = Localizer(lang)
+    other = Localizer(_other(lang))
+    need = _condition_targets(q)
+    fill = Fill()
+    for n, item in enumerate(q.items()):
+        choices = q.choices_of(item)
+        if item.type == "multichoice":
+            for k, ch in enumerate(choices):
+                tick = loc.pgettext("tick", "x")
+                fill.typed[slot_name(item.id, ch.code)] = (
+                    tick if variant == "native" or k % 2 else f" {tick.upper()} "
+                )
+            fill.expected[item.id] = [ch.code for ch in choices]
+        elif item.type == "choice":
+            code = need.get(item.id) or choices[n % len(choices)].code
+            label = next(ch.label for ch in choices if ch.code == code)
+            if variant == "native":
+                fill.typed[slot_name(item.id)] = loc.content("choice.label", label)
+            else:
+                shown = other.content("choice.label", label)
+                fill.typed[slot_name(item.id)] = "  " + shown.upper().replace(" ", "\u00a0 ")
+            fill.expected[item.id] = code
+        elif item.type == "number":
+            value: float | int = 1234.5 if n % 2 else 250000 + n
+            fill.typed[slot_name(item.id)] = value if variant == "native" else loc.number(value)
+            fill.expected[item.id] = value
+        elif item.type == "date":
+            day = dt.date(2024, 1 + n % 12, 1 + n % 28)
+            fill.typed[slot_name(item.id)] = day if variant == "native" else day.isoformat()
+            fill.expected[item.id] = day.isoformat()
+        else:
+            text = _text_for(item, n, lang)
+            fill.typed[slot_name(item.id)] = text
+            fill.expected[item.id] = clean_text(text)
+    fill.country = "MX"
+    fill.typed[XLSX_NAME_PREFIX + COUNTRY_SLOT] = (
+        loc.country("MX") if variant == "native" else other.country("MX").upper()
+    )
+    return fill
+
+
+def apply(data: bytes, typed: Mapping[str, object]) -> bytes:
+    wb = open_form(data)
+    for name, value in typed.items():
+        type_into(cell_of(wb, name), value)
+    return save(wb)
