@@ -12,6 +12,7 @@ import typer
 from selfassess.cli import definitions, forms
 from selfassess.cli.i18n import i18n_app
 from selfassess.cli.score import score_command
+from selfassess.cli.secretariat import demo, ingest, merge, report, status_cmd
 
 app = typer.Typer(
     name="selfassess",
@@ -26,6 +27,11 @@ app.command("generate")(forms.generate)
 app.command("parse")(forms.parse)
 app.add_typer(i18n_app, name="i18n")
 app.command("score")(score_command)
+app.command("ingest")(ingest)
+app.command("status")(status_cmd)
+app.command("merge")(merge)
+app.command("report")(report)
+app.command("demo")(demo)
 
 
 def main() -> None:

@@ -18,7 +18,8 @@ from selfassess.cli.common import (
     out,
     print_json,
 )
-from selfassess.constants import DEFAULT_QUESTIONNAIRE
+from selfassess.cli.secretariat import run_round
+from selfassess.constants import DEFAULT_QUESTIONNAIRE, DEFAULT_STORE
 from selfassess.errors import Rejected, UsageError
 from selfassess.forms.meta import load_key
 from selfassess.generate import generate_forms, parse_formats
@@ -60,6 +61,25 @@ def generate(
         str | None, typer.Option(help="Password for sheet/document protection (optional).")
     ] = None,
     key_file: KeyFile = None,
+    round_: Annotated[
+        bool,
+        typer.Option(
+            "--round",
+            help="Issue a round: every Party of --parties (or of --country) in its own "
+            "languages (--lang is not used), recorded in --store.",
+        ),
+    ] = False,
+    parties: Annotated[
+        Path | None,
+        typer.Option(help="Parties file for --round (default: the shipped UNTOC list)."),
+    ] = None,
+    store: Annotated[Path, typer.Option(help="Store that records a --round.")] = Path(
+        DEFAULT_STORE
+    ),
+    prefill: Annotated[
+        bool,
+        typer.Option(help="With --round: fill in each country's current answers from the store."),
+    ] = False,
 ) -> None:
     """Generate fillable forms and print the path of every file written.
 
@@ -69,6 +89,7 @@ def generate(
     Example:
 
         selfassess generate --format xlsx --lang fr,es --country MX,SN --deadline 2025-03-31
+        selfassess generate --round --deadline 2025-03-31 --out outputs/round1
     """
     q = load_questionnaire(questionnaire, version)
     languages = parse_languages(lang)
@@ -76,6 +97,23 @@ def generate(
         [country_code(c) for c in country.split(",") if c.strip()] if country else [None]
     )
     formats = parse_formats(fmt)
+    if prefill and not round_:
+        raise UsageError("--prefill works with --round; add --round")
+    if round_:
+        run_round(
+            q,
+            formats,
+            out_dir,
+            store_path=store,
+            parties_path=parties,
+            countries=country.split(",") if country else None,
+            deadline=parse_date_option(deadline, "--deadline"),
+            key=load_key(key_file),
+            strict=strict,
+            password=password,
+            prefill=prefill,
+        )
+        return
     total = len(languages) * len(countries) * len(formats)
     with Progress(
         TextColumn("{task.description}"),
