@@ -254,3 +254,104 @@ def odf(mimetype: bytes) -> bytes:
     return zip_bytes(
         [Entry("mimetype", mimetype, method=0), Entry("content.xml", b"<office:document/>")]
     )
+
+
+# --- real generated forms, and what a hostile respondent does to them ---------
+
+KEY = b"secretariat-test-key"
+
+
+def real_form(
+    fmt: str = "xlsx",
+    lang: str = "en",
+    country: str | None = "MX",
+    key: bytes | None = KEY,
+    prefill: Mapping[str, object] | None = None,
+) -> bytes:
+    """A form as the secretariat issues it (signed with ``key``)."""
+    import datetime as dt  # noqa: PLC0415 (the hand-made builders above need none of this)
+
+    from selfassess.forms.meta import FormMeta, new_form_id  # noqa: PLC0415
+    from selfassess.questionnaire import load_questionnaire  # noqa: PLC0415
+
+    q = load_questionnaire("ctoc_wgta")
+    meta = FormMeta(
+        questionnaire=q.id,
+        version=q.version,
+        language=lang,
+        country=country,
+        form_id=new_form_id(),
+        issued=dt.date(2025, 1, 15),
+        deadline=dt.date(2025, 6, 30),
+    ).signed(key)
+    out = io.BytesIO()
+    if fmt == "xlsx":
+        from selfassess.forms.xlsx_writer import write_xlsx  # noqa: PLC0415
+
+        write_xlsx(q, meta, out, prefill=prefill)  # type: ignore[arg-type]  # answers as the writer takes them
+    else:
+        from selfassess.forms.docx_writer import write_docx  # noqa: PLC0415
+
+        write_docx(q, meta, out, prefill=prefill)  # type: ignore[arg-type]  # answers as the writer takes them
+    return out.getvalue()
+
+
+def parts_of(data: bytes) -> dict[str, bytes]:
+    import zipfile  # noqa: PLC0415 (reading only)
+
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        return {i.filename: zf.read(i) for i in zf.infolist()}
+
+
+def fill_xlsx(data: bytes, cells: Mapping[str, object], formulas: bool = False) -> bytes:
+    """Type values into the cells behind slot names, as openpyxl (or a person) would.
+
+    With ``formulas``, strings starting with ``=`` stay formulas (openpyxl's
+    default); otherwise every value is stored as typed.
+    """
+    from openpyxl import load_workbook  # noqa: PLC0415
+
+    wb = load_workbook(io.BytesIO(data))
+    for slot, value in cells.items():
+        title, ref = next(iter(wb.defined_names["sa_" + slot.replace(":", "__")].destinations))
+        cell = wb[title][ref.replace("$", "")]
+        cell.value = value
+        if isinstance(value, str) and not formulas:
+            cell.data_type = "s"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def set_property(data: bytes, key: str, value: str) -> bytes:
+    """Change one form metadata value in the custom document properties only."""
+    import re  # noqa: PLC0415
+
+    parts = parts_of(data)
+    custom = parts["docProps/custom.xml"].decode()
+    pattern = rf'(name="selfassess\.{key}"[^>]*>\s*<vt:lpwstr[^>]*>)([^<]*)(<)'
+    changed, count = re.subn(pattern, lambda m: m[1] + value + m[3], custom)
+    assert count == 1, f"no property {key}"
+    parts["docProps/custom.xml"] = changed.encode()
+    return package(parts)
+
+
+def set_meta_everywhere(data: bytes, key: str, value: str) -> bytes:
+    """Change one metadata value consistently (properties and, in Excel, the hidden sheet),
+    as a careful forger would."""
+    out = set_property(data, key, value)
+    if b"xl/workbook.xml" not in out:
+        return out
+    from openpyxl import load_workbook  # noqa: PLC0415
+
+    from selfassess.constants import META_PREFIX, SHEET_META  # noqa: PLC0415
+
+    wb = load_workbook(io.BytesIO(out))
+    ws = next(s for s in wb.worksheets if s.title.casefold() == SHEET_META.casefold())
+    for row in ws.iter_rows():
+        if row[0].value == META_PREFIX + key:
+            row[1].value = value
+    saved = io.BytesIO()
+    wb.save(saved)
+    # openpyxl keeps custom properties; write ours again in case it normalised them.
+    return set_property(saved.getvalue(), key, value)
