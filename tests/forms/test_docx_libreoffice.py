@@ -1,0 +1,53 @@
+"""Word forms filled by a real LibreOffice Writer 25.2 through UNO, then parsed."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from selfassess.constants import COUNTRY_SLOT, LANGUAGES
+from selfassess.i18n import Localizer
+from selfassess.parse import parse_form
+from selfassess.questionnaire import load_questionnaire
+from tests.forms.docx_fill import blank_form, full_return
+from tests.support.libreoffice import requires_libreoffice, resave, writer_fill_many
+
+pytestmark = requires_libreoffice
+Q = load_questionnaire()
+
+
+def test_every_answer_type_filled_in_writer_comes_back_in_six_languages(tmp_path: Path) -> None:
+    jobs = []
+    returns = {}
+    for lang in LANGUAGES:
+        src = tmp_path / f"{lang}.docx"
+        src.write_bytes(blank_form(lang))
+        returns[lang] = full_return(Q, lang)
+        jobs.append((src, tmp_path / f"{lang}-filled.docx", returns[lang].actions))
+    writer_fill_many(jobs)
+    for lang in LANGUAGES:
+        result = parse_form(tmp_path / f"{lang}-filled.docx")
+        assert result.errors == [], lang
+        assert result.answers == returns[lang].expected, lang
+        assert not any("content controls" in p.message for p in result.warnings), lang
+
+
+def test_blank_form_country_picked_in_writer(tmp_path: Path) -> None:
+    src = tmp_path / "blank.docx"
+    src.write_bytes(blank_form("ar", None))
+    name = Localizer("ar").country("EG")
+    writer_fill_many([(src, tmp_path / "filled.docx", {COUNTRY_SLOT: name})])
+    assert parse_form(tmp_path / "filled.docx").form.country == "EG"
+
+
+@pytest.mark.parametrize("lang", ["ar", "zh"])
+def test_resaved_untouched_form_is_unanswered(tmp_path: Path, lang: str) -> None:
+    src = tmp_path / "form.docx"
+    src.write_bytes(blank_form(lang))
+    resave(src, tmp_path / "resaved.docx")
+    result = parse_form(io.BytesIO((tmp_path / "resaved.docx").read_bytes()))
+    assert result.errors == []
+    assert set(result.answers.values()) == {None}
+    assert result.form.form_id == f"ftest{lang}"
