@@ -285,14 +285,15 @@ class XlsxReader:
         for ws in self.wb.worksheets:
             if ws.title.casefold() in skip:
                 continue
-            for row in ws.iter_rows():
-                for cell in row:
-                    value = cell.value
-                    if value is None or (isinstance(value, str) and not value.strip()):
-                        continue
-                    if (ws.title, cell.coordinate) in used or _formatted(cell):
-                        continue
-                    stray.append(f"{ws.title}!{cell.coordinate}")
+            # The cells the file holds, not every cell of the used range
+            # (iter_rows would create each one).
+            for cell in sorted(ws._cells.values(), key=lambda c: (c.row, c.column)):
+                value = cell.value
+                if value is None or (isinstance(value, str) and not value.strip()):
+                    continue
+                if (ws.title, cell.coordinate) in used or _formatted(cell):
+                    continue
+                stray.append(f"{ws.title}!{cell.coordinate}")
         return stray
 
 
