@@ -60,7 +60,6 @@ from selfassess.forms.ooxml import (
 from selfassess.i18n import Localizer
 from selfassess.model import Catalogue, Condition, Item, Questionnaire, Section
 from selfassess.response import Answer
-from selfassess.values import parse_date_text
 
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 _NS = {"w": W_NS, "w14": W14_NS, "xml": XML_NS}
@@ -767,9 +766,13 @@ def _append_text(run: etree._Element, text: str) -> None:
 
 
 def _as_date(value: Answer) -> dt.date | None:
-    if value is None:
+    """A prefilled date: "YYYY-MM-DD", as parsing returns it."""
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
         return None
-    return parse_date_text(str(value), "en")
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None
 
 
 def _check_prefill(questionnaire: Questionnaire, prefill: Mapping[str, Answer]) -> None:
