@@ -223,8 +223,12 @@ def aggregate(
     lang: str = "en",
     country_detail: bool = False,
     as_of: dt.date | None = None,
+    round_id: int | None = None,
 ) -> AggregateReport:
-    """Figures over the current returns of the Parties in ``parties``."""
+    """Figures over the current returns of the Parties in ``parties``.
+
+    The response rate is that of round ``round_id`` (default: the latest).
+    """
     loc = Localizer(lang)
     _ = loc.gettext
     as_of = as_of or dt.date.today()
@@ -234,7 +238,7 @@ def aggregate(
             load_questionnaire(rnd.questionnaire, rnd.version) if rnd else load_questionnaire()
         )
     q = questionnaire
-    st = status(store, parties, as_of=as_of, loc=loc)
+    st = status(store, parties, as_of=as_of, round_id=round_id, loc=loc)
     warnings = list(st.warnings)
     party_codes = set(parties.codes())
     current: list[ReturnRow] = []

@@ -311,7 +311,6 @@ def reminder(
         date=loc.date(party.deadline) if party.deadline else "-"
     )
     msg["Message-ID"] = make_msgid(domain="selfassess.invalid")
-    msg["Content-Language"] = lang
     title = (
         loc.content(CTX_QUESTIONNAIRE_TITLE, questionnaire.title)
         if questionnaire
@@ -341,6 +340,8 @@ def reminder(
         _("The secretariat"),
     ]
     msg.set_content("\n".join(body), charset="utf-8")
+    # After set_content, which replaces the content headers.
+    msg["Content-Language"] = lang
     return msg
 
 
