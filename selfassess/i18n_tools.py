@@ -27,7 +27,7 @@ from babel import Locale
 from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po, unescape, write_po
+from babel.messages.pofile import PoFileError, read_po, unescape, write_po
 
 from selfassess import __version__, yamlio
 from selfassess.catalogue import load_catalogue_file
@@ -48,7 +48,7 @@ from selfassess.constants import (
     LANGUAGES,
     SOURCE_LANGUAGE,
 )
-from selfassess.errors import UsageError
+from selfassess.errors import DefinitionError, DefinitionProblem, UsageError
 from selfassess.i18n import check_language, po_path
 from selfassess.model import Catalogue, Questionnaire
 from selfassess.questionnaire import load_path
@@ -449,11 +449,26 @@ def extract(root: Path | None = None, domains: Iterable[str] | None = None) -> E
 
 def read_catalog(source: Path | io.BufferedIOBase, lang: str | None, domain: str) -> Catalog:
     """A PO or POT file (path or binary file object) as a babel Catalog."""
-    if isinstance(source, Path):
-        with source.open("rb") as fh:
-            catalog = read_po(fh, locale=lang, domain=domain)
-    else:
-        catalog = read_po(source, locale=lang, domain=domain)
+    name = str(source) if isinstance(source, Path) else getattr(source, "name", "<catalog>")
+    try:
+        if isinstance(source, Path):
+            with source.open("rb") as fh:
+                catalog = read_po(fh, locale=lang, domain=domain, abort_invalid=True)
+        else:
+            catalog = read_po(source, locale=lang, domain=domain, abort_invalid=True)
+    except PoFileError as exc:
+        # babel counts lines from 0.
+        raise DefinitionError(
+            [
+                DefinitionProblem(
+                    name,
+                    exc.lineno + 1,
+                    "",
+                    f"not valid PO syntax ({str(exc).rsplit(' on ', 1)[0]}): "
+                    f"'{exc.line}'; correct it (msgfmt --check shows the problem too)",
+                )
+            ]
+        ) from None
     _strip_format_flags(catalog)
     _restore_previous(catalog)
     return catalog

@@ -32,7 +32,7 @@ from selfassess.constants import (
     DOMAIN_CONTENT,
     DOMAIN_UI,
 )
-from selfassess.errors import UsageError
+from selfassess.errors import DefinitionError, UsageError
 from selfassess.i18n_tools import DOMAINS, TARGET_LANGUAGES, read_catalog
 from selfassess.questionnaire import available, load_questionnaire
 
@@ -485,3 +485,19 @@ def test_po_text_is_the_shape_translators_expect(tmp_path: Path) -> None:
     assert expected in text
     assert '"Plural-Forms: nplurals=6;' in text
     assert '#, fuzzy\nmsgid ""' not in text
+
+
+def test_a_broken_catalog_is_located(tmp_path: Path) -> None:
+    root = make_repo(tmp_path)
+    i18n_tools.extract(root)
+    i18n_tools.update(root, ["fr"], [DOMAIN_UI])
+    po = root / "locales" / "fr" / "LC_MESSAGES" / "selfassess.po"
+    lines = po.read_text(encoding="utf-8").splitlines()
+    at = lines.index('msgid "Instructions"') + 1
+    lines.insert(at, "Instructions en français")
+    po.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(DefinitionError) as info:
+        i18n_tools.status(root, ["fr"], [DOMAIN_UI])
+    (problem,) = info.value.problems
+    assert (problem.file, problem.line) == (str(po), at + 1)
+    assert "Instructions en français" in problem.message
