@@ -1,0 +1,58 @@
+"""The secretariat commands, run as a separate process (as the SIGKILL test will)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.secretariat.test_store import response_json
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "selfassess", *args], capture_output=True, text=True, check=False
+    )
+
+
+def test_ingest_status_report_json(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "mx.json").write_text(response_json("MX", "f1", "fully"))
+    (tmp_path / "in" / "note.txt").write_text("x")
+    store = str(tmp_path / "s.sqlite")
+    done = run("ingest", str(tmp_path / "in"), "--store", store, "--json")
+    assert done.returncode == 1, done.stderr  # one file rejected
+    data = json.loads(done.stdout)
+    assert data["counts"]["accepted"] == 1
+    assert data["counts"]["rejected"] == 1
+    again = json.loads(run("ingest", str(tmp_path / "in"), "--store", store, "--json").stdout)
+    assert again["counts"]["duplicate"] == 2
+    status = json.loads(run("status", "--store", store, "--json").stdout)
+    mx = next(p for p in status["parties"] if p["country"] == "MX")
+    assert mx["returned"] is True
+    rep = run("report", "--store", store, "--json", "--out", str(tmp_path / "r"), "--lang", "fr")
+    assert rep.returncode == 0, rep.stderr
+    figures = json.loads(rep.stdout)
+    assert figures["implementation"]["review"]["total"]["n"] == 1
+    assert (tmp_path / "r" / "aggregate-fr.xlsx").exists()
+    assert (tmp_path / "r" / "aggregate-fr.docx").exists()
+
+
+def test_merge_exit_status_and_conflicts(tmp_path: Path) -> None:
+    (tmp_path / "a.json").write_text(response_json("MX", "f1", "fully"))
+    (tmp_path / "b.json").write_text(response_json("MX", "f1", "planned"))
+    files = [str(tmp_path / "a.json"), str(tmp_path / "b.json")]
+    done = run("merge", *files, "--out", str(tmp_path / "m.json"))
+    assert done.returncode == 1
+    assert "conflict wg14_c_status" in done.stdout
+    merged = json.loads((tmp_path / "m.json").read_text())
+    assert merged["merge"]["conflicts"][0]["item"] == "wg14_c_status"
+
+
+def test_a_bad_parties_file_exits_with_located_problems(tmp_path: Path) -> None:
+    bad = tmp_path / "p.yaml"
+    bad.write_text("as_of: 2025-01-01\nsource: x\nparties:\n  - {code: QQ, languages: [en]}\n")
+    done = run("status", "--store", str(tmp_path / "s.sqlite"), "--parties", str(bad))
+    assert done.returncode == 1
+    assert "p.yaml:4" in done.stderr
