@@ -19,6 +19,7 @@ import datetime as dt
 import itertools
 import re
 from collections.abc import Iterable, Mapping
+from functools import cache
 from pathlib import Path
 from typing import BinaryIO
 
@@ -97,6 +98,7 @@ _ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe
 _BIDI_MARKS = re.compile(r"[\u200e\u200f\u061c]")
 
 
+@cache
 def _qn(name: str) -> str:
     prefix, local = name.split(":")
     return f"{{{_NS[prefix]}}}{local}"
