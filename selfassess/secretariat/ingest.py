@@ -211,11 +211,6 @@ def questionnaire_for_result(result: ParseResult) -> Questionnaire:
     )
 
 
-def _examine_path(path: str, key: bytes | None) -> _Examined:
-    """Worker entry: read the file again (cheaper to pickle a path than the bytes)."""
-    return examine(Path(path).read_bytes(), path, key)
-
-
 def ingest_paths(
     store: Store,
     paths: Iterable[Path | str],
@@ -269,7 +264,8 @@ def ingest_paths(
             in_batch.add(digest)
             store.put_blob(data)
             job: Future[_Examined] | _Examined = (
-                pool.submit(_examine_path, str(path), key)
+                # The worker parses exactly the bytes that were archived.
+                pool.submit(examine, data, str(path), key)
                 if pool
                 else examine(data, str(path), key)
             )
