@@ -1,0 +1,105 @@
+"""The whole round for every Party: generate, fill, ingest, status, report.
+
+Prints the wall time and the peak memory of each step: the Python heap of
+this process (tracemalloc) and the largest resident size of any worker
+process. Not a test; figures go in docs/secretariat.md.
+
+    python benchmarks/bench_round.py [--parties N] [--out DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import random
+import resource
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from selfassess.questionnaire import load_questionnaire
+from selfassess.secretariat.aggregate import aggregate
+from selfassess.secretariat.demo import fill_xlsx, random_answers
+from selfassess.secretariat.ingest import ingest_paths
+from selfassess.secretariat.parties import load_parties
+from selfassess.secretariat.report_docx import write_report_docx
+from selfassess.secretariat.report_xlsx import write_report_xlsx
+from selfassess.secretariat.round import issue_round
+from selfassess.secretariat.status import status
+from selfassess.secretariat.store import Store
+from tests.secretariat.test_end_to_end import fill_docx
+
+T = TypeVar("T")
+
+
+def step(name: str, fn: Callable[[], T]) -> T:
+    tracemalloc.start()
+    start = time.perf_counter()
+    result = fn()
+    seconds = time.perf_counter() - start
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(
+        f"{name:<10} {seconds:8.1f} s   heap peak {peak / 2**20:7.1f} MiB   "
+        f"largest worker {children:7.1f} MiB",
+        flush=True,
+    )
+    return result
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--parties", type=int, default=0, help="first N Parties (default: all)")
+    ap.add_argument("--out", type=Path, default=None)
+    args = ap.parse_args()
+    out = args.out or Path(tempfile.mkdtemp(prefix="bench-round-"))
+    q = load_questionnaire()
+    parties = load_parties()
+    if args.parties:
+        parties = parties.select(parties.codes()[: args.parties])
+    rng = random.Random(1)
+    print(f"{len(parties.parties)} Parties into {out}", flush=True)
+    with Store(out / "store.sqlite") as store:
+        rnd = step(
+            "generate",
+            lambda: issue_round(
+                store,
+                q,
+                parties,
+                out / "forms",
+                formats=["docx", "xlsx"],
+                deadline=dt.date(2025, 3, 31),
+            ),
+        )
+        returns = out / "returns"
+        returns.mkdir()
+
+        def fill_all() -> int:
+            for form in rnd.forms:
+                fill = fill_xlsx if form.format == "xlsx" else fill_docx
+                data = fill(form.path.read_bytes(), random_answers(q, rng), q, form.meta.language)
+                (returns / form.path.name).write_bytes(data)
+            return len(rnd.forms)
+
+        print(f"{step('fill', fill_all)} forms", flush=True)
+        result = step("ingest", lambda: ingest_paths(store, [returns]))
+        print(result.counts(), flush=True)
+        step("status", lambda: status(store, parties))
+
+        def report() -> None:
+            rep = aggregate(store, parties, country_detail=True)
+            write_report_xlsx(rep, out / "aggregate.xlsx")
+            write_report_docx(rep, out / "aggregate.docx")
+
+        step("report", report)
+
+
+if __name__ == "__main__":
+    main()
