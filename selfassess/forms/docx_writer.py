@@ -15,9 +15,11 @@ an editor can still be read.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import itertools
 import re
+import secrets
 from collections.abc import Iterable, Mapping
 from functools import cache
 from pathlib import Path
@@ -51,12 +53,14 @@ from selfassess.forms.ooxml import (
     CHECKED_GLYPH,
     CT_CUSTOM_PROPERTIES,
     CUSTOM_PART,
+    HASH_SIDS,
     RT_CUSTOM_PROPERTIES,
     UNCHECKED_GLYPH,
     W14_NS,
     W_NS,
     custom_properties_xml,
     placeholders,
+    protection_hash,
 )
 from selfassess.i18n import Localizer
 from selfassess.model import Catalogue, Condition, Item, Questionnaire, Section
@@ -81,6 +85,8 @@ LANGUAGE_TAGS = {
     "ru": "ru-RU",
     "es": "es-ES",
 }
+#: Rounds of the editing-restriction hash, as Word 2013 and later write.
+PROTECTION_SPIN_COUNT = 100_000
 PLACEHOLDER_STYLE = "Placeholder Text"
 PLACEHOLDER_STYLE_ID = "PlaceholderText"
 QUOTE_STYLE = "Recommendation Text"
@@ -89,7 +95,7 @@ QUOTE_STYLE_ID = "RecommendationText"
 # Page geometry in twentieths of a point: A4 with 2 cm margins.
 _MARGIN_MM = 20
 _TEXT_WIDTH = 9638
-_COLUMNS = (1250, 4950, _TEXT_WIDTH - 1250 - 4950)
+_COLUMNS = (1100, 4650, _TEXT_WIDTH - 1100 - 4650)
 _DETAIL_COLUMNS = (3000, _TEXT_WIDTH - 3000)
 _SCALE_COLUMNS = (2600, _TEXT_WIDTH - 2600)
 _GREY = "595959"
@@ -715,9 +721,24 @@ class _Builder:
     def _fld_char(self, kind: str) -> etree._Element:
         return E("w:r", None, E("w:fldChar", {"w:fldCharType": kind}))
 
-    def settings(self) -> None:
+    def settings(self, password: str | None) -> None:
         settings = self.doc.settings.element
         protection = E("w:documentProtection", {"w:edit": "forms", "w:enforcement": "1"})
+        if password:
+            # What Word 2013 and later write: SHA-512, 100,000 rounds. The
+            # restriction only guides respondents; integrity comes from the
+            # signature and from validation on parse.
+            salt = secrets.token_bytes(16)
+            for key, value in (
+                ("cryptProviderType", "rsaAES"),
+                ("cryptAlgorithmClass", "hash"),
+                ("cryptAlgorithmType", "typeAny"),
+                ("cryptAlgorithmSid", str(HASH_SIDS["sha512"])),
+                ("cryptSpinCount", str(PROTECTION_SPIN_COUNT)),
+                ("hash", protection_hash(password, salt, PROTECTION_SPIN_COUNT)),
+                ("salt", base64.b64encode(salt).decode("ascii")),
+            ):
+                protection.set(_qn(f"w:{key}"), value)
         # Schema order: documentProtection comes before defaultTabStop.
         settings.find(_qn("w:defaultTabStop")).addprevious(protection)
         font_lang = settings.find(_qn("w:themeFontLang"))
@@ -740,10 +761,10 @@ class _Builder:
         )
         package.relate_to(part, RT_CUSTOM_PROPERTIES)
 
-    def build(self) -> docx.document.Document:
+    def build(self, password: str | None) -> docx.document.Document:
         self.styles()
         self.page()
-        self.settings()
+        self.settings(password)
         self.metadata()
         cover = list(itertools.takewhile(lambda s: not s.recommendations, self.q.sections))
         self.cover(cover)
@@ -812,16 +833,11 @@ def write_docx(
     ``loc`` (default: the form's language) translates every string; untranslated
     ones are in ``loc.missing`` afterwards. ``prefill`` maps item ids to
     answers in the shape of :class:`selfassess.response.ParseResult`; they are
-    written as a respondent would have given them. A ``password`` is refused:
-    Word's editing restriction is no protection, so it is offered for Excel only.
+    written as a respondent would have given them. ``password`` is needed to
+    lift the "filling in forms" restriction in Word (none by default).
     """
-    if password:
-        raise UsageError(
-            "a password for Word forms is not supported: Word's editing restriction is no "
-            "security anyway; leave the password out for .docx (it applies to Excel forms)"
-        )
     loc = loc or Localizer(meta.language)
     prefill = prefill or {}
     _check_prefill(questionnaire, prefill)
-    document = _Builder(questionnaire, meta, loc, prefill).build()
+    document = _Builder(questionnaire, meta, loc, prefill).build(password)
     document.save(str(out) if isinstance(out, Path) else out)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import io
 import zipfile
 from functools import cache
@@ -19,8 +20,9 @@ from selfassess.forms.docx_writer import (
     word_date_format,
     write_docx,
 )
-from selfassess.forms.ooxml import W14_NS, W_NS, read_custom_properties
+from selfassess.forms.ooxml import W14_NS, W_NS, protection_hash, read_custom_properties
 from selfassess.i18n import Localizer
+from selfassess.parse import parse_form
 from selfassess.questionnaire import load_questionnaire
 from tests.forms.docx_fill import DEADLINE, blank_form, form_meta
 
@@ -278,9 +280,19 @@ def test_impossible_prefill_is_refused(prefill: dict) -> None:
         write_docx(Q, form_meta(Q, "en"), io.BytesIO(), prefill=prefill)
 
 
-def test_password_is_refused_for_word() -> None:
-    with pytest.raises(UsageError, match="Excel"):
-        write_docx(Q, form_meta(Q, "en"), io.BytesIO(), password="secret")
+def test_password_sets_words_hash_and_the_form_still_parses() -> None:
+    out = io.BytesIO()
+    write_docx(Q, form_meta(Q, "en"), out, password="s3cret-ministère")
+    settings = etree.fromstring(zipfile.ZipFile(out).read("word/settings.xml"))
+    [prot] = xp(settings, "w:documentProtection")
+    attr = {etree.QName(k).localname: v for k, v in prot.attrib.items()}
+    assert attr["edit"] == "forms"
+    assert attr["cryptAlgorithmSid"] == "14"
+    assert attr["cryptSpinCount"] == "100000"
+    salt = base64.b64decode(attr["salt"])
+    assert len(salt) == 16
+    assert attr["hash"] == protection_hash("s3cret-ministère", salt, 100_000)
+    assert parse_form(io.BytesIO(out.getvalue())).errors == []
 
 
 def test_writes_to_a_path(tmp_path) -> None:
