@@ -26,7 +26,7 @@ _NOT_IN_SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
 
 
 def _sheet_name(title: str, taken: set[str]) -> str:
-    name = _NOT_IN_SHEET_NAME.sub(" ", title).strip("' ")[:31] or "Sheet"
+    name = " ".join(_NOT_IN_SHEET_NAME.sub(" ", title).split()).strip("'")[:31] or "Sheet"
     base, n = name, 2
     while name.casefold() in taken:
         suffix = f" ({n})"
