@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import zipfile
 from pathlib import Path
 
 import pytest
 
 from selfassess.constants import COUNTRY_SLOT, LANGUAGES
+from selfassess.forms.docx_writer import write_docx
 from selfassess.i18n import Localizer
 from selfassess.parse import parse_form
 from selfassess.questionnaire import load_questionnaire
-from tests.forms.docx_fill import blank_form, full_return
+from tests.forms.docx_fill import blank_form, form_meta, full_return
 from tests.support.libreoffice import requires_libreoffice, resave, writer_fill_many
 
 pytestmark = requires_libreoffice
@@ -51,3 +54,24 @@ def test_resaved_untouched_form_is_unanswered(tmp_path: Path, lang: str) -> None
     assert result.errors == []
     assert set(result.answers.values()) == {None}
     assert result.form.form_id == f"ftest{lang}"
+
+
+def test_password_protected_form_is_filled_and_keeps_its_protection(tmp_path: Path) -> None:
+    src = tmp_path / "locked.docx"
+    write_docx(Q, form_meta(Q, "fr"), src, password="motdepasse")
+    filled = tmp_path / "filled.docx"
+    writer_fill_many(
+        [
+            (
+                src,
+                filled,
+                {"respondent_name": "Ministère de la Justice", "reply_date": dt.date(2025, 5, 2)},
+            )
+        ]
+    )
+    result = parse_form(filled)
+    assert result.answers["respondent_name"] == "Ministère de la Justice"
+    assert result.answers["reply_date"] == "2025-05-02"
+    settings = zipfile.ZipFile(filled).read("word/settings.xml")
+    assert b'w:edit="forms"' in settings
+    assert b'w:enforcement="1"' in settings
