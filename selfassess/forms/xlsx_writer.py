@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -209,19 +210,29 @@ class _Builder:
         self.title_font = Font(name=font_name, size=14, bold=True, color="FF1F4E79")
         self.header_font = Font(name=font_name, size=11, bold=True, color="FFFFFFFF")
         self.guide_font = Font(name=font_name, size=10, italic=True, color="FF404040")
-        self.order = 2 if loc.rtl else 0
 
     # --- cells -----------------------------------------------------------
 
-    def align(self, *, horizontal: str | None = None, indent: int = 0) -> Alignment:
-        # No horizontal alignment on text: 'general' follows the reading order,
-        # where an explicit 'left' would put Arabic flush with the wrong edge.
+    def align(
+        self, *, horizontal: str | None = None, indent: int = 0, text: str | None = None
+    ) -> Alignment:
+        """Wrapped, top-aligned; right to left in a right-to-left form.
+
+        No horizontal alignment on text: 'general' follows the reading order,
+        where an explicit 'left' would put Arabic flush with the wrong edge.
+        Answer cells (``text`` None) and Arabic text read right to left; text
+        with no right-to-left letter (a reference, an id, English not yet
+        translated) left to right, so that its punctuation stays in place.
+        """
+        order = 0
+        if self.loc.rtl:
+            order = 2 if text is None or _has_rtl(text) else 1
         return Alignment(
             horizontal=horizontal,
             vertical="top",
             wrap_text=True,
             indent=indent,
-            readingOrder=self.order,
+            readingOrder=order,
         )
 
     def put(
@@ -237,7 +248,7 @@ class _Builder:
         cell = ws.cell(row=row, column=col)
         set_text(cell, text)
         cell.font = font or self.font
-        cell.alignment = self.align(indent=indent)
+        cell.alignment = self.align(indent=indent, text=text)
         if fill is not None:
             cell.fill = fill
 
@@ -303,7 +314,8 @@ class _Builder:
         ws.page_setup.fitToHeight = 0
         ws.sheet_properties.pageSetUpPr.fitToPage = True
         ws.page_margins.left = ws.page_margins.right = 0.5
-        ws.page_margins.top = ws.page_margins.bottom = 0.6
+        ws.page_margins.top = ws.page_margins.bottom = 0.75
+        ws.page_margins.footer = 0.3
         ws.oddFooter.center.text = "&P / &N"
         return ws
 
@@ -385,11 +397,8 @@ class _Builder:
         _ = self.loc.gettext
         self.put(ws, row, _COL_TEXT, _("Country"), self.bold)
         if self.meta.country:
-            cell = ws.cell(row=row, column=_COL_ANSWER)
-            set_text(cell, self.loc.country(self.meta.country))
-            cell.font = self.bold
-            cell.border = _BOX
-            cell.alignment = self.align()
+            self.put(ws, row, _COL_ANSWER, self.loc.country(self.meta.country), self.bold)
+            ws.cell(row=row, column=_COL_ANSWER).border = _BOX
             self.put(
                 ws, row, _COL_GUIDE, _("The form was issued to this country."), self.guide_font
             )
@@ -688,7 +697,6 @@ class _Builder:
         ]
         for n, step in enumerate(steps, start=1):
             self.put(ws, row, 1, loc.number(n), self.bold)
-            ws.cell(row=row, column=1).alignment = self.align(horizontal="center")
             self.put(ws, row, 2, step)
             row += 1
 
@@ -774,6 +782,10 @@ def _absolute(coordinate: str) -> str:
     if match is None:
         raise ValueError(coordinate)
     return f"${match[1]}${match[2]}"
+
+
+def _has_rtl(text: str) -> bool:
+    return any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in text)
 
 
 def _lines(text: str, width: float, scale: float, lang: str) -> int:
