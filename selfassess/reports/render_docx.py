@@ -161,7 +161,7 @@ def render_docx(report: CountryReport, out: str | BinaryIO) -> None:
     doc.add_picture(io.BytesIO(png), width=Cm(16))
 
     doc.add_heading(r.headings.recommendations, level=1)
-    widths4 = (2.2, 9.0, 3.8, 2.0)
+    widths4 = (2.2, 8.6, 3.8, 2.4)
     for table_data in r.sections:
         doc.add_heading(table_data.title, level=2)
         doc.add_paragraph(r.section_label.format(value=table_data.implementation))
