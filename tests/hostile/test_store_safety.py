@@ -1,0 +1,184 @@
+"""The store survives SIGKILL at any point of an ingest, and two ingests at once.
+
+An ingest of 20 files (real Word and Excel forms, JSON responses, a duplicate,
+an unreadable file, two returns of one country) runs in a child process that
+is killed with SIGKILL, again and again, at random points. After every kill
+the store must be consistent; a final run must finish it with nothing lost
+and nothing recorded twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from selfassess.questionnaire import load_questionnaire
+from selfassess.scoring import response_with
+from selfassess.secretariat.store import Store
+from tests.hostile import corpus
+from tests.hostile.corpus import KEY
+
+ROOT = Path(__file__).resolve().parents[2]
+KILLS = 15
+
+_CHILD = r"""
+import sys
+from selfassess.secretariat.ingest import ingest_paths
+from selfassess.secretariat.store import Store
+store_path, key, workers, *paths = sys.argv[1:]
+with Store(store_path) as store:
+    print("ready", flush=True)
+    ingest_paths(store, paths, key=bytes.fromhex(key), workers=int(workers),
+                 progress=lambda o: print(o.result, flush=True))
+print("done", flush=True)
+"""
+
+
+def response(country: str, form_id: str, status: str, issued: dt.date) -> str:
+    q = load_questionnaire()
+    r = response_with(q, {"wg14_c_status": status})
+    form = r.form.model_copy(update={"country": country, "form_id": form_id, "issued": issued})
+    return r.model_copy(update={"form": form}).model_dump_json()
+
+
+@pytest.fixture(scope="module")
+def returns(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """20 files: 4 real forms, 13 JSON responses, a duplicate, a rejected file, a later return."""
+    folder = tmp_path_factory.mktemp("returns")
+    forms = [("xlsx", "en", "MX"), ("docx", "fr", "FR"), ("xlsx", "ar", "EG"), ("docx", "es", "AR")]
+    for fmt, lang, country in forms:
+        (folder / f"{country}.{fmt}").write_bytes(corpus.real_form(fmt, lang, country))
+    countries = ["BR", "CA", "CN", "DE", "IN", "JP", "KE", "NG", "PE", "RU", "SE", "TH", "ZA"]
+    statuses = ["fully", "largely", "partially", "not_implemented"]
+    for i, country in enumerate(countries):
+        text = response(country, f"f{i:016x}", statuses[i % 4], dt.date(2025, 1, 1))
+        (folder / f"{country}.json").write_text(text)
+    (folder / "copy-of-BR.json").write_bytes((folder / "BR.json").read_bytes())
+    (folder / "broken.xlsx").write_bytes(b"PK\x03\x04 not really a workbook")
+    later = response("CA", "f00000000000000ff", "fully", dt.date(2025, 6, 1))
+    (folder / "CA-later.json").write_text(later)
+    assert len(list(folder.iterdir())) == 20
+    return folder
+
+
+def digests(folder: Path) -> set[str]:
+    return {hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.iterdir()}
+
+
+def start_ingest(store: Path, folder: Path, workers: int = 0) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-c", _CHILD, str(store), KEY.hex(), str(workers), str(folder)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its worker processes die with it
+    )
+
+
+def check_consistent(store_path: Path, inputs: set[str]) -> list[sqlite3.Row]:
+    """What must hold after any kill; returns the rows of the returns table."""
+    conn = sqlite3.connect(store_path)
+    conn.row_factory = sqlite3.Row
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        rows = conn.execute("SELECT * FROM returns").fetchall()
+        shas = [r["sha256"] for r in rows]
+        assert len(shas) == len(set(shas)), "a return recorded twice"
+        assert set(shas) <= inputs
+        archive = Path(str(store_path) + ".archive")
+        for sha in shas:
+            blob = archive / sha[:2] / sha[2:]
+            assert blob.is_file(), f"row without its original file: {sha}"
+            assert hashlib.sha256(blob.read_bytes()).hexdigest() == sha
+        for blob in archive.rglob("*"):
+            if blob.is_file() and not blob.name.startswith(".tmp-"):
+                # A blob under its final name is always whole.
+                assert hashlib.sha256(blob.read_bytes()).hexdigest() == blob.parent.name + blob.name
+        current = conn.execute(
+            "SELECT country, COUNT(*) FROM returns WHERE is_current GROUP BY country"
+        ).fetchall()
+        assert all(n == 1 for _, n in current), "two current returns for one country"
+        receipts = {r[0] for r in conn.execute("SELECT sha256 FROM receipts")}
+        assert set(shas) <= receipts, "a return without its receipt"
+        return rows
+    finally:
+        conn.close()
+
+
+def check_complete(store_path: Path, folder: Path) -> None:
+    rows = check_consistent(store_path, digests(folder))
+    assert {r["sha256"] for r in rows} == digests(folder), "a file was lost"
+    by_country: dict[str, list[sqlite3.Row]] = {}
+    for r in rows:
+        if r["country"]:
+            by_country.setdefault(r["country"], []).append(r)
+    assert len(by_country) == 17
+    assert len(by_country["CA"]) == 2
+    current_ca = [r for r in by_country["CA"] if r["is_current"]]
+    assert [r["form_id"] for r in current_ca] == ["f00000000000000ff"]
+    assert all(sum(r["is_current"] for r in rs) == 1 for rs in by_country.values())
+    assert [r["outcome"] for r in rows if r["country"] is None] == ["rejected"]
+
+
+@pytest.mark.slow
+def test_ingest_killed_at_random_points(tmp_path: Path, returns: Path) -> None:
+    store = tmp_path / "store.sqlite"
+    rng = random.Random(8)
+    inputs = digests(returns)
+    finished_early = 0
+    for attempt in range(KILLS):
+        child = start_ingest(store, returns, workers=2 if attempt % 5 == 4 else 0)
+        assert child.stdout is not None
+        # Let it get somewhere first: past a random number of files.
+        wanted = rng.randrange(0, 21)
+        seen = 0
+        for line in child.stdout:
+            if line.strip() != "ready":
+                seen += 1
+            if seen >= wanted or line.strip() == "done":
+                break
+        time.sleep(rng.uniform(0, 0.3))
+        if child.poll() is None:
+            os.killpg(child.pid, signal.SIGKILL)
+        else:
+            finished_early += 1
+        child.wait(timeout=60)
+        child.stdout.close()
+        assert child.stderr is not None
+        child.stderr.close()
+        check_consistent(store, inputs)
+    assert finished_early < KILLS, "no run was ever killed"
+    final = start_ingest(store, returns)
+    out, err = final.communicate(timeout=300)
+    assert final.returncode == 0, err
+    check_complete(store, returns)
+    again = start_ingest(store, returns)
+    out, err = again.communicate(timeout=300)
+    assert again.returncode == 0, err
+    assert out.split()[1:-1] == ["duplicate"] * 20
+
+
+@pytest.mark.slow
+def test_two_ingests_at_once_end_consistent(tmp_path: Path, returns: Path) -> None:
+    store = tmp_path / "store.sqlite"
+    Store(store).close()  # created before, as the secretariat's store would be
+    children = [start_ingest(store, returns), start_ingest(store, returns)]
+    results = [child.communicate(timeout=300) for child in children]
+    for child, (_out, err) in zip(children, results, strict=True):
+        assert child.returncode == 0, err[-2000:]
+    check_complete(store, returns)
+    outcomes = [line for out, _ in results for line in out.split() if line not in ("ready", "done")]
+    # Each file is recorded once by one of the two; the other reports a duplicate.
+    assert outcomes.count("duplicate") >= 20 - 1
