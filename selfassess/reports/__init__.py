@@ -13,8 +13,8 @@ from typing import BinaryIO
 from selfassess.errors import UsageError
 from selfassess.i18n import Localizer
 from selfassess.model import Catalogue, Questionnaire
+from selfassess.reports import render_md
 from selfassess.reports.country import build_report
-from selfassess.reports.render_md import render_md
 from selfassess.response import ParseResult
 from selfassess.scoring import Score
 
@@ -63,7 +63,7 @@ def write_country_report(
     report = build_report(score, result, questionnaire, loc, catalogue)
     target: str | BinaryIO = str(out) if isinstance(out, Path) else out
     if fmt == "md":
-        text = render_md(report)
+        text = render_md.render_md(report)
         if isinstance(target, str):
             Path(target).write_text(text, encoding="utf-8")
         else:

@@ -39,7 +39,7 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def xml_text(text: str) -> str:
-    """Respondents' text without the characters no document format can hold.
+    r"""Respondents' text without the characters no document format can hold.
 
     >>> xml_text("a\x00b\x0bc\ttab")
     'abc\ttab'

@@ -8,8 +8,10 @@ The figures below are computed by hand from the answers in ``ANSWERS``.
 from __future__ import annotations
 
 import datetime as dt
+import doctest
 import io
 import zipfile
+from types import ModuleType
 
 import docx
 import pytest
@@ -18,6 +20,9 @@ from hypothesis import strategies as st
 from lxml import etree
 from openpyxl import load_workbook
 
+import selfassess.reports
+import selfassess.reports.country
+import selfassess.reports.render_md
 from selfassess.constants import CTX_CHOICE_LABEL, LANGUAGES
 from selfassess.forms.xlsx_writer import slot_name
 from selfassess.i18n import Localizer
@@ -108,6 +113,15 @@ def filled(q: Questionnaire) -> ParseResult:
 @pytest.fixture(scope="module")
 def scored(filled: ParseResult, q: Questionnaire) -> Score:
     return score(filled, q)
+
+
+@pytest.mark.parametrize(
+    "module",
+    [selfassess.reports, selfassess.reports.country, selfassess.reports.render_md],
+    ids=lambda m: m.__name__,
+)
+def test_module_examples_hold(module: ModuleType) -> None:
+    assert doctest.testmod(module).failed == 0
 
 
 # --- the score of a filled form ---------------------------------------------
