@@ -43,6 +43,9 @@ class _Sheet:
         self.row = 1
         self.align = Alignment(wrap_text=True, vertical="top", readingOrder=2 if rtl else 0)
         ws.sheet_view.rightToLeft = rtl
+        # Printed one page wide, as many pages long as it takes.
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
         for col, width in enumerate(widths, 1):
             ws.column_dimensions[get_column_letter(col)].width = width
 
@@ -115,12 +118,18 @@ def render_xlsx(report: CountryReport, out: str | BinaryIO) -> None:
         chart.y_axis.title = r.chart.axis
         # openpyxl 3.1 hides axes unless told otherwise.
         chart.x_axis.delete = chart.y_axis.delete = False
-        # The first section on top; in Arabic the bars grow from the right.
+        # The first section on top, the percentages still at the bottom (the
+        # value axis crosses at the last category); in Arabic the bars grow
+        # from the right.
         chart.x_axis.scaling.orientation = "maxMin"
+        chart.y_axis.crosses = "max"
         if r.rtl:
             chart.y_axis.scaling.orientation = "maxMin"
         chart.width, chart.height = 18, 3 + 1.6 * len(r.chart.bars)
-        ws.add_chart(chart, ws.cell(row=sheet.row + 1, column=1).coordinate)
+        # Beside the summary rather than below it: rows that wrap grow when the
+        # file is opened, and LibreOffice places a chart anchored below them as
+        # if they had not, over the figures.
+        ws.add_chart(chart, "D2")
 
     sheet = _Sheet(wb.create_sheet(_sheet_name(r.headings.recommendations, taken)), r.rtl,
                    (40, 10, 50, 26, 12))  # fmt: skip
