@@ -365,3 +365,29 @@ def _convert(
     if isinstance(value, float):
         return str(number_value(value)), None
     return clean_text(str(value)) or None, None
+
+
+def answer_fits(item: Item, answer: Answer, questionnaire: Questionnaire) -> bool:
+    """Whether a non-null answer has the shape :class:`ParseResult` gives ``item``.
+
+    A choice code of the item's list; a non-empty list of its codes; a finite
+    number; an ISO date; a string. For answers that come from elsewhere than
+    :func:`interpret` (JSON, prefills).
+    """
+    codes = {ch.code for ch in questionnaire.choices_of(item)}
+    if item.type == "choice":
+        return isinstance(answer, str) and answer in codes
+    if item.type == "multichoice":
+        return isinstance(answer, list) and bool(answer) and set(answer) <= codes
+    if item.type == "number":
+        return (
+            isinstance(answer, int | float)
+            and not isinstance(answer, bool)
+            and math.isfinite(answer)
+        )
+    if item.type == "date":
+        try:
+            return isinstance(answer, str) and bool(dt.date.fromisoformat(answer))
+        except ValueError:
+            return False
+    return isinstance(answer, str)

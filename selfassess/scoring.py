@@ -93,8 +93,6 @@ Figures(implementation=None, gap=None, coverage=0.0)
 
 from __future__ import annotations
 
-import datetime as dt
-import math
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Literal
@@ -117,7 +115,7 @@ from selfassess.errors import Rejected
 from selfassess.i18n import Localizer
 from selfassess.model import Item, Model, Questionnaire, RecommendationEntry
 from selfassess.parse import parse_form
-from selfassess.response import Answer, FormInfo, ParseResult
+from selfassess.response import Answer, FormInfo, ParseResult, answer_fits
 from selfassess.response import _applies as applies  # the parser's own rule for conditions
 
 #: Kinds of assistance that mean the law is not yet as the recommendation asks.
@@ -217,31 +215,11 @@ def check_answers(result: ParseResult, questionnaire: Questionnaire) -> None:
                 f"answer for unknown item '{item_id}': not in {questionnaire.id} "
                 f"{questionnaire.version}; remove it"
             )
-        if answer is not None and not _fits(item, answer, questionnaire):
+        if answer is not None and not answer_fits(item, answer, questionnaire):
             raise Rejected(
                 f"the answer to {item.ref} ({item_id}) is {answer!r}, which is not a valid "
                 f"{item.type} answer; correct it or set it to null"
             )
-
-
-def _fits(item: Item, answer: Answer, q: Questionnaire) -> bool:
-    codes = {ch.code for ch in q.choices_of(item)}
-    if item.type == "choice":
-        return isinstance(answer, str) and answer in codes
-    if item.type == "multichoice":
-        return isinstance(answer, list) and bool(answer) and set(answer) <= codes
-    if item.type == "number":
-        return (
-            isinstance(answer, int | float)
-            and not isinstance(answer, bool)
-            and math.isfinite(answer)
-        )
-    if item.type == "date":
-        try:
-            return isinstance(answer, str) and bool(dt.date.fromisoformat(answer))
-        except ValueError:
-            return False
-    return isinstance(answer, str)
 
 
 def is_scored(item: Item, q: Questionnaire) -> bool:
