@@ -71,7 +71,10 @@ class FormMeta(Model):
         if not self.signature or not key:
             return "absent"
         expected = hmac.new(key, self.payload(), hashlib.sha256).hexdigest()
-        return "valid" if hmac.compare_digest(expected, self.signature) else "invalid"
+        # Bytes: compare_digest refuses str with non-ASCII characters, and a
+        # returned form's signature can hold anything.
+        given = self.signature.encode("utf-8", "replace")
+        return "valid" if hmac.compare_digest(expected.encode(), given) else "invalid"
 
 
 def new_form_id() -> str:

@@ -1,0 +1,132 @@
+"""Time and peak memory of parsing returns that sit just inside the safety limits.
+
+Run: ``python -m benchmarks.bench_limits``. Each file is parsed in a fresh
+child process (``tests/hostile/isolated.py``-style, no cap here), and the
+child's wall time and peak resident size are printed; the figures go in
+docs/security.md. They show what the default :class:`~selfassess.safety.Limits`
+let through at worst, against a clean form.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from tests.hostile import corpus
+from tests.hostile.corpus import KEY
+
+_CHILD = r"""
+import sys, json
+from selfassess.errors import Rejected
+from selfassess.parse import parse_form
+try:
+    r = parse_form(sys.argv[1], key=bytes.fromhex(sys.argv[2]))
+    print(json.dumps({"outcome": "parsed", "errors": len(r.errors)}))
+except Rejected as exc:
+    print(json.dumps({"outcome": "rejected", "message": str(exc)}))
+"""
+
+
+def _sheet_with(rows: int, cols: int) -> bytes:
+    """The first section sheet of a real form, with ``rows`` x ``cols`` typed cells below it."""
+    data = corpus.real_form("xlsx")
+    part = "xl/worksheets/sheet4.xml"
+    body = corpus.parts_of(data)[part]
+    letters = [_letters(c) for c in range(1, cols + 1)]
+    extra = "".join(
+        f'<row r="{r}">'
+        + "".join(f'<c r="{col}{r}" t="inlineStr"><is><t>v</t></is></c>' for col in letters)
+        + "</row>"
+        for r in range(1001, 1001 + rows)
+    )
+    return corpus.with_parts(
+        data, {part: body.replace(b"</sheetData>", extra.encode() + b"</sheetData>")}
+    )
+
+
+def _letters(col: int) -> str:
+    out = ""
+    while col:
+        col, rem = divmod(col - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def _far_cell() -> bytes:
+    data = corpus.real_form("xlsx")
+    part = "xl/worksheets/sheet4.xml"
+    cell = b'<row r="24999"><c r="T24999" t="inlineStr"><is><t>x</t></is></c></row>'
+    body = corpus.parts_of(data)[part].replace(b"</sheetData>", cell + b"</sheetData>")
+    return corpus.with_parts(data, {part: body})
+
+
+def _long_text_docx() -> bytes:
+    data = corpus.real_form("docx")
+    body = corpus.parts_of(data)["word/document.xml"]
+    # Random letters, so that the part does not compress more than real text.
+    words = base64.b64encode(os.urandom(7_200_000))
+    text = b"<w:p><w:r><w:t>" + words + b"</w:t></w:r></w:p><w:sectPr"
+    return corpus.with_parts(data, {"word/document.xml": body.replace(b"<w:sectPr", text, 1)})
+
+
+def _many_paragraphs_docx() -> bytes:
+    data = corpus.real_form("docx")
+    body = corpus.parts_of(data)["word/document.xml"]
+    paragraphs = b"".join(
+        b"<w:p><w:r><w:t>" + base64.b64encode(os.urandom(9)) + b"</w:t></w:r></w:p>"
+        for _ in range(300_000)
+    )
+    paragraphs += b"<w:sectPr"
+    return corpus.with_parts(data, {"word/document.xml": body.replace(b"<w:sectPr", paragraphs, 1)})
+
+
+CASES: dict[str, Callable[[], bytes]] = {
+    "clean form (xlsx)": lambda: corpus.real_form("xlsx"),
+    "clean form (docx)": lambda: corpus.real_form("docx"),
+    "one cell at T24999 (area 499,980)": _far_cell,
+    "100,000 typed cells (5 x 20,000)": lambda: _sheet_with(20_000, 5),
+    "300,000 typed cells (10 x 30,000)": lambda: _sheet_with(30_000, 10),
+    "450,000 typed cells (15 x 30,000)": lambda: _sheet_with(30_000, 15),
+    "9.6 MB of text in one paragraph (docx)": _long_text_docx,
+    "300,000 extra paragraphs, 0.95M elements (docx)": _many_paragraphs_docx,
+}
+
+
+def measure(path: Path) -> tuple[float, float, str]:
+    """(seconds, peak RSS in MiB, outcome) of parsing ``path`` in a fresh process."""
+    start = time.perf_counter()
+    child = subprocess.Popen(
+        [sys.executable, "-c", _CHILD, str(path), KEY.hex()],
+        stdout=subprocess.PIPE,
+        cwd=Path(__file__).resolve().parents[1],
+    )
+    assert child.stdout is not None
+    out = child.stdout.read()
+    _, _, usage = os.wait4(child.pid, 0)
+    child.returncode = 0
+    seconds = time.perf_counter() - start
+    result = json.loads(out.decode().strip().splitlines()[-1])
+    shown = result["outcome"] if result["outcome"] == "parsed" else result["message"][:60]
+    return seconds, usage.ru_maxrss / 1024, shown
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        print(f"{'file':50} {'size':>9} {'seconds':>8} {'peak MiB':>9}  outcome")
+        for name, build in CASES.items():
+            data = build()
+            path = Path(tmp) / "case"
+            path.write_bytes(data)
+            seconds, peak, outcome = measure(path)
+            print(f"{name:50} {len(data) // 1024:>7}Ki {seconds:8.2f} {peak:9.0f}  {outcome}")
+
+
+if __name__ == "__main__":
+    main()
