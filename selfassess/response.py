@@ -386,8 +386,11 @@ def answer_fits(item: Item, answer: Answer, questionnaire: Questionnaire) -> boo
             and math.isfinite(answer)
         )
     if item.type == "date":
+        # fromisoformat alone also takes "20250314" and week dates.
+        if not isinstance(answer, str) or len(answer) != 10 or answer[4::3] != "--":
+            return False
         try:
-            return isinstance(answer, str) and bool(dt.date.fromisoformat(answer))
+            return bool(dt.date.fromisoformat(answer))
         except ValueError:
             return False
     return isinstance(answer, str)

@@ -353,6 +353,8 @@ def test_flag_messages_follow_the_ui_language(q: Questionnaire) -> None:
         ("wg14_c_ta_kinds", ["training", "cake"]),
         ("wg14_c_ta_kinds", []),
         ("reply_date", "31/03/2025"),
+        ("reply_date", "20250331"),
+        ("reply_date", "2025-02-30"),
         ("wg14_c_measures", 12),
     ],
 )
