@@ -31,10 +31,13 @@ from selfassess.constants import (
     CTX_TOPIC_TITLE,
     DOMAIN_CONTENT,
     DOMAIN_UI,
+    LANGUAGES,
 )
 from selfassess.errors import DefinitionError, UsageError
+from selfassess.i18n import Localizer
 from selfassess.i18n_tools import DOMAINS, TARGET_LANGUAGES, read_catalog
 from selfassess.questionnaire import available, load_questionnaire
+from selfassess.values import fold
 
 MODULE = '''\
 """Calls the way the package makes them."""
@@ -501,3 +504,26 @@ def test_a_broken_catalog_is_located(tmp_path: Path) -> None:
     (problem,) = info.value.problems
     assert (problem.file, problem.line) == (str(po), at + 1)
     assert "Instructions en français" in problem.message
+
+
+@pytest.mark.parametrize(("qid", "version"), available())
+def test_translated_choice_labels_read_back_to_one_code(qid: str, version: str) -> None:
+    """Answers are read back by label in any of the six languages: no label may mean two codes."""
+    q = load_questionnaire(qid, version)
+    locs = [Localizer(lang) for lang in LANGUAGES]
+    for cl in q.choice_lists:
+        meaning: dict[str, set[str]] = {}
+        for ch in cl.choices:
+            meaning.setdefault(fold(ch.code), set()).add(ch.code)
+            for loc in locs:
+                label = loc.content(CTX_CHOICE_LABEL, ch.label)
+                meaning.setdefault(fold(label), set()).add(ch.code)
+        clashes = {label: codes for label, codes in meaning.items() if len(codes) > 1}
+        assert not clashes, f"choice list '{cl.id}': labels that mean two choices: {clashes}"
+
+
+def test_tick_marks_and_blanks_do_not_clash_across_languages() -> None:
+    locs = [Localizer(lang) for lang in LANGUAGES]
+    ticks = {fold(loc.pgettext("tick", text)) for loc in locs for text in ("Yes", "x")}
+    blanks = {fold(loc.pgettext("tick", "No")) for loc in locs}
+    assert not ticks & blanks
