@@ -303,6 +303,16 @@ def parts_of(data: bytes) -> dict[str, bytes]:
         return {i.filename: zf.read(i) for i in zf.infolist()}
 
 
+def form_id_of(data: bytes) -> str:
+    """The form id in a package's custom document properties."""
+    import re  # noqa: PLC0415
+
+    custom = parts_of(data)["docProps/custom.xml"].decode()
+    found = re.search(r'name="selfassess\.form_id"[^>]*>\s*<vt:lpwstr[^>]*>([^<]*)<', custom)
+    assert found, "no form id"
+    return found[1]
+
+
 def fill_xlsx(data: bytes, cells: Mapping[str, object], formulas: bool = False) -> bytes:
     """Type values into the cells behind slot names, as openpyxl (or a person) would.
 

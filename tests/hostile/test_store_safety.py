@@ -24,7 +24,8 @@ import pytest
 
 from selfassess.questionnaire import load_questionnaire
 from selfassess.scoring import response_with
-from selfassess.secretariat.store import Store
+from selfassess.secretariat.ingest import ingest_paths
+from selfassess.secretariat.store import FormRow, Store
 from tests.hostile import corpus
 from tests.hostile.corpus import KEY
 
@@ -34,7 +35,8 @@ KILLS = 15
 _CHILD = r"""
 import sys
 from selfassess.secretariat.ingest import ingest_paths
-from selfassess.secretariat.store import Store
+from selfassess.secretariat.ingest import ingest_paths
+from selfassess.secretariat.store import FormRow, Store
 store_path, key, workers, *paths = sys.argv[1:]
 with Store(store_path) as store:
     print("ready", flush=True)
@@ -182,3 +184,23 @@ def test_two_ingests_at_once_end_consistent(tmp_path: Path, returns: Path) -> No
     outcomes = [line for out, _ in results for line in out.split() if line not in ("ready", "done")]
     # Each file is recorded once by one of the two; the other reports a duplicate.
     assert outcomes.count("duplicate") >= 20 - 1
+
+
+def test_form_returned_as_another_countrys_is_flagged_without_a_key(tmp_path: Path) -> None:
+    """No key configured: the store still knows which country the form was issued to."""
+    data = corpus.real_form("xlsx", country="MX", key=None)
+    form_id = corpus.form_id_of(data)
+    (tmp_path / "return.xlsx").write_bytes(corpus.set_meta_everywhere(data, "country", "BR"))
+    issued = dt.date(2025, 1, 15)
+    with Store(tmp_path / "s.sqlite") as store:
+        store.add_round(
+            "r1",
+            "ctoc_wgta",
+            "1.0",
+            issued,
+            None,
+            [FormRow(form_id, None, "MX", "en", "xlsx", "ctoc_wgta", "1.0", issued, None, "x")],
+        )
+        (outcome,) = ingest_paths(store, [tmp_path / "return.xlsx"]).files
+    assert outcome.country == "BR"
+    assert any("issued to MX" in m and "BR" in m for m in outcome.messages)
