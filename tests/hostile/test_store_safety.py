@@ -204,3 +204,17 @@ def test_form_returned_as_another_countrys_is_flagged_without_a_key(tmp_path: Pa
         (outcome,) = ingest_paths(store, [tmp_path / "return.xlsx"]).files
     assert outcome.country == "BR"
     assert any("issued to MX" in m and "BR" in m for m in outcome.messages)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"[" * 100_000, b'{"form": ' * 50_000, b"\xff\xfe{", b"null", b'{"form": {}}', b"1e999999"],
+    ids=["deep-array", "deep-object", "not-utf8", "null", "empty-form", "huge-number"],
+)
+def test_hostile_json_return_is_rejected_not_a_crash(tmp_path: Path, body: bytes) -> None:
+    (tmp_path / "merged.json").write_bytes(body)
+    with Store(tmp_path / "s.sqlite") as store:
+        (outcome,) = ingest_paths(store, [tmp_path / "merged.json"]).files
+    assert outcome.result == "rejected"
+    assert outcome.reason
+    assert "\n" not in outcome.reason
