@@ -71,3 +71,28 @@ def parse_isolated(
             data["outcome"], data.get("message", ""), data.get("result", {}), done.stderr
         )
     return Outcome("crashed", f"exit status {done.returncode}", stderr=done.stderr[-3000:])
+
+
+_CLI = r"""
+import resource, sys
+cap, cpu = int(sys.argv[1]), int(sys.argv[2])
+resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
+from selfassess.cli import main
+sys.argv = ["selfassess", *sys.argv[3:]]
+main()
+"""
+
+
+def cli_isolated(
+    args: list[str], memory: int = MEMORY_CAP, seconds: int = TIME_CAP
+) -> subprocess.CompletedProcess[str]:
+    """``selfassess ARGS`` under the same caps: its exit status, stdout and stderr."""
+    return subprocess.run(
+        [sys.executable, "-c", _CLI, str(memory), str(seconds), *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=seconds,
+        check=False,
+    )

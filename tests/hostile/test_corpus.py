@@ -19,7 +19,7 @@ import pytest
 
 from tests.hostile import corpus
 from tests.hostile.corpus import KEY, Entry
-from tests.hostile.isolated import Outcome, parse_isolated
+from tests.hostile.isolated import Outcome, cli_isolated, parse_isolated
 
 
 def _xlsx_with(changes: dict[str, bytes | None], fmt: str = "xlsx") -> bytes:
@@ -245,3 +245,30 @@ def test_signature_states(fmt: str, outcomes: dict[str, Outcome]) -> None:
     foreign = outcomes[f"foreign-country-{fmt}"].result["form"]
     assert (foreign["signature"], foreign["country"]) == ("invalid", "BR")
     assert outcomes["unchecked-signature"].result["form"]["signature"] == "absent"
+
+
+CLI_CASES = {
+    "clean-xlsx": 0,
+    "tampered-signature-docx": 1,
+    "foreign-country-xlsx": 1,
+    "xxe": 2,
+    "zip-bomb-declared": 2,
+    "encrypted": 2,
+    "macro-renamed-xlsx": 2,
+    "truncated": 2,
+}
+
+
+@pytest.mark.parametrize(("name", "status"), CLI_CASES.items())
+def test_parse_command_exit_status_and_one_line(name: str, status: int, tmp_path: Path) -> None:
+    """The CLI contract: 0 clean, 1 errors, 2 rejected with one line on stderr, no traceback."""
+    path = tmp_path / f"{name}.{'docx' if 'docx' in name else 'xlsx'}"
+    path.write_bytes(CASES[name].build())
+    key_file = tmp_path / "key"
+    key_file.write_bytes(KEY)
+    done = cli_isolated(["parse", str(path), "--json", "--key-file", str(key_file)])
+    assert done.returncode == status, done.stderr[-2000:]
+    assert "Traceback" not in done.stderr
+    if status == 2:
+        assert len(done.stderr.strip().splitlines()) == 1
+        assert CASES[name].expected in done.stderr
