@@ -2,7 +2,8 @@
 
 Prints the wall time and the peak memory of each step: the Python heap of
 this process (tracemalloc) and the largest resident size of any worker
-process. Not a test; figures go in docs/secretariat.md.
+process. Filling runs in worker processes too (respondents work in
+parallel). Not a test; figures go in docs/secretariat.md.
 
     python benchmarks/bench_round.py [--parties N] [--out DIR]
 """
@@ -18,6 +19,7 @@ import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import TypeVar
 
@@ -54,6 +56,13 @@ def step(name: str, fn: Callable[[], T]) -> T:
     return result
 
 
+def fill_one(blank: Path, target: Path, fmt: str, lang: str, seed: int) -> None:
+    """A respondent: random valid answers typed into one form (in a worker process)."""
+    q = load_questionnaire()
+    fill = fill_xlsx if fmt == "xlsx" else fill_docx
+    target.write_bytes(fill(blank.read_bytes(), random_answers(q, random.Random(seed)), q, lang))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--parties", type=int, default=0, help="first N Parties (default: all)")
@@ -82,11 +91,13 @@ def main() -> None:
         returns.mkdir()
 
         def fill_all() -> int:
-            for form in rnd.forms:
-                fill = fill_xlsx if form.format == "xlsx" else fill_docx
-                data = fill(form.path.read_bytes(), random_answers(q, rng), q, form.meta.language)
-                (returns / form.path.name).write_bytes(data)
-            return len(rnd.forms)
+            jobs = [
+                (f.path, returns / f.path.name, f.format, f.meta.language, rng.randrange(2**32))
+                for f in rnd.forms
+            ]
+            with ProcessPoolExecutor() as pool:
+                list(pool.map(fill_one, *zip(*jobs, strict=True), chunksize=4))
+            return len(jobs)
 
         print(f"{step('fill', fill_all)} forms", flush=True)
         result = step("ingest", lambda: ingest_paths(store, [returns]))

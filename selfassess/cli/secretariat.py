@@ -178,7 +178,7 @@ def status_cmd(
         raise UsageError("--reminders and --contacts go together; give both")
     day = dt.date.fromisoformat(as_of) if as_of else None
     parties = load_parties(parties_path)
-    with Store(store_path) as store:
+    with Store(store_path, create=False) as store:
         report = status(store, parties, as_of=day)
         q = (
             load_questionnaire(report.round.questionnaire, report.round.version)
@@ -283,7 +283,7 @@ def report(
         if f not in ("xlsx", "docx"):
             raise UsageError(f"unknown format '{f}'; use xlsx or docx")
     parties = load_parties(parties_path)
-    with Store(store_path) as store:
+    with Store(store_path, create=False) as store:
         rep = aggregate(
             store,
             parties,

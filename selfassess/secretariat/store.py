@@ -202,8 +202,13 @@ def _date(value: str | None) -> dt.date | None:
 class Store:
     """One store: open it with ``with Store(path) as store:``."""
 
-    def __init__(self, path: Path | str, *, timeout: float = 60.0) -> None:
+    def __init__(self, path: Path | str, *, timeout: float = 60.0, create: bool = True) -> None:
         self.path = Path(path)
+        if not create and not self.path.exists():
+            raise UsageError(
+                f"no store at {self.path}; issue a round (selfassess generate --round) or "
+                "ingest returns first, or give --store"
+            )
         self.archive = Path(str(self.path) + ".archive")
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
