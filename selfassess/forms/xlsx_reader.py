@@ -90,7 +90,9 @@ class XlsxReader:
         for prop in self.wb.custom_doc_props.props:
             name = str(prop.name or "")
             if name.startswith(META_PREFIX):
-                found[name[len(META_PREFIX) :]] = "" if prop.value is None else str(prop.value)
+                found[name[len(META_PREFIX) :]] = (
+                    "" if prop.value is None else _meta_text(prop.value)
+                )
         return found
 
     def _meta_sheet(self) -> Worksheet | None:
@@ -309,9 +311,35 @@ def _is_formula(cell: Any) -> bool:
     return cell.data_type == "f" or isinstance(cell.value, ArrayFormula | DataTableFormula)
 
 
+_XSTRING_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def decode_xstring(text: str) -> str:
+    r"""Undo the ``_xHHHH_`` escapes of OOXML text that openpyxl leaves in place.
+
+    Excel and Calc store a control character such as the CR of a pasted
+    line break as ``_x000D_``, and a literal ``_xHHHH_`` typed by a person
+    as ``_x005F_xHHHH_``. openpyxl decodes neither in inline strings and only
+    drops ``x005F_`` in shared ones, so both are decoded here, in one pass.
+
+    >>> decode_xstring("one_x000D_\ntwo"), decode_xstring("_x005F_x0041_")
+    ('one\r\ntwo', '_x0041_')
+    """
+
+    def one(match: re.Match[str]) -> str:
+        code = int(match[1], 16)
+        if code == 0x5F:
+            return "_"
+        return chr(code) if code < 0x20 else match[0]
+
+    return _XSTRING_ESCAPE.sub(one, text) if "_x" in text else text
+
+
 def _raw(value: Any) -> RawScalar:
     """A cell value as one of the raw scalar types; anything else as its text."""
-    if value is None or isinstance(value, str | bool | int | float | dt.date):
+    if isinstance(value, str):
+        return decode_xstring(value)
+    if value is None or isinstance(value, bool | int | float | dt.date):
         return value
     if isinstance(value, ArrayFormula):
         return str(value.text or "")

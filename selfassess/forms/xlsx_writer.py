@@ -246,7 +246,7 @@ class _Builder:
         indent: int = 0,
     ) -> None:
         cell = ws.cell(row=row, column=col)
-        set_text(cell, text)
+        _put_text(cell, text)
         cell.font = font or self.font
         cell.alignment = self.align(indent=indent, text=text)
         if fill is not None:
@@ -511,7 +511,7 @@ class _Builder:
                 cell = self.answer_cell(ws, row, centred=True)
                 cell.number_format = _FMT_TEXT
                 if ch.code in picked:
-                    set_text(cell, self.tick)
+                    _put_text(cell, self.tick)
                 dv = self.validation(
                     ws,
                     "tick",
@@ -542,7 +542,7 @@ class _Builder:
             )
             cell.number_format = _FMT_TEXT
             if isinstance(answer, str):
-                set_text(cell, self.choice_label(item, answer))
+                _put_text(cell, self.choice_label(item, answer))
         elif item.type == "number":
             dv = self.validation(ws, "number", self.number_validation)
             cell.number_format = _FMT_NUMBER
@@ -557,7 +557,7 @@ class _Builder:
         else:
             cell.number_format = _FMT_TEXT
             if isinstance(answer, str):
-                set_text(cell, answer)
+                _put_text(cell, answer)
             return row + 1
         dv.add(cell)
         return row + 1
@@ -743,9 +743,9 @@ class _Builder:
         columns.append((XLSX_COUNTRY_LIST, [name for _, name in self.loc.countries()]))
         for col, (name, labels) in enumerate(columns, start=1):
             letter = get_column_letter(col)
-            set_text(ws.cell(row=1, column=col), name)
+            _put_text(ws.cell(row=1, column=col), name)
             for r, label in enumerate(labels, start=2):
-                set_text(ws.cell(row=r, column=col), label)
+                _put_text(ws.cell(row=r, column=col), label)
             ref = f"{quote_sheetname(SHEET_LISTS)}!${letter}$2:${letter}${len(labels) + 1}"
             self.wb.defined_names[name] = DefinedName(name, attr_text=ref)
         self.protect(ws)
@@ -754,11 +754,11 @@ class _Builder:
         ws = self.wb.create_sheet(SHEET_META)
         ws.sheet_state = "veryHidden"
         for row, (key, value) in enumerate(self.meta.as_strings().items(), start=1):
-            set_text(ws.cell(row=row, column=XLSX_META_KEY_COLUMN), META_PREFIX + key)
+            _put_text(ws.cell(row=row, column=XLSX_META_KEY_COLUMN), META_PREFIX + key)
             cell = ws.cell(row=row, column=XLSX_META_VALUE_COLUMN)
             cell.number_format = _FMT_TEXT
             if value:
-                set_text(cell, value)
+                _put_text(cell, value)
         self.protect(ws)
 
     def names(self) -> None:
@@ -782,6 +782,18 @@ def _absolute(coordinate: str) -> str:
     if match is None:
         raise ValueError(coordinate)
     return f"${match[1]}${match[2]}"
+
+
+_LITERAL_ESCAPE = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")
+
+
+def _put_text(cell: Any, text: str) -> None:
+    """Write text as Excel would: a literal ``_xHHHH_`` escaped as ``_x005F_xHHHH_``.
+
+    openpyxl writes strings as they are, and Excel and Calc would then show
+    ``_x0041_`` as "A"; the reader decodes the escape (``decode_xstring``).
+    """
+    set_text(cell, _LITERAL_ESCAPE.sub("_x005F_", text))
 
 
 def _has_rtl(text: str) -> bool:

@@ -43,7 +43,11 @@ def test_a_form_filled_in_calc_gives_back_every_value_typed(
 ) -> None:
     result = parse_form(filled[lang])
     fill = person_fill(lang, "native")
-    assert result.answers == fill.expected
+    # A Calc cell holds a line break as LF only: it stores a pasted CR LF as LF.
+    expected = {
+        k: v.replace("\r\n", "\n") if isinstance(v, str) else v for k, v in fill.expected.items()
+    }
+    assert result.answers == expected
     assert result.form.country == fill.country
     assert result.problems == []
 

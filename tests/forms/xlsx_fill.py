@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
+import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from lxml import etree
 from openpyxl import load_workbook
 from openpyxl.utils.cell import coordinate_from_string, quote_sheetname
 from openpyxl.workbook.workbook import Workbook
@@ -59,8 +62,67 @@ def open_form(data: bytes) -> Workbook:
 
 
 def save(wb: Workbook) -> bytes:
+    """The workbook as Excel would save it: every string in the shared-string table."""
     out = io.BytesIO()
     wb.save(out)
+    return shared_strings(out.getvalue())
+
+
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_SST_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
+_SST_CONTENT = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+_LITERAL = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")
+
+
+def excel_escape(text: str) -> str:
+    """Text as Excel stores it: a literal ``_xHHHH_`` and control characters escaped."""
+    text = _LITERAL.sub("_x005F_", text)
+    return _CONTROL.sub(lambda m: f"_x{ord(m[0]):04X}_", text)
+
+
+def shared_strings(data: bytes) -> bytes:
+    """Move openpyxl's inline strings into a shared-string table, as Excel writes them."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    table: dict[str, int] = {}
+    parts: dict[str, bytes] = {}
+    for name in source.namelist():
+        body = source.read(name)
+        if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+            root = etree.fromstring(body)
+            for cell in root.iter(f"{{{_MAIN}}}c"):
+                if cell.get("t") != "inlineStr":
+                    continue
+                text = "".join(cell.itertext())
+                for child in list(cell):
+                    cell.remove(child)
+                cell.set("t", "s")
+                value = etree.SubElement(cell, f"{{{_MAIN}}}v")
+                value.text = str(table.setdefault(text, len(table)))
+            body = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+        parts[name] = body
+    sst = etree.Element(f"{{{_MAIN}}}sst", count=str(len(table)), uniqueCount=str(len(table)))
+    for text in table:
+        t = etree.SubElement(etree.SubElement(sst, f"{{{_MAIN}}}si"), f"{{{_MAIN}}}t")
+        t.text = excel_escape(text)
+        t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    parts["xl/sharedStrings.xml"] = etree.tostring(
+        sst, xml_declaration=True, encoding="UTF-8", standalone=True
+    )
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+        b"</Types>",
+        f'<Override PartName="/xl/sharedStrings.xml" ContentType="{_SST_CONTENT}"/>'
+        "</Types>".encode(),
+    )
+    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
+        b"</Relationships>",
+        f'<Relationship Id="rIdSst" Type="{_SST_TYPE}" Target="sharedStrings.xml"/>'
+        "</Relationships>".encode(),
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, body in parts.items():
+            target.writestr(name, body)
     return out.getvalue()
 
 
@@ -129,6 +191,7 @@ def _text_for(item: Item, n: int, lang: str) -> str:
         f"Answer {n} to {item.ref}",
         "=SUM(A1:A3) is how we count",
         "Ley 1234/2020, art. 5\nDecreto 77",
+        "Línea uno\r\nLínea dos, pegada desde Word",
         "قانون رقم ٥ لسنة ٢٠١٩\u200f",
         "《刑法》第一百二十条",
         "  Министерство юстиции  ",
