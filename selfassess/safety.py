@@ -20,6 +20,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import unicodedata
 import zipfile
 import zlib
 from dataclasses import dataclass, field, fields, replace
@@ -586,14 +587,15 @@ def check_package(
 
 
 def _unsafe_name(name: str) -> bool:
-    """Absolute, parent-relative, drive-letter or control-character part names."""
+    """Absolute, parent-relative, drive-letter part names, and names with control,
+    format (bidi) or line-separator characters, which would garble messages."""
     return (
         not name
         or name.startswith(("/", "\\"))
         or "\\" in name
         or ".." in name.split("/")
         or (len(name) > 1 and name[1] == ":")
-        or any(ord(ch) < 32 or ord(ch) == 127 for ch in name)
+        or any(unicodedata.category(ch)[0] == "C" or ch in "\u2028\u2029" for ch in name)
     )
 
 

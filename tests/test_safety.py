@@ -328,6 +328,9 @@ def test_corrupt_member_data() -> None:
         "C:/evil.xml",
         "word\\evil.xml",
         "a\x01b",
+        "word/\u202eevil.xml",
+        "word/a\u2028b.xml",
+        "word/a\x85b.xml",
     ],
 )
 def test_path_traversal_names(name: str) -> None:
