@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -213,26 +212,21 @@ class _Builder:
 
     # --- cells -----------------------------------------------------------
 
-    def align(
-        self, *, horizontal: str | None = None, indent: int = 0, text: str | None = None
-    ) -> Alignment:
+    def align(self, *, horizontal: str | None = None, indent: int = 0) -> Alignment:
         """Wrapped, top-aligned; right to left in a right-to-left form.
 
         No horizontal alignment on text: 'general' follows the reading order,
         where an explicit 'left' would put Arabic flush with the wrong edge.
-        Answer cells (``text`` None) and Arabic text read right to left; text
-        with no right-to-left letter (a reference, an id, English not yet
-        translated) left to right, so that its punctuation stays in place.
+        Every cell of an Arabic form reads right to left, references and ids
+        included (they stay one left-to-right run inside it); only a string
+        still untranslated shows its final punctuation on the wrong side.
         """
-        order = 0
-        if self.loc.rtl:
-            order = 2 if text is None or _has_rtl(text) else 1
         return Alignment(
             horizontal=horizontal,
             vertical="top",
             wrap_text=True,
             indent=indent,
-            readingOrder=order,
+            readingOrder=2 if self.loc.rtl else 0,
         )
 
     def put(
@@ -248,7 +242,7 @@ class _Builder:
         cell = ws.cell(row=row, column=col)
         _put_text(cell, text)
         cell.font = font or self.font
-        cell.alignment = self.align(indent=indent, text=text)
+        cell.alignment = self.align(indent=indent)
         if fill is not None:
             cell.fill = fill
 
@@ -794,10 +788,6 @@ def _put_text(cell: Any, text: str) -> None:
     ``_x0041_`` as "A"; the reader decodes the escape (``decode_xstring``).
     """
     set_text(cell, _LITERAL_ESCAPE.sub("_x005F_", text))
-
-
-def _has_rtl(text: str) -> bool:
-    return any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in text)
 
 
 def _lines(text: str, width: float, scale: float, lang: str) -> int:
