@@ -35,7 +35,7 @@ class Reader(Protocol):
 
 def read_source(source: Source, limits: Limits | None = None) -> bytes:
     """The bytes of a path or file object, never more than the file-size limit."""
-    limit = (limits or Limits()).max_file_bytes
+    limit = (limits or Limits.from_env()).max_file_bytes
     if isinstance(source, bytes):
         return source
     if isinstance(source, str | Path):
@@ -82,7 +82,7 @@ def parse_form(
     the result's ``problems``.
     """
     ui = ui or Localizer("en")
-    package = check_package(read_source(source, limits), limits)
+    package = check_package(read_source(source, limits), limits, ui)
     reader = open_reader(package)
     meta = reader.meta()
     questionnaire = questionnaire_for(meta)
