@@ -21,12 +21,14 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from docx.table import Table
+from docx.text.paragraph import Paragraph
 
 from selfassess.forms.docx_writer import ARABIC_FONT, CJK_FONT, LANGUAGE_TAGS
 from selfassess.reports.charts import implementation_png
 from selfassess.reports.country import CountryReport
 
 _TEXT_WIDTH_CM = 17.0
+_GRID = "Table Grid"
 _ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
 # Successors of the elements inserted below, in their parents' schema order.
@@ -54,7 +56,7 @@ _AFTER_SECT_BIDI = ("w:rtlGutter", "w:docGrid", "w:printerSettings", "w:sectPrCh
 
 def _table(doc: Document, header: tuple[str, ...], widths: tuple[float, ...]) -> Table:
     table: Table = doc.add_table(rows=1, cols=len(header))
-    table.style = "Table Grid"
+    table.style = _GRID
     for cell, text in zip(table.rows[0].cells, header, strict=True):
         cell.paragraphs[0].add_run(text).bold = True
     # Repeat the header row on every page.
@@ -143,33 +145,38 @@ def render_docx(report: CountryReport, out: str | BinaryIO) -> None:
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(section, side, Cm(2))
     doc.styles["Normal"].font.size = Pt(10)
+    # Style objects, not names: python-docx looks a name up anew on every use.
+    styles = {name: doc.styles[name] for name in ("Title", "Heading 1", "Heading 2", "List Number")}
 
-    doc.add_heading(r.title, level=0)
+    def heading(text: str, level: int) -> Paragraph:
+        return doc.add_paragraph(text, styles["Title" if level == 0 else f"Heading {level}"])
+
+    heading(r.title, 0)
     doc.add_paragraph(r.subtitle)
 
-    doc.add_heading(r.headings.summary, level=1)
+    heading(r.headings.summary, 1)
     widths2 = (6.0, _TEXT_WIDTH_CM - 6.0)
     summary = doc.add_table(rows=0, cols=2)
-    summary.style = "Table Grid"
+    summary.style = _GRID
     for row in r.summary:
         _add_row(summary, (row.label, row.value), widths2)
     _widths(summary, widths2)
     doc.add_paragraph(r.note).paragraph_format.space_before = Pt(8)
 
-    doc.add_heading(r.headings.chart, level=1)
+    heading(r.headings.chart, 1)
     png = implementation_png(r.chart, r.lang, r.rtl)
     doc.add_picture(io.BytesIO(png), width=Cm(16))
 
-    doc.add_heading(r.headings.recommendations, level=1)
+    heading(r.headings.recommendations, 1)
     widths4 = (2.2, 8.6, 3.8, 2.4)
     for table_data in r.sections:
-        doc.add_heading(table_data.title, level=2)
+        heading(table_data.title, 2)
         doc.add_paragraph(r.section_label.format(value=table_data.implementation))
         table = _table(doc, r.table_header, widths4)
         for rec in table_data.rows:
             _add_row(table, (rec.ref, rec.title, rec.status, rec.gap), widths4)
 
-    doc.add_heading(r.headings.needs, level=1)
+    heading(r.headings.needs, 1)
     if r.needs:
         widths3 = (5.0, 2.5, _TEXT_WIDTH_CM - 7.5)
         table = _table(doc, r.needs_header, widths3)
@@ -178,16 +185,16 @@ def render_docx(report: CountryReport, out: str | BinaryIO) -> None:
     else:
         doc.add_paragraph(r.no_needs)
 
-    doc.add_heading(r.headings.questions, level=1)
+    heading(r.headings.questions, 1)
     for question in r.questions:
-        doc.add_paragraph(question, style="List Number")
+        doc.add_paragraph(question, styles["List Number"])
     if not r.questions:
         doc.add_paragraph(r.no_questions)
 
-    doc.add_heading(r.headings.annex, level=1).paragraph_format.page_break_before = True
+    heading(r.headings.annex, 1).paragraph_format.page_break_before = True
     widths_annex = (2.2, 8.0, _TEXT_WIDTH_CM - 10.2)
     for group in r.annex:
-        doc.add_heading(group.title, level=2)
+        heading(group.title, 2)
         table = _table(doc, r.annex_header, widths_annex)
         for answer in group.rows:
             _add_row(table, (answer.ref, answer.question, answer.answer), widths_annex)
