@@ -310,14 +310,8 @@ def _needs(needs: list[TaNeed], q: Questionnaire, words: _Words) -> list[NeedRow
     kinds_item = next((it for it in q.items() if it.role == ROLE_TA_KINDS), None)
     priority_item = next((it for it in q.items() if it.role == ROLE_TA_PRIORITY), None)
     kinds = [ch.code for ch in q.choices_of(kinds_item)] if kinds_item else []
-    priorities: list[str | None] = (
-        [
-            *(ch.code for ch in q.choices_of(priority_item)),
-            None,
-        ]
-        if priority_item
-        else [None]
-    )
+    priority_codes = [ch.code for ch in q.choices_of(priority_item)] if priority_item else []
+    priorities: list[str | None] = [*priority_codes, None]
     rows: list[NeedRow] = []
     for kind in [*kinds, None]:
         for priority in priorities:
