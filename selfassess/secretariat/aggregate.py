@@ -39,11 +39,12 @@ from selfassess.constants import (
     CTX_REC_TITLE,
     CTX_SECTION_TITLE,
     ROLE_STATUS,
+    ROLE_TA_KINDS,
     TA_PRIORITY_DEFAULT_WEIGHT,
     TA_PRIORITY_WEIGHTS,
 )
 from selfassess.i18n import N_, Localizer
-from selfassess.model import Questionnaire
+from selfassess.model import Questionnaire, Section
 from selfassess.questionnaire import load_questionnaire
 from selfassess.secretariat.parties import Parties, group_name
 from selfassess.secretariat.status import GROUP_KEYS, status
@@ -304,8 +305,7 @@ def aggregate(
     kind_names[UNSPECIFIED_KIND] = _("Kind not specified")
     section_of = {e.recommendation: s.id for s, e in q.entries()}
     by_kind_section: dict[str, dict[str, int]] = {
-        k: dict.fromkeys([s.id for s in q.sections if s.recommendations] + [TOTAL], 0)
-        for k in kinds
+        k: dict.fromkeys([s.id for s in q.sections if _asks_ta(s)] + [TOTAL], 0) for k in kinds
     }
     by_kind_group: dict[str, dict[str, int]] = {k: dict.fromkeys(columns, 0) for k in kinds}
     requests: Counter[str] = Counter()
@@ -385,10 +385,14 @@ def aggregate(
     return report
 
 
+def _asks_ta(section: Section) -> bool:
+    return any(it.role == ROLE_TA_KINDS for e in section.recommendations for it in e.items)
+
+
 def _ta_kinds(q: Questionnaire) -> list[tuple[str, str]]:
     """(code, English label) of the choice list of the ta_kinds items."""
     for item in q.items():
-        if item.role == "ta_kinds" and item.choices:
+        if item.role == ROLE_TA_KINDS and item.choices:
             return [(c.code, c.label) for c in q.choices_of(item)]
     return []
 

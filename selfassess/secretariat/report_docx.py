@@ -22,6 +22,7 @@ FIGURE_FONTS = {
 }
 
 
+TEXT_WIDTH_CM = 16.0
 #: Recommendations per table in the confidential annex.
 ANNEX_COLUMNS = 6
 
@@ -36,9 +37,9 @@ def _figure(lang: str) -> Any:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt  # noqa: PLC0415 (after choosing the backend)
 
-    plt.rcParams["font.family"] = "sans-serif"
-    # DejaVu first for Latin digits and names; matplotlib falls back per glyph.
-    plt.rcParams["font.sans-serif"] = ["DejaVu Sans", *FIGURE_FONTS.get(lang, [])]
+    # A list of families, DejaVu first for Latin digits and names: matplotlib
+    # falls back along it glyph by glyph (a generic "sans-serif" would not).
+    plt.rcParams["font.family"] = ["DejaVu Sans", *FIGURE_FONTS.get(lang, [])]
     return plt
 
 
@@ -154,9 +155,11 @@ class _Doc:
         run.italic = italic
         self._rtl(p)
 
-    def table(self, header: list[str], rows: list[list[str]]) -> None:
+    def table(self, header: list[str], rows: list[list[str]], first_cm: float = 5.0) -> None:
+        """A table on the 16 cm text width: the first column ``first_cm``, the rest shared."""
         table = self.doc.add_table(rows=1, cols=len(header))
         table.style = "Light Grid Accent 1"
+        table.autofit = False
         if self.loc.rtl:
             table._tbl.tblPr.append(OxmlElement("w:bidiVisual"))
         for cell, text in zip(table.rows[0].cells, header, strict=True):
@@ -167,14 +170,19 @@ class _Doc:
             for cell, text in zip(cells, values, strict=True):
                 cell.text = text
                 self._rtl(cell.paragraphs[0])
+        others = Cm((TEXT_WIDTH_CM - first_cm) / max(len(header) - 1, 1))
+        # The grid (what LibreOffice lays out by) and every cell (what Word does).
+        for n, column in enumerate(table.columns):
+            column.width = Cm(first_cm) if n == 0 else others
         for row in table.rows:
-            for cell in row.cells:
+            for n, cell in enumerate(row.cells):
+                cell.width = Cm(first_cm) if n == 0 else others
                 for p in cell.paragraphs:
                     for run in p.runs:
                         run.font.size = Pt(8)
 
     def picture(self, png: io.BytesIO) -> None:
-        self.doc.add_picture(png, width=Cm(16))
+        self.doc.add_picture(png, width=Cm(TEXT_WIDTH_CM))
 
 
 def write_report_docx(report: AggregateReport, out: Path | IO[bytes]) -> None:
@@ -260,12 +268,14 @@ def write_report_docx(report: AggregateReport, out: Path | IO[bytes]) -> None:
             [req.ref, req.title, loc.number(req.parties), loc.number(req.weighted)]
             for req in r.most_requested
         ],
+        first_cm=2.5,
     )
 
     d.heading(_("Consistency flags"))
     d.table(
         [_("Flag"), _("Flags"), _("Parties concerned")],
         [[name, loc.number(count), loc.number(p)] for _c, name, count, p in r.flags],
+        first_cm=10.0,
     )
 
     d.heading(_("How the figures are computed"))
@@ -287,6 +297,7 @@ def write_report_docx(report: AggregateReport, out: Path | IO[bytes]) -> None:
                     [name, *[statuses.get(rec) or "–" for rec, _ref in chunk]]
                     for _code, name, statuses in r.detail
                 ],
+                first_cm=3.5,
             )
             d.para("")
     d.doc.save(str(out) if isinstance(out, Path) else out)

@@ -402,7 +402,6 @@ def test_report_figures_equal_hand_computed(rnd: Round) -> None:
     assert by_group["data"][TOTAL] == 3
     assert by_group["cooperation"][TOTAL] == 1
     assert r.ta_by_kind_section["training"] == {
-        "sherloc": 0,
         "review": 1,
         "data": 0,
         "environment": 0,
