@@ -54,6 +54,11 @@ class _Writer:
         else:
             ws = self.wb.create_sheet(_sheet_title(title, self.used))
         ws.sheet_view.rightToLeft = self.loc.rtl
+        # Printed landscape, one page wide: the tables are wider than tall.
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
         return ws
 
     def text(self, ws: Any, row: int, col: int, value: str, bold: bool = False) -> None:
@@ -106,6 +111,7 @@ def write_report_xlsx(report: AggregateReport, out: Path | IO[bytes]) -> None:
     w.widths(ws, 40, 14, 5)
     chart = BarChart()
     chart.type = "bar"
+    chart.x_axis.scaling.orientation = "maxMin"  # categories top down, as in the table
     chart.title = _("Response rate")
     chart.y_axis.number_format = "0%"
     chart.y_axis.scaling.min = 0
@@ -114,7 +120,9 @@ def write_report_xlsx(report: AggregateReport, out: Path | IO[bytes]) -> None:
     chart.add_data(Reference(ws, min_col=5, min_row=4, max_row=last), titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=1, min_row=5, max_row=last))
     chart.width, chart.height = 18, 8
-    ws.add_chart(chart, f"A{last + 3}")
+    # Beside the table, not below it: wrapped rows grow when the file is opened,
+    # and a chart anchored below them would cover them.
+    ws.add_chart(chart, "G4")
 
     # Implementation heat-map.
     ws = w.sheet(_("Implementation"))
@@ -153,6 +161,7 @@ def write_report_xlsx(report: AggregateReport, out: Path | IO[bytes]) -> None:
     ws.freeze_panes = "B5"
     chart = BarChart()
     chart.type = "bar"
+    chart.x_axis.scaling.orientation = "maxMin"  # categories top down, as in the table
     chart.title = _("Implementation by section, all Parties")
     chart.y_axis.number_format = "0%"
     chart.y_axis.scaling.min = 0
@@ -164,7 +173,7 @@ def write_report_xlsx(report: AggregateReport, out: Path | IO[bytes]) -> None:
     )
     chart.set_categories(Reference(ws, min_col=1, min_row=5, max_row=last_row - 1))
     chart.width, chart.height = 20, 9
-    ws.add_chart(chart, f"A{n_row0 + len(r.sections) + 3}")
+    ws.add_chart(chart, f"{get_column_letter(len(groups) + 3)}4")
 
     # Technical-assistance demand.
     ws = w.sheet(_("Assistance demand"))
@@ -190,6 +199,7 @@ def write_report_xlsx(report: AggregateReport, out: Path | IO[bytes]) -> None:
     w.widths(ws, 44, 16, max(len(section_cols) + 2, len(groups) + 1))
     chart = BarChart()
     chart.type = "bar"
+    chart.x_axis.scaling.orientation = "maxMin"  # categories top down, as in the table
     chart.grouping = "stacked"
     chart.overlap = 100
     chart.title = _("Weighted demand by kind and regional group")
@@ -200,7 +210,7 @@ def write_report_xlsx(report: AggregateReport, out: Path | IO[bytes]) -> None:
     )
     chart.set_categories(Reference(ws, min_col=1, min_row=g_row + 1, max_row=g_last))
     chart.width, chart.height = 24, 12
-    ws.add_chart(chart, f"A{g_last + 3}")
+    ws.add_chart(chart, f"{get_column_letter(max(len(section_cols) + 2, len(groups)) + 2)}4")
 
     # Most requested.
     ws = w.sheet(_("Most requested"))
