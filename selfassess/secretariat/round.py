@@ -177,7 +177,10 @@ def issue_round(
             key,
             strict,
             password,
-            filler,
+            # Each task carries its own country's answers only.
+            StorePrefill({p.code: filler.answers[p.code]})
+            if filler and p.code in filler.answers
+            else None,
         )
         for p in parties.parties
     ]

@@ -179,7 +179,7 @@ def status(
     forms = store.forms(rnd.id) if rnd else store.forms()
     round_forms = {f.form_id for f in forms}
     by_country: dict[str, list[ReturnRow]] = {}
-    for row in store.returns():
+    for row in store.returns(documents=False):
         if row.country:
             by_country.setdefault(row.country, []).append(row)
     out: list[PartyStatus] = []

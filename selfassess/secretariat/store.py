@@ -99,6 +99,14 @@ MIGRATIONS: tuple[str, ...] = (
 )
 
 
+#: Columns of ``returns`` but the parse and the score.
+_LIGHT_COLUMNS = (
+    "id", "sha256", "filename", "size", "received_at", "outcome", "reason", "form_id",
+    "known_form", "country", "language", "format", "questionnaire", "version", "issued",
+    "errors", "warnings", "problems_json", "is_current", "superseded_by",
+)  # fmt: skip
+
+
 def now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
@@ -413,8 +421,11 @@ class Store:
         row = self.conn.execute("SELECT * FROM returns WHERE sha256 = ?", (digest,)).fetchone()
         return self._return(row) if row else None
 
-    def returns(self, country: str | None = None) -> list[ReturnRow]:
-        sql = "SELECT * FROM returns"
+    def returns(self, country: str | None = None, *, documents: bool = True) -> list[ReturnRow]:
+        """Every return, oldest first; without ``documents``, the parse and score are
+        left out (None), so that listing many returns stays light."""
+        columns = "*" if documents else ", ".join(_LIGHT_COLUMNS)
+        sql = f"SELECT {columns} FROM returns"
         args: tuple[str, ...] = ()
         if country is not None:
             sql, args = sql + " WHERE country = ?", (country,)
@@ -514,6 +525,7 @@ class Store:
 
     @staticmethod
     def _return(r: sqlite3.Row) -> ReturnRow:
+        keys = set(r.keys())
         return ReturnRow(
             id=r["id"],
             sha256=r["sha256"],
@@ -532,9 +544,9 @@ class Store:
             issued=_date(r["issued"]),
             errors=r["errors"],
             warnings=r["warnings"],
-            parse_json=r["parse_json"],
+            parse_json=r["parse_json"] if "parse_json" in keys else None,
             problems_json=r["problems_json"],
-            score_json=r["score_json"],
+            score_json=r["score_json"] if "score_json" in keys else None,
             is_current=bool(r["is_current"]),
             superseded_by=r["superseded_by"],
         )
