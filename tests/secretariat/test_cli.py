@@ -56,3 +56,22 @@ def test_a_bad_parties_file_exits_with_located_problems(tmp_path: Path) -> None:
     done = run("status", "--store", str(tmp_path / "s.sqlite"), "--parties", str(bad))
     assert done.returncode == 1
     assert "p.yaml:4" in done.stderr
+
+
+def test_generate_round_records_the_forms(tmp_path: Path) -> None:
+    store = str(tmp_path / "s.sqlite")
+    args = ["--country", "MX,CA", "--format", "xlsx", "--store", store]
+    done = run("generate", "--round", *args, "--deadline", "2025-03-31", "--out", str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    assert sorted(Path(p).name for p in done.stdout.split()) == [
+        "ctoc_wgta-1.0-en-CA.xlsx",
+        "ctoc_wgta-1.0-es-MX.xlsx",
+        "ctoc_wgta-1.0-fr-CA.xlsx",
+    ]
+    data = json.loads(run("status", "--store", store, "--json", "--as-of", "2025-04-01").stdout)
+    issued = {p["country"]: p for p in data["parties"] if p["forms_issued"]}
+    assert {c: p["forms_issued"] for c, p in issued.items()} == {"CA": 2, "MX": 1}
+    assert all(p["overdue"] for p in issued.values())
+    refused = run("generate", "--prefill", "--store", store, "--out", str(tmp_path))
+    assert refused.returncode == 2
+    assert "--round" in refused.stderr
