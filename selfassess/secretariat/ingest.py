@@ -17,6 +17,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import sqlite3
 from collections import deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
@@ -239,7 +240,14 @@ def ingest_paths(
     in_batch: set[str] = set()
 
     def finish(path: Path, digest: str, size: int, examined: _Examined) -> None:
-        outcome = _record(store, path, digest, size, examined, strict, ui)
+        try:
+            outcome = _record(store, path, digest, size, examined, strict, ui)
+        except sqlite3.IntegrityError:
+            # Another process ingesting into the same store recorded this file
+            # since it was looked up: a duplicate, not a failure.
+            if store.return_by_sha(digest) is None:
+                raise
+            outcome = _duplicate(store, path, digest)
         result.files.append(outcome)
         if progress:
             progress(outcome)

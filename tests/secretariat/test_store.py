@@ -8,14 +8,17 @@ from pathlib import Path
 from typing import get_args
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from selfassess.constants import REGIONAL_GROUPS
 from selfassess.errors import DefinitionError, UsageError
 from selfassess.questionnaire import load_questionnaire
 from selfassess.scoring import response_with
-from selfassess.secretariat.ingest import ingest_paths
+from selfassess.secretariat.ingest import examine, ingest_paths
 from selfassess.secretariat.merge import merge_responses
 from selfassess.secretariat.parties import GroupId, load_parties, load_parties_file
+from selfassess.secretariat.round import carry_over
 from selfassess.secretariat.store import MIGRATIONS, NewReturn, Store
 
 
@@ -189,3 +192,56 @@ def test_a_bad_parties_file_is_located(tmp_path: Path) -> None:
     lines = [(p.line, p.message) for p in info.value.problems]
     assert (5, "'XX' is not an ISO 3166-1 alpha-2 code; use e.g. MX") in lines
     assert any(line == 6 and "listed 2 times" in msg for line, msg in lines)
+
+
+def test_a_file_recorded_by_another_process_meanwhile_is_a_duplicate(tmp_path: Path) -> None:
+    """Two ingests of the same file into one store: the second to commit reports a duplicate."""
+    (tmp_path / "a.json").write_text(response_json("MX", "f1", "fully"))
+    with Store(tmp_path / "s.sqlite") as first, Store(tmp_path / "s.sqlite") as second:
+        real = Store.return_by_sha
+        calls = {"n": 0}
+
+        def late_lookup(self: Store, digest: str) -> object:
+            # The second store's first lookup runs before the first store records the file.
+            calls["n"] += 1
+            if self is second and calls["n"] == 1:
+                ingest_paths(first, [tmp_path / "a.json"])
+                return None
+            return real(self, digest)
+
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(Store, "return_by_sha", late_lookup)
+            (outcome,) = ingest_paths(second, [tmp_path / "a.json"]).files
+        assert outcome.result == "duplicate"
+        assert len(second.returns()) == 1
+
+
+@settings(max_examples=40, deadline=None)
+@given(data=st.binary(max_size=2000), suffix=st.sampled_from([".xlsx", ".docx", ".json", ".bin"]))
+def test_any_bytes_are_rejected_or_read_never_raise(data: bytes, suffix: str) -> None:
+    examined = examine(data, "return" + suffix)
+    assert examined.outcome == "rejected"
+    assert examined.reason
+
+
+def test_carry_over_keeps_only_answers_that_fit() -> None:
+    q = load_questionnaire()
+    kept, dropped = carry_over(
+        {
+            "wg14_c_status": "fully",
+            "wg14_c_ta_kinds": ["training", "gone"],
+            "wg14_c_ta_needed": "yes",
+            "respondent_name": "Ana",
+            "reply_date": "not a date",
+            "removed_item": "x",
+            "wg14_a_amount_usd": 1000,
+        },
+        q,
+    )
+    assert kept == {
+        "wg14_c_status": "fully",
+        "wg14_c_ta_needed": "yes",
+        "respondent_name": "Ana",
+        "wg14_a_amount_usd": 1000,
+    }
+    assert sorted(dropped) == ["removed_item", "reply_date", "wg14_c_ta_kinds"]
