@@ -150,10 +150,10 @@ class _Examined:
     score_json: str | None = None
 
 
-def examine(data: bytes, name: str, key: bytes | None = None) -> _Examined:
+def examine(data: bytes, name: str, key: bytes | None = None, lang: str = "en") -> _Examined:
     """Parse and score one file's bytes; never raises for a bad file."""
     try:
-        result = _parse(data, name, key)
+        result = _parse(data, name, key, Localizer(lang))
         questionnaire = questionnaire_for_result(result)
         scored = score(result, questionnaire)
     except Rejected as exc:
@@ -168,16 +168,18 @@ def examine(data: bytes, name: str, key: bytes | None = None) -> _Examined:
     )
 
 
-def _parse(data: bytes, name: str, key: bytes | None) -> ParseResult:
+def _parse(data: bytes, name: str, key: bytes | None, ui: Localizer) -> ParseResult:
     suffix = Path(name).suffix.lower()
     if suffix not in READABLE:
         raise Rejected(
-            f"'{suffix or name}' is not a form; send the completed .docx or .xlsx form "
-            "(or a merged response .json)"
+            ui.gettext(
+                "'{kind}' is not a form; send the completed .docx or .xlsx form "
+                "(or a merged response .json)"
+            ).format(kind=suffix or name)
         )
     if suffix == ".json":
         return parse_response_json(data)
-    return parse_form(data, key)
+    return parse_form(data, key, ui=ui)
 
 
 def parse_response_json(data: bytes) -> ParseResult:
@@ -247,7 +249,7 @@ def ingest_paths(
             # since it was looked up: a duplicate, not a failure.
             if store.return_by_sha(digest) is None:
                 raise
-            outcome = _duplicate(store, path, digest)
+            outcome = _duplicate(store, path, digest, ui)
         result.files.append(outcome)
         if progress:
             progress(outcome)
@@ -256,7 +258,7 @@ def ingest_paths(
         for path in files:
             data = path.read_bytes() if path.stat().st_size <= limits.max_file_bytes else None
             if data is None:
-                outcome = _too_large(store, path, limits)
+                outcome = _too_large(store, path, limits, ui)
                 result.files.append(outcome)
                 if progress:
                     progress(outcome)
@@ -264,7 +266,7 @@ def ingest_paths(
             digest = sha256(data)
             if store.return_by_sha(digest) is not None or digest in in_batch:
                 _drain(pending, finish, keep=0)
-                outcome = _duplicate(store, path, digest)
+                outcome = _duplicate(store, path, digest, ui)
                 result.files.append(outcome)
                 if progress:
                     progress(outcome)
@@ -273,9 +275,9 @@ def ingest_paths(
             store.put_blob(data)
             job: Future[_Examined] | _Examined = (
                 # The worker parses exactly the bytes that were archived.
-                pool.submit(examine, data, str(path), key)
+                pool.submit(examine, data, str(path), key, ui.lang)
                 if pool
-                else examine(data, str(path), key)
+                else examine(data, str(path), key, ui.lang)
             )
             pending.append((path, digest, len(data), job))
             _drain(pending, finish, keep=2 * max(workers, 1))
@@ -297,7 +299,7 @@ def _drain(
         finish(path, digest, size, job.result() if isinstance(job, Future) else job)
 
 
-def _duplicate(store: Store, path: Path, digest: str) -> FileOutcome:
+def _duplicate(store: Store, path: Path, digest: str, ui: Localizer) -> FileOutcome:
     first = store.return_by_sha(digest)
     store.record_receipt(digest, str(path), "duplicate")
     return FileOutcome(
@@ -307,11 +309,13 @@ def _duplicate(store: Store, path: Path, digest: str) -> FileOutcome:
         return_id=first.id if first else None,
         country=first.country if first else None,
         form_id=first.form_id if first else None,
-        reason=f"already received as {first.filename}" if first else "twice in this run",
+        reason=ui.gettext("already received as {name}").format(name=first.filename)
+        if first
+        else ui.gettext("given twice in this run"),
     )
 
 
-def _too_large(store: Store, path: Path, limits: Limits) -> FileOutcome:
+def _too_large(store: Store, path: Path, limits: Limits, ui: Localizer) -> FileOutcome:
     """Record an oversized file by name and hash; its bytes are not kept."""
     h = hashlib.sha256()
     with path.open("rb") as fh:
@@ -319,11 +323,11 @@ def _too_large(store: Store, path: Path, limits: Limits) -> FileOutcome:
             h.update(chunk)
     digest = h.hexdigest()
     if store.return_by_sha(digest) is not None:
-        return _duplicate(store, path, digest)
-    reason = (
-        f"the file is over the limit of {limits.max_file_bytes // (1024 * 1024)} MiB and was "
-        "not kept; send the form without embedded files"
-    )
+        return _duplicate(store, path, digest, ui)
+    reason = ui.gettext(
+        "The file is over the limit of {size} MiB and was not kept; ask for the form "
+        "without embedded files."
+    ).format(size=ui.number(limits.max_file_bytes // (1024 * 1024)))
     row, _ = store.record_return(
         NewReturn(
             sha256=digest,

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from selfassess.constants import REGIONAL_GROUPS
 from selfassess.errors import DefinitionError, UsageError
 from selfassess.questionnaire import load_questionnaire
+from selfassess.safety import Limits
 from selfassess.scoring import response_with
 from selfassess.secretariat.ingest import examine, ingest_paths
 from selfassess.secretariat.merge import merge_responses
@@ -245,3 +246,18 @@ def test_carry_over_keeps_only_answers_that_fit() -> None:
         "wg14_a_amount_usd": 1000,
     }
     assert sorted(dropped) == ["removed_item", "reply_date", "wg14_c_ta_kinds"]
+
+
+def test_an_oversized_file_is_rejected_by_name_and_hash_only(tmp_path: Path) -> None:
+    (tmp_path / "big.xlsx").write_bytes(b"x" * 100)
+    with Store(tmp_path / "s.sqlite") as store:
+        (outcome,) = ingest_paths(
+            store, [tmp_path / "big.xlsx"], limits=Limits(max_file_bytes=10)
+        ).files
+        assert outcome.result == "rejected"
+        assert "over the limit" in (outcome.reason or "")
+        assert not store.blob_path(outcome.sha256).exists()
+        (again,) = ingest_paths(
+            store, [tmp_path / "big.xlsx"], limits=Limits(max_file_bytes=10)
+        ).files
+        assert again.result == "duplicate"
