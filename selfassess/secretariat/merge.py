@@ -5,7 +5,7 @@ same way everywhere it is answered takes that answer. An item answered
 differently is a *conflict*: its merged answer is left empty, and the
 conflict lists every source with its value and location, as an error problem
 of the merged response, so nothing is silently overwritten. The merged
-response has the shape of ``selfassess parse --json`` plus a ``merge`` key,
+response has the shape of ``selfassess parse --json`` (the same keys) plus a ``merge`` key,
 and ``selfassess ingest`` accepts it.
 """
 
@@ -54,7 +54,7 @@ class MergeResult:
     warnings: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
-        data = self.response.model_dump(mode="json")
+        data = self.response.to_json()
         data["merge"] = {
             "sources": self.sources,
             "conflicts": [c.to_json() for c in self.conflicts],
