@@ -20,6 +20,7 @@ from selfassess.secretariat.ingest import examine, ingest_paths
 from selfassess.secretariat.merge import merge_responses
 from selfassess.secretariat.parties import GroupId, load_parties, load_parties_file
 from selfassess.secretariat.round import carry_over
+from selfassess.secretariat.status import load_contacts
 from selfassess.secretariat.store import MIGRATIONS, NewReturn, Store
 
 
@@ -261,3 +262,18 @@ def test_an_oversized_file_is_rejected_by_name_and_hash_only(tmp_path: Path) -> 
             store, [tmp_path / "big.xlsx"], limits=Limits(max_file_bytes=10)
         ).files
         assert again.result == "duplicate"
+
+
+def test_contacts_problems_are_located() -> None:
+    bad = (
+        b"country,name,email,language\n"
+        b"MX,Ana,ana@example.org,es\n"
+        b"ZZZ,Bo,bo@example.org,\n"
+        b"FR,Cy,not an address,fr\n"
+        b"CA,Di,di@example.org,de\n"
+    )
+    with pytest.raises(DefinitionError) as info:
+        load_contacts(bad)
+    assert [p.line for p in info.value.problems] == [3, 4, 5]
+    with pytest.raises(DefinitionError, match="first line"):
+        load_contacts(b"pays,nom\nMX,Ana\n")
