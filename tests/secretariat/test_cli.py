@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.secretariat.test_store import response_json
+from tests.secretariat.test_ingest import response_json
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
