@@ -188,6 +188,9 @@ def parse_response_json(data: bytes) -> ParseResult:
         raw = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise Rejected(f"not a JSON response: {exc}") from None
+    except RecursionError:
+        # json recurses once per nesting level; a response is a few levels deep.
+        raise Rejected("not a JSON response: nested too deeply") from None
     if not isinstance(raw, dict):
         raise Rejected("not a JSON response: expected an object with form, answers, problems")
     raw.pop("merge", None)
