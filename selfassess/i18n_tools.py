@@ -95,6 +95,7 @@ _BUGS = "https://github.com/selfassess/selfassess/issues"
 _FORMAT_FLAGS = frozenset({"python-format", "python-brace-format"})
 
 Key = tuple[str | None, str]
+_NO_WRAP = 1_000_000
 
 
 # --- results ------------------------------------------------------------------
@@ -401,8 +402,15 @@ def _strip_format_flags(catalog: Catalog) -> None:
 
 def _po_bytes(catalog: Catalog) -> bytes:
     _strip_format_flags(catalog)
+    for msg in catalog:
+        # babel writes the old English as a comment, one line per line of it:
+        # an id spanning lines would come out as broken PO.
+        if any("\n" in previous for previous in msg.previous_id):
+            msg.previous_id = []
     buf = io.BytesIO()
-    write_po(buf, catalog, width=0, include_previous=True)
+    # babel wraps comments, the "#| msgid" line included, at the width given
+    # (76 for 0), which cuts the old English mid-string: never wrap.
+    write_po(buf, catalog, width=_NO_WRAP, include_previous=True)
     return buf.getvalue()
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import gettext
 import shutil
 import subprocess
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -479,13 +478,7 @@ def test_po_text_is_the_shape_translators_expect(tmp_path: Path) -> None:
     i18n_tools.extract(root)
     i18n_tools.update(root, ["ar"], [DOMAIN_CONTENT])
     text = (root / "locales" / "ar" / "LC_MESSAGES" / "questionnaire.po").read_text("utf-8")
-    expected = textwrap.dedent(
-        """\
-        #. Unofficial translation: the authoritative text is the English original of
-        #. the resolution (see citation).
-        """
-    )
-    assert expected in text
+    assert f"#. {i18n_tools.UNOFFICIAL_NOTE}\n" in text
     assert '"Plural-Forms: nplurals=6;' in text
     assert '#, fuzzy\nmsgid ""' not in text
 
@@ -527,3 +520,21 @@ def test_tick_marks_and_blanks_do_not_clash_across_languages() -> None:
     ticks = {fold(loc.pgettext("tick", text)) for loc in locs for text in ("Yes", "x")}
     blanks = {fold(loc.pgettext("tick", "No")) for loc in locs}
     assert not ticks & blanks
+
+
+@needs_msgfmt
+def test_long_old_english_of_a_fuzzy_message_stays_valid_po(tmp_path: Path) -> None:
+    long_prompt = "What is the status? " + "Please answer with care and in full detail. " * 3
+    root = make_repo(tmp_path, prompt=long_prompt.strip())
+    i18n_tools.extract(root)
+    i18n_tools.update(root, ["zh"], [DOMAIN_CONTENT])
+    po = root / "locales" / "zh" / "LC_MESSAGES" / "questionnaire.po"
+    translate(po, {(CTX_ITEM_PROMPT, long_prompt.strip()): "实施状况如何？"})
+    make_repo(root, prompt=long_prompt.replace("care", "great care").strip())
+    i18n_tools.extract(root)
+    (result,) = i18n_tools.update(root, ["zh"], [DOMAIN_CONTENT]).catalogs
+    assert len(result.fuzzy) == 1
+    assert msgfmt_check(po).returncode == 0, msgfmt_check(po).stderr
+    assert f'#| msgid "{long_prompt.strip()}"' in po.read_text(encoding="utf-8")
+    (again,) = i18n_tools.update(root, ["zh"], [DOMAIN_CONTENT]).catalogs
+    assert not again.written
