@@ -112,7 +112,7 @@ def test_csv_never_starts_a_formula(value: str) -> None:
     assert not field.lstrip(" \u00a0\u3000").startswith(
         ("=", "+", "-", "@", "＝", "＋", "－", "＠")
     )
-    assert field.removeprefix("'") == value
+    assert field in (value, "'" + value)
 
 
 def test_csv_numbers_stay_numbers() -> None:
