@@ -83,10 +83,15 @@ def parse_form(
     """
     ui = ui or Localizer("en")
     package = check_package(read_source(source, limits), limits, ui)
-    reader = open_reader(package)
-    meta = reader.meta()
-    questionnaire = questionnaire_for(meta)
-    raw = reader.read(questionnaire)
+    try:
+        reader = open_reader(package)
+        meta = reader.meta()
+        questionnaire = questionnaire_for(meta)
+        raw = reader.read(questionnaire)
+    except Rejected as exc:
+        # A rejection is one line (the CLI's contract); readers quote messages of
+        # openpyxl and others, which may span several.
+        raise Rejected(" ".join(str(exc).split())) from None
     for warning in package.warnings:
         raw.problems.append(Problem(severity="warning", message=warning))
     signature = meta.verify(key)

@@ -120,6 +120,11 @@ def _far_cell() -> bytes:
     return _inject("xlsx", "xl/worksheets/sheet4.xml", b"</sheetData>", cell + b"</sheetData>")
 
 
+def _openpyxl_cannot_load() -> bytes:
+    # openpyxl's message for this one spans three lines.
+    return _inject("xlsx", "xl/worksheets/sheet2.xml", b' min="1"', b' min=""')
+
+
 def _deep() -> bytes:
     return _inject("docx", "word/document.xml", b"<w:body>", b"<w:body>" + b"<w:p>" * 100_000)
 
@@ -181,6 +186,7 @@ CASES: dict[str, Case] = {
     "merge-bomb": Case(_merge_bomb, "rejected", "cell ranges"),
     "far-cell": Case(_far_cell, "rejected", "rows by 16384 columns"),
     "deep-nesting": Case(_deep, "rejected", "levels deep"),
+    "openpyxl-cannot-load": Case(_openpyxl_cannot_load, "rejected", "cannot be read"),
     "unknown-version": Case(_unknown_version, "rejected", "known questionnaire version"),
     "external-link": Case(_external_link, "parsed", "not followed", "warning"),
     "dde-field": Case(_dde_field, "parsed", "DDE or INCLUDE field", "warning"),
@@ -256,6 +262,7 @@ CLI_CASES = {
     "encrypted": 2,
     "macro-renamed-xlsx": 2,
     "truncated": 2,
+    "openpyxl-cannot-load": 2,
 }
 
 
