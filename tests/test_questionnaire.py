@@ -204,6 +204,6 @@ def test_cover_asks_for_respondent_and_reply_date() -> None:
 def test_unknown_questionnaire_and_version() -> None:
     with pytest.raises(UnknownQuestionnaire, match="known: ctoc_wgta"):
         load_questionnaire("nope")
-    with pytest.raises(UnknownQuestionnaire, match="no version '9.9'"):
+    with pytest.raises(UnknownQuestionnaire, match=r"no version '9\.9'"):
         load_questionnaire("ctoc_wgta", "9.9")
     assert ("ctoc_wgta", "1.0") in available()
