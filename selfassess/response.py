@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from selfassess.constants import LANGUAGES, SLOT_SEPARATOR
+from selfassess.errors import UsageError
 from selfassess.forms.meta import FormMeta, SignatureStatus
 from selfassess.i18n import Localizer
 from selfassess.model import Item, Model, Questionnaire
@@ -394,3 +396,27 @@ def answer_fits(item: Item, answer: Answer, questionnaire: Questionnaire) -> boo
         except ValueError:
             return False
     return isinstance(answer, str)
+
+
+def check_prefill(questionnaire: Questionnaire, prefill: Mapping[str, Answer]) -> dict[str, Answer]:
+    """The non-null answers of a prefill, each checked with :func:`answer_fits`.
+
+    A prefill is written into a form as if a respondent had given it, so an
+    answer no respondent could give is refused with a UsageError naming it.
+    """
+    out: dict[str, Answer] = {}
+    for item_id, answer in prefill.items():
+        try:
+            item = questionnaire.item(item_id)
+        except KeyError:
+            raise UsageError(
+                f"prefill: no item '{item_id}' in {questionnaire.id} {questionnaire.version}"
+            ) from None
+        if answer is None:
+            continue
+        if not answer_fits(item, answer, questionnaire):
+            raise UsageError(
+                f"prefill: {answer!r} is not a valid {item.type} answer for {item.ref} ({item_id})"
+            )
+        out[item_id] = answer
+    return out

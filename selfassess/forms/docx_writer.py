@@ -47,7 +47,6 @@ from selfassess.constants import (
     CTX_SECTION_TITLE,
     META_PREFIX,
 )
-from selfassess.errors import UsageError
 from selfassess.forms.meta import FormMeta
 from selfassess.forms.ooxml import (
     CHECKED_GLYPH,
@@ -64,7 +63,7 @@ from selfassess.forms.ooxml import (
 )
 from selfassess.i18n import Localizer
 from selfassess.model import Catalogue, Condition, Item, Questionnaire, Section
-from selfassess.response import Answer
+from selfassess.response import Answer, check_prefill
 
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 _NS = {"w": W_NS, "w14": W14_NS, "xml": XML_NS}
@@ -427,14 +426,14 @@ class _Builder:
             entries = [
                 (ch.code, loc.content(CTX_CHOICE_LABEL, ch.label)) for ch in self.q.choices_of(item)
             ]
-            control = self.dropdown(item.id, item.ref, entries, value if value else None)  # type: ignore[arg-type]  # checked in _check_prefill
+            control = self.dropdown(item.id, item.ref, entries, value if value else None)  # type: ignore[arg-type]  # checked by check_prefill
         elif item.type == "date":
             control = self.date_control(item.id, item.ref, _as_date(value))
         elif item.type == "number":
-            shown = None if value is None else loc.number(value)  # type: ignore[arg-type]  # checked in _check_prefill
+            shown = None if value is None else loc.number(value)  # type: ignore[arg-type]  # checked by check_prefill
             control = self.text_control(item.id, item.ref, "number", shown)
         else:
-            control = self.text_control(item.id, item.ref, "text", value)  # type: ignore[arg-type]  # checked in _check_prefill
+            control = self.text_control(item.id, item.ref, "text", value)  # type: ignore[arg-type]  # checked by check_prefill
         return [self.para([control], after=0)]
 
     def question_cell(self, item: Item) -> list[etree._Element]:
@@ -798,27 +797,6 @@ def _as_date(value: Answer) -> dt.date | None:
         return None
 
 
-def _check_prefill(questionnaire: Questionnaire, prefill: Mapping[str, Answer]) -> None:
-    """Refuse a prefill that a respondent could not have given."""
-    for item_id, value in prefill.items():
-        try:
-            item = questionnaire.item(item_id)
-        except KeyError:
-            raise UsageError(f"prefill: no item '{item_id}' in {questionnaire.id}") from None
-        if value is None:
-            continue
-        codes = {ch.code for ch in questionnaire.choices_of(item)}
-        ok = {
-            "choice": isinstance(value, str) and value in codes,
-            "multichoice": isinstance(value, list) and set(value) <= codes,
-            "number": isinstance(value, int | float) and not isinstance(value, bool),
-            "date": isinstance(value, str) and _as_date(value) is not None,
-            "text": isinstance(value, str),
-        }[item.type]
-        if not ok:
-            raise UsageError(f"prefill: {value!r} is not a {item.type} answer for {item_id}")
-
-
 def write_docx(
     questionnaire: Questionnaire,
     meta: FormMeta,
@@ -837,7 +815,6 @@ def write_docx(
     lift the "filling in forms" restriction in Word (none by default).
     """
     loc = loc or Localizer(meta.language)
-    prefill = prefill or {}
-    _check_prefill(questionnaire, prefill)
+    prefill = check_prefill(questionnaire, prefill or {})
     document = _Builder(questionnaire, meta, loc, prefill).build(password)
     document.save(str(out) if isinstance(out, Path) else out)

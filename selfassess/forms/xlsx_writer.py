@@ -57,7 +57,7 @@ from selfassess.errors import UsageError
 from selfassess.forms.meta import FormMeta
 from selfassess.i18n import Localizer
 from selfassess.model import Item, Questionnaire, RecommendationEntry, Section
-from selfassess.response import Answer
+from selfassess.response import Answer, check_prefill
 from selfassess.textsafe import set_text
 
 #: Excel's limits on a cell's text and on validation titles and messages.
@@ -138,31 +138,15 @@ def slot_name(item_id: str, option: str | None = None) -> str:
 
 
 def _check_prefill(q: Questionnaire, prefill: Mapping[str, Answer]) -> dict[str, Answer]:
-    """The prefill, checked against the items' types; UsageError names the first misfit."""
-    items = {it.id: it for it in q.items()}
-    out: dict[str, Answer] = {}
-    for item_id, answer in prefill.items():
-        item = items.get(item_id)
-        if item is None:
-            raise UsageError(f"prefill: no item '{item_id}' in {q.id} {q.version}")
-        if answer is None:
-            continue
-        codes = {ch.code for ch in q.choices_of(item)}
-        ok = {
-            "choice": isinstance(answer, str) and answer in codes,
-            "multichoice": isinstance(answer, list) and set(answer) <= codes,
-            "number": isinstance(answer, int | float)
-            and not isinstance(answer, bool)
-            and math.isfinite(answer),
-            "date": isinstance(answer, str) and _iso_date(answer) is not None,
-            "text": isinstance(answer, str) and len(answer) <= MAX_CELL_CHARS,
-        }[item.type]
-        if not ok:
+    """The checked prefill; text must also fit in one cell."""
+    values = check_prefill(q, prefill)
+    for item_id, answer in values.items():
+        if isinstance(answer, str) and len(answer) > MAX_CELL_CHARS:
             raise UsageError(
-                f"prefill: {answer!r} is not a valid {item.type} answer for {item.ref} ({item_id})"
+                f"prefill: the answer for {item_id} is longer than the {MAX_CELL_CHARS} "
+                "characters an Excel cell holds"
             )
-        out[item_id] = answer
-    return out
+    return values
 
 
 def _iso_date(text: str) -> dt.date | None:
