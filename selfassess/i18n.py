@@ -21,6 +21,7 @@ True
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -48,6 +49,18 @@ Key = tuple[str | None, str]
 def N_(message: str) -> str:
     """Mark a string for extraction without translating it here."""
     return message
+
+
+_ARABIC_LETTERS = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
+
+
+def has_arabic(text: str) -> bool:
+    """Whether ``text`` holds Arabic letters (right-to-left runs need them marked).
+
+    >>> has_arabic("المادة 2"), has_arabic("SHERLOC")
+    (True, False)
+    """
+    return bool(_ARABIC_LETTERS.search(text))
 
 
 def check_language(lang: str) -> str:

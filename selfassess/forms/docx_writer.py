@@ -61,7 +61,7 @@ from selfassess.forms.ooxml import (
     placeholders,
     protection_hash,
 )
-from selfassess.i18n import Localizer
+from selfassess.i18n import Localizer, has_arabic
 from selfassess.model import Catalogue, Condition, Item, Questionnaire, Section
 from selfassess.response import Answer, check_prefill
 
@@ -99,7 +99,6 @@ _DETAIL_COLUMNS = (3000, _TEXT_WIDTH - 3000)
 _SCALE_COLUMNS = (2600, _TEXT_WIDTH - 2600)
 _GREY = "595959"
 _HEADER_FILL = "D9E2F3"
-_ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
 _BIDI_MARKS = re.compile(r"[\u200e\u200f\u061c]")
 
 
@@ -217,7 +216,7 @@ class _Builder:
     ) -> etree._Element:
         """A run; tabs and newlines become ``w:tab`` and ``w:br``."""
         if rtl is None:
-            rtl = self.rtl and bool(_ARABIC.search(text))
+            rtl = self.rtl and has_arabic(text)
         rpr = self._rpr(
             rtl=rtl, style=style, bold=bold, italic=italic, size=size, color=color, fonts=fonts
         )

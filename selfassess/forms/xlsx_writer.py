@@ -58,14 +58,13 @@ from selfassess.forms.meta import FormMeta
 from selfassess.i18n import Localizer
 from selfassess.model import Item, Questionnaire, RecommendationEntry, Section
 from selfassess.response import Answer, check_prefill
+from selfassess.sheets import sheet_title
 from selfassess.textsafe import set_text
 
 #: Excel's limits on a cell's text and on validation titles and messages.
 MAX_CELL_CHARS = 32_767
 _MAX_TITLE = 32
 _MAX_MESSAGE = 255
-_MAX_SHEET_TITLE = 31
-_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 # Section sheets: reference, text, answer, guidance (character widths).
 _COL_REF, _COL_TEXT, _COL_ANSWER, _COL_GUIDE = 1, 2, 3, 4
@@ -268,22 +267,8 @@ class _Builder:
 
     # --- sheets ----------------------------------------------------------
 
-    def sheet_title(self, text: str) -> str:
-        """A tab title Excel accepts, unique whatever the case, cut at a word."""
-        clean = " ".join(_SHEET_FORBIDDEN.sub(" ", text).split()).strip("'")
-        if len(clean) > _MAX_SHEET_TITLE:
-            cut = clean[: _MAX_SHEET_TITLE - 1]
-            space = cut.rfind(" ")
-            clean = (cut[:space] if space > _MAX_SHEET_TITLE // 2 else cut).rstrip(" ,.;") + "…"
-        title, n = clean or "_", 2
-        while title.casefold() in self.taken_titles:
-            suffix = f" ({n})"
-            title, n = clean[: _MAX_SHEET_TITLE - len(suffix)] + suffix, n + 1
-        self.taken_titles.add(title.casefold())
-        return title
-
     def new_sheet(self, title: str) -> Worksheet:
-        ws = self.wb.create_sheet(self.sheet_title(title))
+        ws = self.wb.create_sheet(sheet_title(title, self.taken_titles))
         ws.sheet_view.rightToLeft = self.loc.rtl
         ws.sheet_view.showGridLines = False
         ws.page_setup.orientation = "landscape"

@@ -24,12 +24,12 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from selfassess.forms.docx_writer import ARABIC_FONT, CJK_FONT, LANGUAGE_TAGS
+from selfassess.i18n import has_arabic
 from selfassess.reports.charts import implementation_png
 from selfassess.reports.country import CountryReport
 
 _TEXT_WIDTH_CM = 17.0
 _GRID = "Table Grid"
-_ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
 # Successors of the elements inserted below, in their parents' schema order.
 _AFTER_BIDI = (
@@ -104,7 +104,7 @@ def _script(doc: Document, lang: str, rtl: bool) -> None:
         ppr = p.get_or_add_pPr()
         for jc in ppr.findall(qn("w:jc")):
             ppr.remove(jc)
-        if _ARABIC.search(text) or not _LATIN.search(text):
+        if has_arabic(text) or not _LATIN.search(text):
             ppr.insert_element_before(OxmlElement("w:bidi"), *_AFTER_BIDI)
         else:
             jc = ppr.insert_element_before(OxmlElement("w:jc"), *_AFTER_JC)
@@ -117,7 +117,7 @@ def _script(doc: Document, lang: str, rtl: bool) -> None:
         if lang == "ar":
             fonts.set(qn("w:cs"), ARABIC_FONT)
             text = "".join(t.text or "" for t in r.iter(qn("w:t")))
-            if _ARABIC.search(text):
+            if has_arabic(text):
                 rpr.insert_element_before(OxmlElement("w:rtl"), *_AFTER_RTL)
         elif lang == "zh":
             fonts.set(qn("w:eastAsia"), CJK_FONT)

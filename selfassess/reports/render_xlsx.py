@@ -8,7 +8,6 @@ filtered; "no data" and "not scored" stay words.
 
 from __future__ import annotations
 
-import re
 from typing import Any, BinaryIO
 
 from openpyxl import Workbook
@@ -17,22 +16,12 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from selfassess.reports.country import CountryReport
+from selfassess.sheets import sheet_title
 from selfassess.textsafe import set_text
 
 _HEADER_FILL = PatternFill("solid", fgColor="D9E2F3")
 _PERCENT = "0%"
 # Excel refuses these in sheet names, and names longer than 31 characters.
-_NOT_IN_SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
-
-
-def _sheet_name(title: str, taken: set[str]) -> str:
-    name = " ".join(_NOT_IN_SHEET_NAME.sub(" ", title).split()).strip("'")[:31] or "Sheet"
-    base, n = name, 2
-    while name.casefold() in taken:
-        suffix = f" ({n})"
-        name, n = base[: 31 - len(suffix)] + suffix, n + 1
-    taken.add(name.casefold())
-    return name
 
 
 class _Sheet:
@@ -87,7 +76,7 @@ def render_xlsx(report: CountryReport, out: str | BinaryIO) -> None:
     taken: set[str] = set()
 
     ws = wb.active
-    ws.title = _sheet_name(r.headings.summary, taken)
+    ws.title = sheet_title(r.headings.summary, taken)
     sheet = _Sheet(ws, r.rtl, (44, 60))
     sheet.title(r.title)
     sheet.line(r.subtitle)
@@ -131,7 +120,7 @@ def render_xlsx(report: CountryReport, out: str | BinaryIO) -> None:
         # if they had not, over the figures.
         ws.add_chart(chart, "D2")
 
-    sheet = _Sheet(wb.create_sheet(_sheet_name(r.headings.recommendations, taken)), r.rtl,
+    sheet = _Sheet(wb.create_sheet(sheet_title(r.headings.recommendations, taken)), r.rtl,
                    (40, 10, 50, 26, 12))  # fmt: skip
     sheet.header(r.chart.category, *r.table_header)
     for table in r.sections:
@@ -139,20 +128,20 @@ def render_xlsx(report: CountryReport, out: str | BinaryIO) -> None:
             gap: str | float = rec.gap if rec.gap_value is None else rec.gap_value
             sheet.line(table.title, rec.ref, rec.title, rec.status, gap, percent=True)
 
-    sheet = _Sheet(wb.create_sheet(_sheet_name(r.headings.needs, taken)), r.rtl, (44, 16, 70))
+    sheet = _Sheet(wb.create_sheet(sheet_title(r.headings.needs, taken)), r.rtl, (44, 16, 70))
     sheet.header(*r.needs_header)
     for need in r.needs:
         sheet.line(need.kind, need.priority, "\n".join(need.recommendations))
     if not r.needs:
         sheet.line(r.no_needs)
 
-    sheet = _Sheet(wb.create_sheet(_sheet_name(r.headings.questions, taken)), r.rtl, (6, 110))
+    sheet = _Sheet(wb.create_sheet(sheet_title(r.headings.questions, taken)), r.rtl, (6, 110))
     for n, question in enumerate(r.questions, 1):
         sheet.line(n, question)
     if not r.questions:
         sheet.line(r.no_questions)
 
-    sheet = _Sheet(wb.create_sheet(_sheet_name(r.headings.annex, taken)), r.rtl, (30, 10, 60, 50))
+    sheet = _Sheet(wb.create_sheet(sheet_title(r.headings.annex, taken)), r.rtl, (30, 10, 60, 50))
     sheet.header(r.chart.category, *r.annex_header)
     for group in r.annex:
         for answer in group.rows:

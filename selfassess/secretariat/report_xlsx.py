@@ -9,7 +9,6 @@ Text from respondents or content goes in through :func:`selfassess.textsafe.set_
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import IO, Any
 
@@ -21,21 +20,11 @@ from openpyxl.utils import get_column_letter
 
 from selfassess.i18n import Localizer
 from selfassess.secretariat.aggregate import TOTAL, AggregateReport
+from selfassess.sheets import sheet_title
 from selfassess.textsafe import set_text
 
 _HEADER = PatternFill("solid", fgColor="D9E2F3")
 _BOLD = Font(bold=True)
-_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
-
-
-def _sheet_title(text: str, used: set[str]) -> str:
-    title = _BAD_SHEET_CHARS.sub(" ", text).strip()[:31] or "sheet"
-    base, n = title, 2
-    while title.casefold() in used:
-        suffix = f" {n}"
-        title, n = base[: 31 - len(suffix)] + suffix, n + 1
-    used.add(title.casefold())
-    return title
 
 
 class _Writer:
@@ -49,10 +38,10 @@ class _Writer:
     def sheet(self, title: str) -> Any:
         if self.first:
             ws = self.wb.active
-            ws.title = _sheet_title(title, self.used)
+            ws.title = sheet_title(title, self.used)
             self.first = False
         else:
-            ws = self.wb.create_sheet(_sheet_title(title, self.used))
+            ws = self.wb.create_sheet(sheet_title(title, self.used))
         ws.sheet_view.rightToLeft = self.loc.rtl
         # Printed landscape, one page wide: the tables are wider than tall.
         ws.page_setup.orientation = "landscape"

@@ -1,0 +1,33 @@
+"""Excel tab titles: one rule for every workbook the package writes."""
+
+from __future__ import annotations
+
+import re
+
+#: Excel's limit on a sheet title, and the characters it refuses in one.
+MAX_SHEET_TITLE = 31
+_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+
+
+def sheet_title(text: str, taken: set[str]) -> str:
+    """A tab title Excel accepts, unique in ``taken`` whatever the case, cut at a word.
+
+    ``taken`` holds the case-folded titles already used and is updated.
+
+    >>> taken: set[str] = set()
+    >>> sheet_title("Crimes: environment", taken), sheet_title("crimes  environment", taken)
+    ('Crimes environment', 'crimes environment (2)')
+    >>> sheet_title("The Mechanism for the Review of the Implementation", taken)
+    'The Mechanism for the Review…'
+    """
+    clean = " ".join(_FORBIDDEN.sub(" ", text).split()).strip("'")
+    if len(clean) > MAX_SHEET_TITLE:
+        cut = clean[: MAX_SHEET_TITLE - 1]
+        space = cut.rfind(" ")
+        clean = (cut[:space] if space > MAX_SHEET_TITLE // 2 else cut).rstrip(" ,.;") + "…"
+    title, n = clean or "_", 2
+    while title.casefold() in taken:
+        suffix = f" ({n})"
+        title, n = clean[: MAX_SHEET_TITLE - len(suffix)] + suffix, n + 1
+    taken.add(title.casefold())
+    return title
