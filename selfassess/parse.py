@@ -47,14 +47,14 @@ def read_source(source: Source, limits: Limits | None = None) -> bytes:
     return source.read(limit + 1)
 
 
-def open_reader(package: Package) -> Reader:
+def open_reader(package: Package, ui: Localizer | None = None) -> Reader:
     if package.format == "xlsx":
         from selfassess.forms.xlsx_reader import XlsxReader  # noqa: PLC0415 (openpyxl is slow to import; load one reader only)
 
-        return XlsxReader(package.data)
+        return XlsxReader(package.data, ui)
     from selfassess.forms.docx_reader import DocxReader  # noqa: PLC0415 (python-docx is slow to import; load one reader only)
 
-    return DocxReader(package.data)
+    return DocxReader(package.data, ui)
 
 
 def questionnaire_for(meta: FormMeta) -> Questionnaire:
@@ -84,7 +84,7 @@ def parse_form(
     ui = ui or Localizer("en")
     package = check_package(read_source(source, limits), limits, ui)
     try:
-        reader = open_reader(package)
+        reader = open_reader(package, ui)
         meta = reader.meta()
         questionnaire = questionnaire_for(meta)
         raw = reader.read(questionnaire)

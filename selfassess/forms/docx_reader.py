@@ -148,9 +148,13 @@ def _cells(tr: etree._Element) -> list[etree._Element]:
 
 
 class DocxReader:
-    """Reader of a checked .docx (see :class:`selfassess.parse.Reader`)."""
+    """Reader of a checked .docx (see :class:`selfassess.parse.Reader`).
 
-    def __init__(self, data: bytes) -> None:
+    Messages are in ``ui``'s language (English by default).
+    """
+
+    def __init__(self, data: bytes, ui: Localizer | None = None) -> None:
+        self.ui = ui or Localizer("en")
         package = open_word_package(data)
         self._document = package.document
         self._custom = package.custom
@@ -190,7 +194,7 @@ class DocxReader:
 
     def read(self, questionnaire: Questionnaire) -> RawForm:
         meta = self.meta()
-        ui = Localizer("en")
+        ui = self.ui
         raw = RawForm(meta=meta, format="docx")
         controls: dict[str, list[etree._Element]] = defaultdict(list)
         for sdt in self._document.iter(w("sdt")):
