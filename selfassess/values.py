@@ -106,5 +106,6 @@ def parse_date_text(text: str, lang: str) -> dt.date | None:
         if not re.search(r"\d{4}", raw):
             return None  # two-digit years are ambiguous
         return parse_date(raw, locale=lang)
-    except (ValueError, IndexError):
+    # OverflowError: a year or month of more digits than a C long takes (fuzzing).
+    except (ValueError, IndexError, OverflowError):
         return None

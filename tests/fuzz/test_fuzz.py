@@ -10,6 +10,7 @@ sets a larger number and caps the process's memory.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import io
 import json
@@ -190,7 +191,7 @@ def _mutate_xml(root: etree._Element, data: st.DataObject) -> None:
         parent = target.getparent()
         if parent is not None:
             for _ in range(data.draw(st.integers(1, 50))):
-                parent.append(etree.fromstring(etree.tostring(target)))
+                parent.append(copy.deepcopy(target))
 
 
 def _xml_text() -> st.SearchStrategy[str]:

@@ -149,6 +149,10 @@ def _formula_cells() -> bytes:
     )
 
 
+def _date_overflow() -> bytes:
+    return corpus.fill_xlsx(corpus.real_form("xlsx"), {"reply_date": "99999999999-01-01"})
+
+
 def _tampered(fmt: str) -> Callable[[], bytes]:
     return lambda: corpus.set_meta_everywhere(corpus.real_form(fmt), "form_id", "f0000000000000000")
 
@@ -191,6 +195,7 @@ CASES: dict[str, Case] = {
     "external-link": Case(_external_link, "parsed", "not followed", "warning"),
     "dde-field": Case(_dde_field, "parsed", "DDE or INCLUDE field", "warning"),
     "formula-injection": Case(_formula_injection, "parsed", ""),
+    "date-overflow": Case(_date_overflow, "parsed", "is not a date"),
     "formula-cells": Case(_formula_cells, "parsed", "A formula is not an answer"),
     "tampered-signature-xlsx": Case(_tampered("xlsx"), "parsed", "signature does not match"),
     "tampered-signature-docx": Case(_tampered("docx"), "parsed", "signature does not match"),
