@@ -32,6 +32,7 @@ from selfassess.forms.xlsx_writer import write_xlsx
 from selfassess.parse import parse_form
 from selfassess.questionnaire import load_questionnaire
 from selfassess.response import Answer
+from selfassess.sheets import destination
 
 LANGS = ("en", "ar")
 
@@ -149,8 +150,8 @@ def _modes(blob: bytes, runs: int) -> None:
             seen = 0
             for name, dn in wb.defined_names.items():
                 if name.startswith(XLSX_NAME_PREFIX):
-                    for title, ref in dn.destinations:
-                        seen += wb[title][ref.replace("$", "")].value is not None
+                    found = destination(dn)
+                    seen += found is not None and wb[found[0]][found[1]].value is not None
             return seen
 
         seconds, peak = _measure(read, runs)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 #: Excel's limit on a sheet title, and the characters it refuses in one.
 MAX_SHEET_TITLE = 31
@@ -31,3 +32,26 @@ def sheet_title(text: str, taken: set[str]) -> str:
         title, n = clean[: MAX_SHEET_TITLE - len(suffix)] + suffix, n + 1
     taken.add(title.casefold())
     return title
+
+
+def destination(defined_name: Any) -> tuple[str, str] | None:
+    """(sheet title, cell) of an openpyxl defined name pointing at one cell.
+
+    openpyxl strips the quotes around a sheet title in a name's formula but
+    leaves a doubled apostrophe doubled (``'d''examen'!$C$5`` gives
+    ``d''examen``); the title is unescaped here, and the ``$`` dropped.
+
+    >>> from openpyxl.workbook.defined_name import DefinedName
+    >>> destination(DefinedName("sa_x", attr_text="'3. Le Mécanisme d''examen'!$C$5"))
+    ("3. Le Mécanisme d'examen", 'C5')
+    >>> destination(DefinedName("sa_x", attr_text="#REF!")) is None
+    True
+    """
+    try:
+        found = list(defined_name.destinations)
+    except (ValueError, TypeError, AttributeError):
+        return None
+    if not found:
+        return None
+    title, ref = found[0]
+    return str(title).replace("''", "'"), str(ref).replace("$", "")

@@ -46,6 +46,7 @@ from selfassess.forms.meta import FormMeta
 from selfassess.i18n import Localizer, check_language, country_code
 from selfassess.model import Questionnaire
 from selfassess.response import Problem, RawForm, RawScalar, RawValue, slot_id
+from selfassess.sheets import destination
 from selfassess.values import fold
 
 _CELL = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)(?::\$?[A-Za-z]{1,3}\$?\d+)?$")
@@ -169,13 +170,10 @@ class XlsxReader:
         return found
 
     def _resolve(self, dn: Any) -> _Found:
-        try:
-            destinations = list(dn.destinations)
-        except (ValueError, TypeError, AttributeError):
+        found = destination(dn)
+        if found is None:
             return _Found(None, None)
-        if not destinations:
-            return _Found(None, None)
-        title, ref = destinations[0]
+        title, ref = found
         match = _CELL.match(str(ref))
         if title not in self.wb.sheetnames or match is None:
             return _Found(None, None)

@@ -11,10 +11,11 @@ these names, so tab titles may be translated and rows inserted.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -187,6 +188,7 @@ class _Builder:
         self.tick = loc.pgettext("tick", "x")
         self.taken_titles = {SHEET_LISTS.casefold(), SHEET_META.casefold()}
         font_name = _FONT_NAMES.get(loc.lang, _DEFAULT_FONT)
+        self.style_cache: dict[tuple[int, ...], tuple[tuple[Any, ...], Any]] = {}
         self.font = Font(name=font_name, size=11)
         self.bold = Font(name=font_name, size=11, bold=True)
         self.title_font = Font(name=font_name, size=14, bold=True, color="FF1F4E79")
@@ -224,10 +226,15 @@ class _Builder:
     ) -> None:
         cell = ws.cell(row=row, column=col)
         _put_text(cell, text)
-        cell.font = font or self.font
-        cell.alignment = self.align(indent=indent)
-        if fill is not None:
-            cell.fill = fill
+        font = font or self.font
+
+        def style() -> None:
+            cell.font = font
+            cell.alignment = self.align(indent=indent)
+            if fill is not None:
+                cell.fill = fill
+
+        self.styled(cell, ("text", font, fill, indent), style)
 
     def band(self, ws: Worksheet, row: int, fill: PatternFill) -> None:
         for col in _WIDTHS:
@@ -254,12 +261,33 @@ class _Builder:
 
     def answer_cell(self, ws: Worksheet, row: int, *, centred: bool = False) -> Any:
         cell = ws.cell(row=row, column=_COL_ANSWER)
-        cell.protection = Protection(locked=False)
-        cell.fill = _ANSWER_FILL
-        cell.border = _BOX
-        cell.font = self.font
-        cell.alignment = self.align(horizontal="center" if centred else None)
+
+        def style() -> None:
+            cell.protection = Protection(locked=False)
+            cell.fill = _ANSWER_FILL
+            cell.border = _BOX
+            cell.font = self.font
+            cell.alignment = self.align(horizontal="center" if centred else None)
+
+        self.styled(cell, ("answer", centred), style)
         return cell
+
+    def styled(self, cell: Any, key: tuple[Any, ...], style: Callable[[], None]) -> None:
+        """Give ``cell`` the style ``style()`` sets, computing each style once.
+
+        Every style assignment makes openpyxl hash the style objects into the
+        workbook's tables, which was 40% of the time of a form. The first cell
+        of each kind is styled normally; later ones copy its style indexes
+        (openpyxl's ``StyleArray``, pinned by the openpyxl version range). Keys
+        hold the style objects themselves, so ids are never reused.
+        """
+        ident = tuple(id(part) for part in key)
+        cached = self.style_cache.get(ident)
+        if cached is None:
+            style()
+            self.style_cache[ident] = (key, copy.copy(cell._style))
+        else:
+            cell._style = copy.copy(cached[1])
 
     def add_slot(self, name: str, ws: Worksheet, row: int, col: int = _COL_ANSWER) -> None:
         coordinate = f"{get_column_letter(col)}{row}"

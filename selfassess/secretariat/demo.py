@@ -34,6 +34,7 @@ from selfassess.secretariat.report_xlsx import write_report_xlsx
 from selfassess.secretariat.round import issue_round
 from selfassess.secretariat.status import load_contacts, status, write_reminders
 from selfassess.secretariat.store import Store
+from selfassess.sheets import destination
 from selfassess.textsafe import set_text
 
 #: Parties per regional group in the demo round.
@@ -80,8 +81,9 @@ def fill_xlsx(data: bytes, answers: dict[str, Answer], q: Questionnaire, lang: s
     wb = load_workbook(io.BytesIO(data))
 
     def cell(name: str) -> Any:
-        ((title, ref),) = list(wb.defined_names[name].destinations)
-        return wb[title][ref.replace("$", "")]
+        found = destination(wb.defined_names[name])
+        assert found is not None, name  # the form was written by us a moment ago
+        return wb[found[0]][found[1]]
 
     for item in q.items():
         value = answers.get(item.id)

@@ -28,6 +28,7 @@ from selfassess.i18n import Localizer
 from selfassess.model import Item, Questionnaire
 from selfassess.questionnaire import load_questionnaire
 from selfassess.response import Answer
+from selfassess.sheets import destination
 from selfassess.values import clean_text
 
 ISSUED = dt.date(2025, 1, 20)
@@ -128,13 +129,15 @@ def shared_strings(data: bytes) -> bytes:
 
 def cell_of(wb: Workbook, name: str) -> Any:
     """The cell a workbook defined name points to."""
-    ((title, ref),) = list(wb.defined_names[name].destinations)
-    return wb[title][ref.replace("$", "")]
+    found = destination(wb.defined_names[name])
+    assert found is not None, name
+    return wb[found[0]][found[1]]
 
 
 def location_of(wb: Workbook, name: str) -> str:
-    ((title, ref),) = list(wb.defined_names[name].destinations)
-    return f"{title}!{ref.replace('$', '')}"
+    found = destination(wb.defined_names[name])
+    assert found is not None, name
+    return f"{found[0]}!{found[1]}"
 
 
 def type_into(cell: Any, value: object) -> None:
@@ -155,10 +158,10 @@ def insert_rows(wb: Workbook, title: str, idx: int, amount: int) -> None:
     ws = wb[title]
     ws.insert_rows(idx, amount)
     for name, dn in list(wb.defined_names.items()):
-        dests = list(dn.destinations)
-        if len(dests) != 1 or dests[0][0] != title or ":" in dests[0][1]:
+        found = destination(dn)
+        if found is None or found[0] != title or ":" in found[1]:
             continue
-        col, row = coordinate_from_string(dests[0][1].replace("$", ""))
+        col, row = coordinate_from_string(found[1])
         if row >= idx:
             dn.attr_text = f"{quote_sheetname(title)}!${col}${row + amount}"
             wb.defined_names[name] = dn

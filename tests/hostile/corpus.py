@@ -13,6 +13,8 @@ import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from selfassess.sheets import destination
+
 CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -323,8 +325,8 @@ def fill_xlsx(data: bytes, cells: Mapping[str, object], formulas: bool = False) 
 
     wb = load_workbook(io.BytesIO(data))
     for slot, value in cells.items():
-        title, ref = next(iter(wb.defined_names["sa_" + slot.replace(":", "__")].destinations))
-        cell = wb[title][ref.replace("$", "")]
+        title, ref = destination(wb.defined_names["sa_" + slot.replace(":", "__")]) or ("", "")
+        cell = wb[title][ref]
         cell.value = value
         if isinstance(value, str) and not formulas:
             cell.data_type = "s"
