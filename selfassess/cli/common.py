@@ -6,12 +6,15 @@ import functools
 import json
 import sys
 from collections.abc import Callable
-from typing import Any, ParamSpec, TypeVar
+from pathlib import Path
+from typing import Annotated, Any, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from selfassess.errors import DefinitionError, Rejected, SelfassessError, UsageError
+from selfassess.safety import LIMITS_ENV, Limits
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -22,6 +25,37 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
 EXIT_REJECTED = 2
+
+
+KeyFile = Annotated[
+    Path | None,
+    typer.Option(help="File holding the secretariat's signing key (default: $SELFASSESS_KEY)."),
+]
+LimitsSpec = Annotated[
+    str | None,
+    typer.Option(
+        "--limits",
+        help=f"Limits on returned files, e.g. 'file_bytes=60M,members=3000' (default: ${LIMITS_ENV}"
+        " or the built-in limits; see docs/security.md).",
+    ),
+]
+
+
+def load_limits(spec: str | None) -> Limits:
+    """``--limits`` over ``$SELFASSESS_LIMITS`` over the defaults."""
+    return Limits.parse(spec or "", Limits.from_env())
+
+
+def progress_bar(total: int) -> Progress:
+    """A bar on stderr that disappears when done; none for fewer than three steps."""
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=err,
+        transient=True,
+        disable=total < 3,
+    )
 
 
 def fail(message: str, code: int = EXIT_REJECTED) -> typer.Exit:

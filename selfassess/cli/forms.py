@@ -7,16 +7,19 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from selfassess.cli.common import (
     EXIT_OK,
     EXIT_PROBLEMS,
     EXIT_REJECTED,
+    KeyFile,
+    LimitsSpec,
     err,
     handle_errors,
+    load_limits,
     out,
     print_json,
+    progress_bar,
 )
 from selfassess.cli.secretariat import run_round
 from selfassess.constants import DEFAULT_QUESTIONNAIRE, DEFAULT_STORE
@@ -27,11 +30,6 @@ from selfassess.i18n import country_code, parse_languages
 from selfassess.parse import parse_form
 from selfassess.questionnaire import load_questionnaire
 from selfassess.response import ParseResult
-
-KeyFile = Annotated[
-    Path | None,
-    typer.Option(help="File holding the secretariat's signing key (default: $SELFASSESS_KEY)."),
-]
 
 
 def parse_date_option(value: str | None, option: str) -> dt.date | None:
@@ -115,14 +113,7 @@ def generate(
         )
         return
     total = len(languages) * len(countries) * len(formats)
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        console=err,
-        transient=True,
-        disable=total < 3,
-    ) as bar:
+    with progress_bar(total) as bar:
         task = bar.add_task("generating", total=total)
 
         def step(path: Path) -> None:
@@ -168,6 +159,7 @@ def parse(
         bool, typer.Option("--json", help="Print the parse contract as JSON.")
     ] = False,
     key_file: KeyFile = None,
+    limits: LimitsSpec = None,
 ) -> None:
     """Read completed forms back: answers, where each was found, and every problem.
 
@@ -182,12 +174,13 @@ def parse(
     results: list[dict[str, object]] = []
     try:
         key = load_key(key_file)
+        bounds = load_limits(limits)
     except UsageError as exc:
         err.print(f"error: {exc}", markup=False)
         raise typer.Exit(EXIT_REJECTED) from None
     for path in files:
         try:
-            result = parse_form(path, key=key)
+            result = parse_form(path, key=key, limits=bounds)
         except Rejected as exc:
             prefix = f"{path}: " if len(files) > 1 else ""
             err.print(f"error: {prefix}{exc}", markup=False)

@@ -9,8 +9,15 @@ import typer
 from rich.table import Table
 
 from selfassess.catalogue import load_catalogue
-from selfassess.cli.common import EXIT_OK, EXIT_PROBLEMS, err, handle_errors, out, print_json
-from selfassess.cli.forms import KeyFile
+from selfassess.cli.common import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    KeyFile,
+    err,
+    handle_errors,
+    out,
+    print_json,
+)
 from selfassess.forms.meta import load_key
 from selfassess.i18n import Localizer
 from selfassess.questionnaire import load_questionnaire

@@ -8,10 +8,19 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
-from selfassess.cli.common import EXIT_PROBLEMS, err, handle_errors, out, print_json
+from selfassess.cli.common import (
+    EXIT_PROBLEMS,
+    KeyFile,
+    LimitsSpec,
+    err,
+    handle_errors,
+    load_limits,
+    out,
+    print_json,
+    progress_bar,
+)
 from selfassess.constants import DEFAULT_STORE
 from selfassess.errors import UsageError
 from selfassess.forms.meta import load_key
@@ -38,21 +47,6 @@ PartiesOpt = Annotated[
     typer.Option("--parties", help="Parties file (default: the shipped UNTOC list)."),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
-KeyFile = Annotated[
-    Path | None,
-    typer.Option(help="File holding the secretariat's signing key (default: $SELFASSESS_KEY)."),
-]
-
-
-def _bar(total: int) -> Progress:
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        console=err,
-        transient=True,
-        disable=total < 3,
-    )
 
 
 def run_round(
@@ -74,7 +68,7 @@ def run_round(
     if countries:
         parties = parties.select(countries)
     total = sum(len(p.languages) for p in parties.parties) * len(formats)
-    with Store(store_path) as store, _bar(total) as bar:
+    with Store(store_path) as store, progress_bar(total) as bar:
         task = bar.add_task("issuing", total=total)
         result = issue_round(
             store,
@@ -110,6 +104,7 @@ def ingest(
         bool, typer.Option(help="Reject returns of forms the store did not issue.")
     ] = False,
     key_file: KeyFile = None,
+    limits: LimitsSpec = None,
 ) -> None:
     """Ingest returned forms into the store; print one line per file.
 
@@ -122,15 +117,18 @@ def ingest(
         selfassess ingest returns/ --store outputs/selfassess.sqlite
     """
     key = load_key(key_file)
+    load_limits(limits)  # a bad --limits is refused before the store is opened
     with Store(store_path) as store:
         total = len(paths)
-        with _bar(total) as bar:
+        with progress_bar(total) as bar:
             task = bar.add_task("ingesting", total=None)
 
             def step(outcome: FileOutcome) -> None:
                 bar.advance(task)
 
-            result = ingest_paths(store, paths, key=key, strict=strict, progress=step)
+            result = ingest_paths(
+                store, paths, key=key, strict=strict, limits=load_limits(limits), progress=step
+            )
     if as_json:
         print_json(result.to_json())
     else:
@@ -315,7 +313,7 @@ def demo(
         selfassess demo --out outputs/demo
     """
     loc = Localizer("en")
-    with _bar(3) as bar:
+    with progress_bar(3) as bar:
         bar.add_task("running the demo round", total=None)
         result = run_demo(out_dir)
     out.print(f"store: {result.store}", markup=False)

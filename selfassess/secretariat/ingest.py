@@ -150,10 +150,16 @@ class _Examined:
     score_json: str | None = None
 
 
-def examine(data: bytes, name: str, key: bytes | None = None, lang: str = "en") -> _Examined:
+def examine(
+    data: bytes,
+    name: str,
+    key: bytes | None = None,
+    lang: str = "en",
+    limits: Limits | None = None,
+) -> _Examined:
     """Parse and score one file's bytes; never raises for a bad file."""
     try:
-        result = _parse(data, name, key, Localizer(lang))
+        result = _parse(data, name, key, Localizer(lang), limits)
         questionnaire = questionnaire_for_result(result)
         scored = score(result, questionnaire)
     except Rejected as exc:
@@ -168,7 +174,9 @@ def examine(data: bytes, name: str, key: bytes | None = None, lang: str = "en") 
     )
 
 
-def _parse(data: bytes, name: str, key: bytes | None, ui: Localizer) -> ParseResult:
+def _parse(
+    data: bytes, name: str, key: bytes | None, ui: Localizer, limits: Limits | None = None
+) -> ParseResult:
     suffix = Path(name).suffix.lower()
     if suffix not in READABLE:
         raise Rejected(
@@ -179,7 +187,7 @@ def _parse(data: bytes, name: str, key: bytes | None, ui: Localizer) -> ParseRes
         )
     if suffix == ".json":
         return parse_response_json(data)
-    return parse_form(data, key, ui=ui)
+    return parse_form(data, key, limits, ui=ui)
 
 
 def parse_response_json(data: bytes) -> ParseResult:
@@ -236,7 +244,7 @@ def ingest_paths(
     """
     ui = ui or Localizer("en")
     files = collect(paths, exclude=store.own_files())
-    limits = limits or Limits()
+    limits = limits or Limits.from_env()
     result = IngestResult()
     if workers is None:
         workers = (os.cpu_count() or 1) if len(files) >= MIN_FILES_FOR_WORKERS else 0
@@ -278,9 +286,9 @@ def ingest_paths(
             store.put_blob(data)
             job: Future[_Examined] | _Examined = (
                 # The worker parses exactly the bytes that were archived.
-                pool.submit(examine, data, str(path), key, ui.lang)
+                pool.submit(examine, data, str(path), key, ui.lang, limits)
                 if pool
-                else examine(data, str(path), key, ui.lang)
+                else examine(data, str(path), key, ui.lang, limits)
             )
             pending.append((path, digest, len(data), job))
             _drain(pending, finish, keep=2 * max(workers, 1))
