@@ -24,6 +24,7 @@ from selfassess.forms.meta import FormMeta, new_form_id
 from selfassess.i18n import Localizer
 from selfassess.model import Questionnaire
 from selfassess.response import Answer
+from selfassess.textsafe import safe_filename
 
 Format = Literal["docx", "xlsx"]
 Progress = Callable[[Path], None]
@@ -62,11 +63,16 @@ def parse_formats(spec: str) -> list[Format]:
 
 
 def form_filename(meta: FormMeta, fmt: str) -> str:
-    """``<questionnaire>-<version>-<lang>[-<country>].<ext>``, built only from checked ids."""
+    """``<questionnaire>-<version>-<lang>[-<country>].<ext>``, never leaving its folder.
+
+    >>> form_filename(FormMeta(questionnaire="q", version="../2", language="fr",
+    ...               country="MX", form_id="f1", issued=dt.date(2025, 1, 1)), "docx")
+    'q_2-fr-MX.docx'
+    """
     parts = [meta.questionnaire, meta.version, meta.language]
     if meta.country:
         parts.append(meta.country)
-    return "-".join(parts) + "." + fmt
+    return safe_filename("-".join(parts), ext=fmt)
 
 
 def generate_forms(
