@@ -453,7 +453,6 @@ def test_shipped_catalog_has_every_template_message(lang: str, domain: str) -> N
     assert keys(template) <= keys(read_catalog(path, lang, domain))
 
 
-@pytest.mark.xfail(reason="translations in progress", strict=False)
 @pytest.mark.parametrize("lang", TARGET_LANGUAGES)
 @pytest.mark.parametrize("domain", DOMAINS)
 def test_shipped_catalog_is_complete(lang: str, domain: str) -> None:
