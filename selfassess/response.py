@@ -113,7 +113,9 @@ class _Labels:
                     table.setdefault(fold(loc.content("choice.label", ch.label)), ch.code)
             self.by_list[cl.id] = table
         # Tick marks for multiple-choice cells, in every language.
-        self.ticks = {fold(t) for t in ("x", "✓", "✔", "☒", "☑", "true", "1")}
+        # Cyrillic "х" (U+0445) looks like "x" and is what a Russian keyboard
+        # types; refusing it would ask the respondent to type what they typed.
+        self.ticks = {fold(t) for t in ("x", "х", "✓", "✔", "☒", "☑", "true", "1")}
         self.blanks = {fold(t) for t in ("☐", "false", "0", "-")}
         for loc in locs:
             self.ticks |= {fold(loc.pgettext("tick", "Yes")), fold(loc.pgettext("tick", "x"))}

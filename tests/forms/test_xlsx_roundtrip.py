@@ -200,6 +200,21 @@ def test_a_mark_that_is_not_a_tick_is_an_error() -> None:
     assert "'maybe' is not a tick mark" in message
 
 
+@pytest.mark.parametrize("mark", ["x", "X", "х", "Х", "✔", "☒", "Да", "oui"])
+def test_tick_marks_a_person_types_are_ticks(mark: str) -> None:
+    # The Cyrillic "х" is what a Russian keyboard gives for the Latin "x".
+    data = apply(
+        blank("ru"),
+        {
+            slot_name("wg15_j_ta_needed"): "Да",
+            slot_name("wg15_j_ta_kinds", "training"): mark,
+        },
+    )
+    result = parse(data)
+    assert result.answers["wg15_j_ta_kinds"] == ["training"]
+    assert not [p for p in result.errors if p.item == "wg15_j_ta_kinds"]
+
+
 @pytest.mark.parametrize(
     ("name", "item_id"),
     [
