@@ -27,13 +27,21 @@ _SPACES = re.compile(r"[\s\u00a0\u202f\u2009\u200f\u200e\u061c']+")
 _PLAIN = re.compile(r"^[+-]?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?$")
 
 
+# Word and LibreOffice auto-correct a typed apostrophe into a typographic one,
+# so a label typed as "droits de l'homme" must match "droits de l’homme".
+_APOSTROPHES = {ord(c): "'" for c in "\u2019\u2018\u02bc\u2032\uff07"}
+
+
 def fold(text: str) -> str:
-    """Case-, width- and space-insensitive form of a label.
+    """Case-, width-, space- and apostrophe-insensitive form of a label.
 
     >>> fold("  Fully\u00a0IMPLEMENTED ") == fold("fully implemented")
     True
+    >>> fold("Droits de l’homme") == fold("droits de l'homme")
+    True
     """
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+    folded = unicodedata.normalize("NFKC", text).casefold().translate(_APOSTROPHES)
+    return " ".join(folded.split())
 
 
 def clean_text(text: str) -> str:

@@ -188,6 +188,12 @@ def test_text_in_a_date_slot_is_not_a_date(typed: str) -> None:
     assert "YYYY-MM-DD" in message
 
 
+def test_a_label_with_an_autocorrected_apostrophe_is_read() -> None:
+    # The French label is "À l'étude"; an editor's auto-correct types ’.
+    data = apply(blank("fr"), {slot_name("wg14_a_contribution"): "à l’étude"})
+    assert parse(data).answers["wg14_a_contribution"] == "under_consideration"
+
+
 def test_a_date_typed_in_the_forms_locale_is_read() -> None:
     data = apply(blank("fr"), {slot_name("reply_date"): "31/03/2025"})
     assert parse(data).answers["reply_date"] == "2025-03-31"
