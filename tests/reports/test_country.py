@@ -34,6 +34,7 @@ from selfassess.reports.country import CountryReport, build_report, xml_text
 from selfassess.reports.render_md import render_md
 from selfassess.response import Answer, ParseResult
 from selfassess.scoring import Score, response_with, score
+from selfassess.sheets import MAX_SHEET_TITLE, sheet_title
 from tests.forms.xlsx_fill import apply, generate
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -329,7 +330,10 @@ def test_docx_report(files: dict[tuple[str, str], bytes], lang: str) -> None:
 def test_xlsx_report(files: dict[tuple[str, str], bytes], lang: str) -> None:
     wb = load_workbook(io.BytesIO(files[(lang, "xlsx")]))
     names = [h for h in headings(lang) if h != headings(lang)[1]]
-    assert wb.sheetnames == [" ".join(h.replace(":", " ").split())[:31] for h in names]
+    # Sheets are named after the headings, by the one rule for tab titles.
+    taken: set[str] = set()
+    assert wb.sheetnames == [sheet_title(h, taken) for h in names]
+    assert all(len(name) <= MAX_SHEET_TITLE for name in wb.sheetnames)
     summary = wb.worksheets[0]
     assert len(summary._charts) == 1
     assert summary.sheet_view.rightToLeft is (lang == "ar")
