@@ -21,7 +21,7 @@ import sqlite3
 from collections import deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -401,37 +401,27 @@ def _record(
         )
     problems = list(parsed.problems) + [Problem(severity="warning", message=m) for m in messages]
     errors = sum(p.severity == "error" for p in problems)
-    if outcome == "rejected":
-        new = NewReturn(
-            sha256=digest,
-            filename=path.name,
-            size=size,
-            outcome="rejected",
-            reason=reason,
-            form_id=info.form_id,
-            country=info.country,
-            language=info.language,
-            format=info.format,
-            questionnaire=info.questionnaire,
-            version=info.version,
-            parse_json=examined.parse_json,
-        )
-    else:
-        new = NewReturn(
-            sha256=digest,
-            filename=path.name,
-            size=size,
-            outcome=outcome,
-            form_id=info.form_id,
-            country=info.country,
-            language=info.language,
-            format=info.format,
-            questionnaire=info.questionnaire,
-            version=info.version,
+    new = NewReturn(
+        sha256=digest,
+        filename=path.name,
+        size=size,
+        outcome=outcome,
+        reason=reason,
+        form_id=info.form_id,
+        country=info.country,
+        language=info.language,
+        format=info.format,
+        questionnaire=info.questionnaire,
+        version=info.version,
+        parse_json=examined.parse_json,
+    )
+    if outcome != "rejected":
+        # Only an accepted return counts problems, carries a score and dates its issue.
+        new = replace(
+            new,
             issued=info.issued or (issued_form.issued if issued_form else None),
             errors=errors,
             warnings=len(problems) - errors,
-            parse_json=examined.parse_json,
             problems_json=json.dumps(
                 [p.model_dump(mode="json") for p in problems], ensure_ascii=False
             ),
