@@ -3,7 +3,7 @@
 Run: ``python -m benchmarks.bench_limits``. Each file is parsed in a fresh
 child process (``tests/hostile/isolated.py``-style, no cap here), and the
 child's wall time and peak resident size are printed; the figures go in
-docs/security.md. They show what the default :class:`~selfassess.safety.Limits`
+docs/security.md. They show what the default :class:`~selfassess.safety.package.Limits`
 let through at worst, against a clean form.
 """
 
@@ -25,7 +25,7 @@ from tests.hostile.corpus import KEY
 _CHILD = r"""
 import sys, json
 from selfassess.errors import Rejected
-from selfassess.parse import parse_form
+from selfassess.forms.parse import parse_form
 try:
     r = parse_form(sys.argv[1], key=bytes.fromhex(sys.argv[2]))
     print(json.dumps({"outcome": "parsed", "errors": len(r.errors)}))

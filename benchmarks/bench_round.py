@@ -24,16 +24,16 @@ from typing import TypeVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from selfassess.questionnaire import load_questionnaire
+from selfassess.definitions.questionnaire import load_questionnaire
+from selfassess.reports.aggregate_docx import write_report_docx
+from selfassess.reports.aggregate_xlsx import write_report_xlsx
 from selfassess.secretariat.aggregate import aggregate
 from selfassess.secretariat.demo import fill_xlsx, random_answers
 from selfassess.secretariat.ingest import ingest_paths
 from selfassess.secretariat.parties import load_parties
-from selfassess.secretariat.report_docx import write_report_docx
-from selfassess.secretariat.report_xlsx import write_report_xlsx
 from selfassess.secretariat.round import issue_round
 from selfassess.secretariat.status import status
-from selfassess.secretariat.store import Store
+from selfassess.store import Store
 from tests.secretariat.test_end_to_end import fill_docx
 
 T = TypeVar("T")

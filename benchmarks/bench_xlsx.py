@@ -21,7 +21,7 @@ from openpyxl import load_workbook
 from benchmarks.forms_common import main, measure, write_return
 from selfassess.constants import XLSX_NAME_PREFIX
 from selfassess.forms.xlsx_writer import write_xlsx
-from selfassess.sheets import destination
+from selfassess.office.excel import destination
 
 
 def _modes(runs: int) -> None:

@@ -23,12 +23,12 @@ import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 
-from selfassess.catalogue import load_catalogue
-from selfassess.forms.meta import FormMeta
-from selfassess.model import Questionnaire
-from selfassess.parse import parse_form
-from selfassess.questionnaire import load_questionnaire
-from selfassess.response import Answer
+from selfassess.definitions.catalogue import load_catalogue
+from selfassess.definitions.model import Questionnaire
+from selfassess.definitions.questionnaire import load_questionnaire
+from selfassess.forms.parse import parse_form
+from selfassess.response.interpret import Answer
+from selfassess.response.meta import FormMeta
 
 LANGS = ("en", "ar")
 Writer = Callable[..., None]

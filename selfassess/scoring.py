@@ -46,7 +46,7 @@ and for every item:
 A worked example. One section, two recommendations: ``a`` of weight 3, ``b``
 of weight 1, and ``c``, a request for contributions, unscored.
 
->>> from selfassess.model import (Choice, ChoiceList, Item, Questionnaire,
+>>> from selfassess.definitions.model import (Choice, ChoiceList, Item, Questionnaire,
 ...     RecommendationEntry, Section)
 >>> status = ChoiceList(id="status", scored=True, choices=(
 ...     Choice(code="fully", label="Fully implemented", score=1.0),
@@ -111,12 +111,14 @@ from selfassess.constants import (
     ROLE_TA_OTHER,
     ROLE_TA_PRIORITY,
 )
+from selfassess.definitions.model import Item, Model, Questionnaire, RecommendationEntry
 from selfassess.errors import Rejected
-from selfassess.i18n import Localizer
-from selfassess.model import Item, Model, Questionnaire, RecommendationEntry
-from selfassess.parse import parse_form
-from selfassess.response import Answer, FormInfo, ParseResult, answer_fits
-from selfassess.response import _applies as applies  # the parser's own rule for conditions
+from selfassess.forms.parse import parse_form
+from selfassess.i18n.localizer import Localizer
+from selfassess.response.interpret import Answer, FormInfo, ParseResult, answer_fits
+from selfassess.response.interpret import (
+    _applies as applies,  # the parser's own rule for conditions
+)
 
 #: Kinds of assistance that mean the law is not yet as the recommendation asks.
 DRAFTING_KINDS = ("legal_advice", "model_legislation")
@@ -198,7 +200,7 @@ def _ratio(part: int, whole: int) -> float | None:
 def check_answers(result: ParseResult, questionnaire: Questionnaire) -> None:
     """Raise :class:`Rejected` when the answers do not fit the questionnaire.
 
-    A result from :func:`selfassess.parse.parse_form` always fits; JSON
+    A result from :func:`selfassess.forms.parse.parse_form` always fits; JSON
     written by hand or by another tool may not.
     """
     form = result.form

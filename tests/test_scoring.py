@@ -25,10 +25,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import selfassess.scoring
+from selfassess.definitions.model import Questionnaire
+from selfassess.definitions.questionnaire import load_path
 from selfassess.errors import Rejected
-from selfassess.model import Questionnaire
-from selfassess.questionnaire import load_path
-from selfassess.response import Answer
+from selfassess.response.interpret import Answer
 from selfassess.scoring import Figures, response_with, score
 
 DEFINITION = """\
@@ -333,7 +333,7 @@ def test_required_answer_ruled_out_by_its_condition_is_not_missing(tmp_path: Pat
 
 
 def test_flag_messages_follow_the_ui_language(q: Questionnaire) -> None:
-    from selfassess.i18n import Localizer  # noqa: PLC0415 (only this test needs it)
+    from selfassess.i18n.localizer import Localizer  # noqa: PLC0415 (only this test needs it)
 
     ui = Localizer("fr")
     s = score(response_with(q, CLEAN | {"wg14_c_exists": None}), q, ui)

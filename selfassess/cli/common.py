@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from selfassess.errors import DefinitionError, Rejected, SelfassessError, UsageError
-from selfassess.safety import LIMITS_ENV, Limits
+from selfassess.safety.package import LIMITS_ENV, Limits
 
 P = ParamSpec("P")
 R = TypeVar("R")

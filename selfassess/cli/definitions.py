@@ -8,12 +8,12 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from selfassess import definitions_json
-from selfassess.catalogue import load_catalogue
 from selfassess.cli.common import handle_errors, out, print_json
 from selfassess.constants import DEFAULT_QUESTIONNAIRE
-from selfassess.i18n import Localizer
-from selfassess.questionnaire import available, load_path, load_questionnaire
+from selfassess.definitions import describe
+from selfassess.definitions.catalogue import load_catalogue
+from selfassess.definitions.questionnaire import available, load_path, load_questionnaire
+from selfassess.i18n.localizer import Localizer
 
 questionnaire_app = typer.Typer(
     help="List, show and validate questionnaire definitions.", no_args_is_help=True
@@ -32,7 +32,7 @@ def catalogue(
     """
     cat = load_catalogue()
     if as_json:
-        print_json(definitions_json.catalogue_json(cat))
+        print_json(describe.catalogue_json(cat))
         return
     table = Table("id", "ref", "topic", "addressee", "title", title=cat.title)
     for rec in cat.recommendations:
@@ -71,7 +71,7 @@ def show(
         selfassess questionnaire show ctoc_wgta --lang fr --json
     """
     q = load_questionnaire(questionnaire_id, version)
-    data = definitions_json.questionnaire_json(q, Localizer(lang))
+    data = describe.questionnaire_json(q, Localizer(lang))
     if as_json:
         print_json(data)
         return

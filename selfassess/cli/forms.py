@@ -23,13 +23,13 @@ from selfassess.cli.common import (
 )
 from selfassess.cli.secretariat import run_round
 from selfassess.constants import DEFAULT_QUESTIONNAIRE, DEFAULT_STORE
+from selfassess.definitions.questionnaire import load_questionnaire
 from selfassess.errors import Rejected, UsageError
-from selfassess.forms.meta import load_key
-from selfassess.generate import generate_forms, parse_formats
-from selfassess.i18n import country_code, parse_languages
-from selfassess.parse import parse_form
-from selfassess.questionnaire import load_questionnaire
-from selfassess.response import ParseResult
+from selfassess.forms.generate import generate_forms, parse_formats
+from selfassess.forms.parse import parse_form
+from selfassess.i18n.localizer import country_code, parse_languages
+from selfassess.response.interpret import ParseResult
+from selfassess.response.meta import load_key
 
 
 def parse_date_option(value: str | None, option: str) -> dt.date | None:

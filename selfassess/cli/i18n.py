@@ -8,9 +8,9 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from selfassess import i18n_tools
 from selfassess.cli.common import EXIT_PROBLEMS, err, handle_errors, out, print_json
-from selfassess.i18n import parse_languages
+from selfassess.i18n import catalogs
+from selfassess.i18n.localizer import parse_languages
 
 i18n_app = typer.Typer(
     help="Maintain the translation catalogs (locales/): extract, update, compile, status.",
@@ -37,7 +37,7 @@ DomainOption = Annotated[
 def _targets(lang: str) -> list[str]:
     """The catalog languages in ``lang``; 'all' leaves out the source language."""
     if lang.strip().lower() == "all":
-        return list(i18n_tools.TARGET_LANGUAGES)
+        return list(catalogs.TARGET_LANGUAGES)
     return parse_languages(lang)
 
 
@@ -55,7 +55,7 @@ def extract(root: RootOption = None, domain: DomainOption = None) -> None:
 
         selfassess i18n extract
     """
-    result = i18n_tools.extract(root, domain)
+    result = catalogs.extract(root, domain)
     for t in result.templates:
         state = "written" if t.written else "unchanged"
         out.print(f"{t.path}: {t.messages} messages ({state})", markup=False)
@@ -71,7 +71,7 @@ def update(root: RootOption = None, lang: LangOption = "all", domain: DomainOpti
 
         selfassess i18n update --lang fr,es
     """
-    result = i18n_tools.update(root, _targets(lang), domain)
+    result = catalogs.update(root, _targets(lang), domain)
     for c in result.catalogs:
         state = "created" if c.created else ("updated" if c.written else "unchanged")
         out.print(
@@ -93,7 +93,7 @@ def compile_(
 
         selfassess i18n compile
     """
-    result = i18n_tools.compile_catalogs(root, _targets(lang), domain)
+    result = catalogs.compile_catalogs(root, _targets(lang), domain)
     for c in result.catalogs:
         out.print(f"{c.path}: {c.messages} translations", markup=False)
     _warn(result.warnings)
@@ -118,7 +118,7 @@ def status(
 
         selfassess i18n status --lang ar --domain questionnaire
     """
-    result = i18n_tools.status(root, _targets(lang), domain)
+    result = catalogs.status(root, _targets(lang), domain)
     if as_json:
         print_json(result.to_json())
     else:

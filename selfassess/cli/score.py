@@ -8,7 +8,6 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from selfassess.catalogue import load_catalogue
 from selfassess.cli.common import (
     EXIT_OK,
     EXIT_PROBLEMS,
@@ -18,10 +17,11 @@ from selfassess.cli.common import (
     out,
     print_json,
 )
-from selfassess.forms.meta import load_key
-from selfassess.i18n import Localizer
-from selfassess.questionnaire import load_questionnaire
+from selfassess.definitions.catalogue import load_catalogue
+from selfassess.definitions.questionnaire import load_questionnaire
+from selfassess.i18n.localizer import Localizer
 from selfassess.reports import report_format, write_country_report
+from selfassess.response.meta import load_key
 from selfassess.scoring import Score, load_response, score
 
 

@@ -22,22 +22,22 @@ from selfassess.cli.common import (
     progress_bar,
 )
 from selfassess.constants import DEFAULT_STORE
+from selfassess.definitions.model import Questionnaire
+from selfassess.definitions.questionnaire import load_questionnaire
 from selfassess.errors import UsageError
-from selfassess.forms.meta import load_key
-from selfassess.generate import Format
-from selfassess.i18n import Localizer, check_language
-from selfassess.model import Questionnaire
-from selfassess.questionnaire import load_questionnaire
+from selfassess.forms.generate import Format
+from selfassess.i18n.localizer import Localizer, check_language
+from selfassess.reports.aggregate_docx import write_report_docx
+from selfassess.reports.aggregate_xlsx import write_report_xlsx
+from selfassess.response.meta import load_key
 from selfassess.secretariat.aggregate import aggregate
 from selfassess.secretariat.demo import run_demo
 from selfassess.secretariat.ingest import FileOutcome, ingest_paths
 from selfassess.secretariat.merge import merge_files
 from selfassess.secretariat.parties import load_parties
-from selfassess.secretariat.report_docx import write_report_docx
-from selfassess.secretariat.report_xlsx import write_report_xlsx
 from selfassess.secretariat.round import issue_round
 from selfassess.secretariat.status import load_contacts, status, write_reminders
-from selfassess.secretariat.store import Store
+from selfassess.store import Store
 
 StoreOpt = Annotated[
     Path, typer.Option("--store", help="The store (SQLite database; its archive sits beside it).")

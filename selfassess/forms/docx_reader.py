@@ -1,6 +1,6 @@
 """Reading returned Word forms: raw answers from content controls, or from the layout.
 
-The reader only finds what sits in each answer slot; :func:`selfassess.response.interpret`
+The reader only finds what sits in each answer slot; :func:`selfassess.response.interpret.interpret`
 turns it into answers. Every ``w:sdt`` of the body is read, at any level:
 
 - a checkbox by ``w14:checked``, its glyph only when the flag is missing;
@@ -33,9 +33,10 @@ from selfassess.constants import (
     META_KEYS,
     META_PREFIX,
 )
+from selfassess.definitions.model import Item, Questionnaire
 from selfassess.errors import Rejected, UsageError
-from selfassess.forms.meta import FormMeta
-from selfassess.forms.ooxml import (
+from selfassess.i18n.localizer import Localizer, check_language, country_code
+from selfassess.office.ooxml import (
     CHECKED_GLYPH,
     UNCHECKED_GLYPH,
     content_text,
@@ -45,10 +46,9 @@ from selfassess.forms.ooxml import (
     w,
     w14,
 )
-from selfassess.i18n import Localizer, check_language, country_code
-from selfassess.model import Item, Questionnaire
-from selfassess.response import Problem, RawForm, RawScalar, RawValue, slot_id
-from selfassess.values import fold
+from selfassess.response.interpret import Problem, RawForm, RawScalar, RawValue, slot_id
+from selfassess.response.meta import FormMeta
+from selfassess.response.values import fold
 
 _REQUIRED_META = ("questionnaire", "version", "language", "form_id", "issued")
 _TRUE = frozenset({"1", "true", "on"})
@@ -148,7 +148,7 @@ def _cells(tr: etree._Element) -> list[etree._Element]:
 
 
 class DocxReader:
-    """Reader of a checked .docx (see :class:`selfassess.parse.Reader`).
+    """Reader of a checked .docx (see :class:`selfassess.forms.parse.Reader`).
 
     Messages are in ``ui``'s language (English by default).
     """

@@ -33,7 +33,6 @@ from docx.opc.part import Part
 from docx.shared import Mm, RGBColor
 from lxml import etree
 
-from selfassess.catalogue import load_catalogue
 from selfassess.constants import (
     COUNTRY_SLOT,
     CTX_CHOICE_HELP,
@@ -47,8 +46,10 @@ from selfassess.constants import (
     CTX_SECTION_TITLE,
     META_PREFIX,
 )
-from selfassess.forms.meta import FormMeta
-from selfassess.forms.ooxml import (
+from selfassess.definitions.catalogue import load_catalogue
+from selfassess.definitions.model import Catalogue, Condition, Item, Questionnaire, Section
+from selfassess.i18n.localizer import Localizer, has_arabic
+from selfassess.office.ooxml import (
     CHECKED_GLYPH,
     CT_CUSTOM_PROPERTIES,
     CUSTOM_PART,
@@ -61,9 +62,8 @@ from selfassess.forms.ooxml import (
     placeholders,
     protection_hash,
 )
-from selfassess.i18n import Localizer, has_arabic
-from selfassess.model import Catalogue, Condition, Item, Questionnaire, Section
-from selfassess.response import Answer, check_prefill
+from selfassess.response.interpret import Answer, check_prefill
+from selfassess.response.meta import FormMeta
 
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 _NS = {"w": W_NS, "w14": W14_NS, "xml": XML_NS}
@@ -809,7 +809,7 @@ def write_docx(
 
     ``loc`` (default: the form's language) translates every string; untranslated
     ones are in ``loc.missing`` afterwards. ``prefill`` maps item ids to
-    answers in the shape of :class:`selfassess.response.ParseResult`; they are
+    answers in the shape of :class:`selfassess.response.interpret.ParseResult`; they are
     written as a respondent would have given them. ``password`` is needed to
     lift the "filling in forms" restriction in Word (none by default).
     """

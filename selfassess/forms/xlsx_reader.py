@@ -3,7 +3,7 @@
 Slots are found only through the workbook's defined names (``XLSX_NAME_PREFIX``
 + item id, ``+ XLSX_OPTION_JOIN`` + option code), so inserted rows, moved cells,
 renamed or re-ordered sheets do not matter. Interpretation (labels to codes,
-numbers, dates, conditions) is :func:`selfassess.response.interpret`'s job.
+numbers, dates, conditions) is :func:`selfassess.response.interpret.interpret`'s job.
 
 The workbook is loaded in full mode, not ``read_only``: read-only mode cannot
 see protection or validations and gives cells only by streaming rows, and a
@@ -41,13 +41,13 @@ from selfassess.constants import (
     XLSX_NAME_PREFIX,
     XLSX_OPTION_JOIN,
 )
+from selfassess.definitions.model import Questionnaire
 from selfassess.errors import Rejected, UsageError
-from selfassess.forms.meta import FormMeta
-from selfassess.i18n import Localizer, check_language, country_code
-from selfassess.model import Questionnaire
-from selfassess.response import Problem, RawForm, RawScalar, RawValue, slot_id
-from selfassess.sheets import destination
-from selfassess.values import fold
+from selfassess.i18n.localizer import Localizer, check_language, country_code
+from selfassess.office.excel import destination
+from selfassess.response.interpret import Problem, RawForm, RawScalar, RawValue, slot_id
+from selfassess.response.meta import FormMeta
+from selfassess.response.values import fold
 
 _CELL = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)(?::\$?[A-Za-z]{1,3}\$?\d+)?$")
 #: How many locations a warning about stray cells names.
@@ -63,9 +63,9 @@ class _Found:
 
 
 class XlsxReader:
-    """Reader of our .xlsx forms (see :class:`selfassess.parse.Reader`).
+    """Reader of our .xlsx forms (see :class:`selfassess.forms.parse.Reader`).
 
-    ``data`` has already passed :func:`selfassess.safety.check_package`.
+    ``data`` has already passed :func:`selfassess.safety.package.check_package`.
     Messages are in ``ui``'s language (English by default).
     """
 

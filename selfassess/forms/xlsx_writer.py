@@ -30,7 +30,6 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from selfassess.catalogue import load_catalogue
 from selfassess.constants import (
     COUNTRY_SLOT,
     CTX_CHOICE_HELP,
@@ -54,13 +53,14 @@ from selfassess.constants import (
     XLSX_OPTION_JOIN,
     XLSX_TICK_LIST,
 )
+from selfassess.definitions.catalogue import load_catalogue
+from selfassess.definitions.model import Item, Questionnaire, RecommendationEntry, Section
 from selfassess.errors import UsageError
-from selfassess.forms.meta import FormMeta
-from selfassess.i18n import Localizer
-from selfassess.model import Item, Questionnaire, RecommendationEntry, Section
-from selfassess.response import Answer, check_prefill
-from selfassess.sheets import sheet_title
-from selfassess.textsafe import set_text
+from selfassess.i18n.localizer import Localizer
+from selfassess.office.excel import sheet_title
+from selfassess.response.interpret import Answer, check_prefill
+from selfassess.response.meta import FormMeta
+from selfassess.safety.text import set_text
 
 #: Excel's limits on a cell's text and on validation titles and messages.
 MAX_CELL_CHARS = 32_767
@@ -110,7 +110,7 @@ def write_xlsx(
     with no translation are in ``loc.missing`` afterwards. ``password``
     protects the sheets and the workbook structure (protection is on in any
     case). ``prefill`` maps item ids to answers in the shape of
-    :class:`~selfassess.response.ParseResult` answers; they are written as a
+    :class:`~selfassess.response.interpret.ParseResult` answers; they are written as a
     person would type them, so that parsing the untouched form gives them back.
     """
     loc = loc or Localizer(meta.language)

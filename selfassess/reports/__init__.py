@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
+from selfassess.definitions.model import Catalogue, Questionnaire
 from selfassess.errors import UsageError
-from selfassess.i18n import Localizer
-from selfassess.model import Catalogue, Questionnaire
-from selfassess.reports import render_md
+from selfassess.i18n.localizer import Localizer
+from selfassess.reports import country_md
 from selfassess.reports.country import build_report
-from selfassess.response import ParseResult
+from selfassess.response.interpret import ParseResult
 from selfassess.scoring import Score
 
 REPORT_FORMATS = ("docx", "xlsx", "md")
@@ -63,17 +63,17 @@ def write_country_report(
     report = build_report(score, result, questionnaire, loc, catalogue)
     target: str | BinaryIO = str(out) if isinstance(out, Path) else out
     if fmt == "md":
-        text = render_md.render_md(report)
+        text = country_md.render_md(report)
         if isinstance(target, str):
             Path(target).write_text(text, encoding="utf-8")
         else:
             target.write(text.encode("utf-8"))
     elif fmt == "docx":
-        from selfassess.reports.render_docx import render_docx  # noqa: PLC0415 (python-docx and matplotlib are slow to import)
+        from selfassess.reports.country_docx import render_docx  # noqa: PLC0415 (python-docx and matplotlib are slow to import)
 
         render_docx(report, target)
     else:
-        from selfassess.reports.render_xlsx import render_xlsx  # noqa: PLC0415 (openpyxl is slow to import)
+        from selfassess.reports.country_xlsx import render_xlsx  # noqa: PLC0415 (openpyxl is slow to import)
 
         render_xlsx(report, target)
     outcome = ReportResult(format=fmt, lang=loc.lang)

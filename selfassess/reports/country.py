@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from selfassess.catalogue import load_catalogue
 from selfassess.constants import (
     CTX_CHOICE_LABEL,
     CTX_ITEM_PROMPT,
@@ -27,11 +26,12 @@ from selfassess.constants import (
     ROLE_TA_KINDS,
     ROLE_TA_PRIORITY,
 )
-from selfassess.i18n import Localizer
-from selfassess.model import Catalogue, Item, Model, Questionnaire
-from selfassess.response import Answer, ParseResult
+from selfassess.definitions.catalogue import load_catalogue
+from selfassess.definitions.model import Catalogue, Item, Model, Questionnaire
+from selfassess.i18n.localizer import Localizer
+from selfassess.response.interpret import Answer, ParseResult
+from selfassess.response.values import number_value
 from selfassess.scoring import Flag, Score, TaNeed
-from selfassess.values import number_value
 
 # Characters XML 1.0 cannot hold (and lone surrogates, which JSON can): Word and
 # Excel files could not be written with them, and they show nothing anyway.

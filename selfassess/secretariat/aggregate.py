@@ -43,12 +43,12 @@ from selfassess.constants import (
     TA_PRIORITY_DEFAULT_WEIGHT,
     TA_PRIORITY_WEIGHTS,
 )
-from selfassess.i18n import N_, Localizer
-from selfassess.model import Questionnaire, Section
-from selfassess.questionnaire import load_questionnaire
+from selfassess.definitions.model import Questionnaire, Section
+from selfassess.definitions.questionnaire import load_questionnaire
+from selfassess.i18n.localizer import N_, Localizer
 from selfassess.secretariat.parties import Parties, group_name
 from selfassess.secretariat.status import GROUP_KEYS, status
-from selfassess.secretariat.store import ReturnRow, Store
+from selfassess.store import ReturnRow, Store
 
 UNSPECIFIED_KIND = "unspecified"
 TOTAL = "total"
@@ -398,7 +398,7 @@ def _ta_kinds(q: Questionnaire) -> list[tuple[str, str]]:
 
 
 def _catalogue(q: Questionnaire) -> dict[str, tuple[str, str]]:
-    from selfassess.catalogue import load_catalogue  # noqa: PLC0415 (only the report needs refs)
+    from selfassess.definitions.catalogue import load_catalogue  # noqa: PLC0415 (only the report needs refs)
 
     return {r.id: (r.ref, r.title) for r in load_catalogue(q.catalogue).recommendations}
 

@@ -22,20 +22,20 @@ from typing import Any
 from openpyxl import load_workbook
 
 from selfassess.constants import CTX_CHOICE_LABEL, XLSX_NAME_PREFIX, XLSX_OPTION_JOIN
-from selfassess.i18n import Localizer
-from selfassess.model import Item, Questionnaire
-from selfassess.questionnaire import load_questionnaire
-from selfassess.response import Answer
+from selfassess.definitions.model import Item, Questionnaire
+from selfassess.definitions.questionnaire import load_questionnaire
+from selfassess.i18n.localizer import Localizer
+from selfassess.office.excel import destination
+from selfassess.reports.aggregate_docx import write_report_docx
+from selfassess.reports.aggregate_xlsx import write_report_xlsx
+from selfassess.response.interpret import Answer
+from selfassess.safety.text import set_text
 from selfassess.secretariat.aggregate import aggregate
 from selfassess.secretariat.ingest import IngestResult, ingest_paths
 from selfassess.secretariat.parties import Parties, load_parties
-from selfassess.secretariat.report_docx import write_report_docx
-from selfassess.secretariat.report_xlsx import write_report_xlsx
 from selfassess.secretariat.round import issue_round
 from selfassess.secretariat.status import load_contacts, status, write_reminders
-from selfassess.secretariat.store import Store
-from selfassess.sheets import destination
-from selfassess.textsafe import set_text
+from selfassess.store import Store
 
 #: Parties per regional group in the demo round.
 DEMO_PER_GROUP = 4

@@ -27,15 +27,15 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 
+from selfassess.definitions.model import Questionnaire
 from selfassess.errors import Rejected, UsageError
-from selfassess.forms.meta import FormMeta
-from selfassess.i18n import Localizer
-from selfassess.model import Questionnaire
-from selfassess.parse import parse_form, questionnaire_for
-from selfassess.response import ParseResult, Problem
-from selfassess.safety import Limits
+from selfassess.forms.parse import parse_form, questionnaire_for
+from selfassess.i18n.localizer import Localizer
+from selfassess.response.interpret import ParseResult, Problem
+from selfassess.response.meta import FormMeta
+from selfassess.safety.package import Limits
 from selfassess.scoring import score
-from selfassess.secretariat.store import NewReturn, ReturnRow, Store, sha256
+from selfassess.store import NewReturn, ReturnRow, Store, sha256
 
 Result = Literal["accepted", "accepted_with_problems", "duplicate", "rejected", "superseded"]
 #: File name endings ingest tries to read; anything else is rejected with its reason.

@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from selfassess.errors import Rejected, UsageError
-from selfassess.forms.meta import new_form_id
-from selfassess.i18n import Localizer
-from selfassess.parse import parse_form
-from selfassess.response import Answer, FormInfo, ParseResult, Problem
+from selfassess.forms.parse import parse_form
+from selfassess.i18n.localizer import Localizer
+from selfassess.response.interpret import Answer, FormInfo, ParseResult, Problem
+from selfassess.response.meta import new_form_id
 from selfassess.secretariat.ingest import parse_response_json
 
 

@@ -19,10 +19,10 @@ from typing import Literal
 
 from pydantic import Field
 
-from selfassess import definitions, yamlio
+from selfassess.definitions import rules, yamlio
+from selfassess.definitions.model import Model
 from selfassess.errors import DefinitionError, DefinitionProblem, UsageError
-from selfassess.i18n import N_, Localizer, country_code
-from selfassess.model import Model
+from selfassess.i18n.localizer import N_, Localizer, country_code
 from selfassess.resources import questionnaires_dir
 
 #: The ids of constants.REGIONAL_GROUPS (a test keeps the two equal).
@@ -94,8 +94,8 @@ def default_parties_path() -> Path:
 def load_parties_file(path: Path | str) -> Parties:
     """Load and check a parties file; DefinitionError lists every problem with its line."""
     path = Path(path)
-    data, lines = definitions.read(path)
-    parties = definitions.validate(Parties, data, str(path), lines)
+    data, lines = rules.read(path)
+    parties = rules.validate(Parties, data, str(path), lines)
     problems: list[DefinitionProblem] = []
 
     def add(at: yamlio.Path_, message: str) -> None:

@@ -19,11 +19,11 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from selfassess.generate import Format, GenerateResult, IssuedForm, generate_forms
-from selfassess.model import Item, Questionnaire
-from selfassess.response import Answer
+from selfassess.definitions.model import Item, Questionnaire
+from selfassess.forms.generate import Format, GenerateResult, IssuedForm, generate_forms
+from selfassess.response.interpret import Answer
 from selfassess.secretariat.parties import Parties
-from selfassess.secretariat.store import FormRow, Round, Store
+from selfassess.store import FormRow, Round, Store
 
 #: Below this many countries, worker processes cost more than they save.
 MIN_COUNTRIES_FOR_WORKERS = 4

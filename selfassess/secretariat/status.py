@@ -20,11 +20,11 @@ from pathlib import Path
 from typing import Any
 
 from selfassess.constants import CTX_QUESTIONNAIRE_TITLE
+from selfassess.definitions.model import Questionnaire
 from selfassess.errors import DefinitionError, DefinitionProblem, UsageError
-from selfassess.i18n import Localizer, check_language, country_code
-from selfassess.model import Questionnaire
+from selfassess.i18n.localizer import Localizer, check_language, country_code
 from selfassess.secretariat.parties import Parties, group_name
-from selfassess.secretariat.store import ReturnRow, Round, Store
+from selfassess.store import ReturnRow, Round, Store
 
 GROUP_KEYS: tuple[str | None, ...] = (
     "african",

@@ -7,10 +7,10 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from selfassess import i18n_tools
 from selfassess.cli import app
-from selfassess.i18n_tools import read_catalog
-from tests.test_i18n_tools import make_repo
+from selfassess.i18n import catalogs
+from selfassess.i18n.catalogs import read_catalog
+from tests.i18n.test_catalogs import make_repo
 
 runner = CliRunner()
 
@@ -50,7 +50,7 @@ def test_status_lists_what_is_missing_and_exits_1(tmp_path: Path) -> None:
     data = json.loads(out)
     assert data["complete"] is False
     assert {(c["language"], c["domain"]) for c in data["catalogs"]} == {
-        (lang, domain) for lang in i18n_tools.TARGET_LANGUAGES for domain in i18n_tools.DOMAINS
+        (lang, domain) for lang in catalogs.TARGET_LANGUAGES for domain in catalogs.DOMAINS
     }
 
 
@@ -63,7 +63,7 @@ def test_status_of_a_complete_catalog_exits_0_and_compiles(tmp_path: Path) -> No
     for msg in catalog:
         if msg.id:
             msg.string = f"ES {msg.id}"
-    po.write_bytes(i18n_tools._po_bytes(catalog))
+    po.write_bytes(catalogs._po_bytes(catalog))
     code, out, _ = run("status", "--root", str(root), "--lang", "es", "--domain", "selfassess")
     assert code == 0, out
     assert "100.0%" in out

@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 
 from selfassess.cli import app
 from selfassess.cli.common import EXIT_OK, EXIT_PROBLEMS, EXIT_REJECTED
-from selfassess.questionnaire import load_questionnaire
-from selfassess.response import Problem
+from selfassess.definitions.questionnaire import load_questionnaire
+from selfassess.response.interpret import Problem
 from selfassess.scoring import response_with, score
 from tests.forms.xlsx_fill import apply, generate
 from tests.reports.test_country import ANSWERS, EXPECTED_OVERALL, typed_answers

@@ -20,14 +20,14 @@ from functools import cache
 from lxml import etree
 
 from selfassess.constants import CTX_CHOICE_LABEL
+from selfassess.definitions.model import Questionnaire
+from selfassess.definitions.questionnaire import load_questionnaire
 from selfassess.forms.docx_writer import format_picker_date, write_docx
-from selfassess.forms.meta import FormMeta
-from selfassess.forms.ooxml import CHECKED_GLYPH, UNCHECKED_GLYPH, W_NS, w, w14
-from selfassess.i18n import Localizer
-from selfassess.model import Questionnaire
-from selfassess.questionnaire import load_questionnaire
-from selfassess.response import Answer
-from selfassess.values import clean_text
+from selfassess.i18n.localizer import Localizer
+from selfassess.office.ooxml import CHECKED_GLYPH, UNCHECKED_GLYPH, W_NS, w, w14
+from selfassess.response.interpret import Answer
+from selfassess.response.meta import FormMeta
+from selfassess.response.values import clean_text
 
 Action = str | bool | dt.date
 DOCUMENT = "word/document.xml"

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from selfassess.constants import COUNTRY_SLOT, LANGUAGES
+from selfassess.definitions.questionnaire import load_questionnaire
 from selfassess.forms.docx_writer import write_docx
-from selfassess.i18n import Localizer
-from selfassess.parse import parse_form
-from selfassess.questionnaire import load_questionnaire
+from selfassess.forms.parse import parse_form
+from selfassess.i18n.localizer import Localizer
 from tests.forms.docx_fill import blank_form, form_meta, full_return
 from tests.support.libreoffice import requires_libreoffice, resave, writer_fill_many
 

@@ -11,18 +11,18 @@ import pytest
 from lxml import etree
 
 from selfassess.constants import COUNTRY_SLOT, LANGUAGES, META_PREFIX
+from selfassess.definitions.questionnaire import load_questionnaire
 from selfassess.errors import Rejected
 from selfassess.forms.docx_reader import DocxReader, control_value
-from selfassess.forms.ooxml import (
+from selfassess.forms.parse import parse_form
+from selfassess.i18n.localizer import Localizer
+from selfassess.office.ooxml import (
     CUSTOM_PART,
     W_NS,
     custom_properties_xml,
     read_custom_properties,
     w,
 )
-from selfassess.i18n import Localizer
-from selfassess.parse import parse_form
-from selfassess.questionnaire import load_questionnaire
 from tests.forms.docx_fill import blank_form, control, edit_document, fill, fill_text, pick
 
 Q = load_questionnaire()

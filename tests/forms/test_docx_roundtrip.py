@@ -9,10 +9,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from selfassess.constants import LANGUAGES
+from selfassess.definitions.questionnaire import load_questionnaire
 from selfassess.forms.docx_writer import write_docx
-from selfassess.parse import parse_form
-from selfassess.questionnaire import load_questionnaire
-from selfassess.values import clean_text
+from selfassess.forms.parse import parse_form
+from selfassess.response.values import clean_text
 from tests.forms.docx_fill import blank_form, fill, form_meta, full_return
 
 Q = load_questionnaire()

@@ -8,10 +8,10 @@ import io
 import pytest
 
 from selfassess.constants import COUNTRY_SLOT, LANGUAGES
-from selfassess.forms.ooxml import w
-from selfassess.i18n import Localizer
-from selfassess.parse import parse_form
-from selfassess.questionnaire import load_questionnaire
+from selfassess.definitions.questionnaire import load_questionnaire
+from selfassess.forms.parse import parse_form
+from selfassess.i18n.localizer import Localizer
+from selfassess.office.ooxml import w
 from tests.forms.docx_fill import (
     apply,
     blank_form,

@@ -8,10 +8,10 @@ import io
 import pytest
 
 from selfassess.constants import LANGUAGES
-from selfassess.forms.ooxml import w, w14
-from selfassess.i18n import Localizer
-from selfassess.parse import parse_form
-from selfassess.questionnaire import load_questionnaire
+from selfassess.definitions.questionnaire import load_questionnaire
+from selfassess.forms.parse import parse_form
+from selfassess.i18n.localizer import Localizer
+from selfassess.office.ooxml import w, w14
 from tests.forms.docx_fill import (
     blank_form,
     control,

@@ -10,7 +10,6 @@ from functools import cache
 import pytest
 from lxml import etree
 
-from selfassess.catalogue import load_catalogue
 from selfassess.constants import (
     COUNTRY_SLOT,
     DOMAIN_CONTENT,
@@ -18,6 +17,8 @@ from selfassess.constants import (
     META_KEYS,
     META_PREFIX,
 )
+from selfassess.definitions.catalogue import load_catalogue
+from selfassess.definitions.questionnaire import load_questionnaire
 from selfassess.errors import UsageError
 from selfassess.forms.docx_writer import (
     ARABIC_FONT,
@@ -26,10 +27,9 @@ from selfassess.forms.docx_writer import (
     word_date_format,
     write_docx,
 )
-from selfassess.forms.ooxml import W14_NS, W_NS, protection_hash, read_custom_properties
-from selfassess.i18n import Localizer
-from selfassess.parse import parse_form
-from selfassess.questionnaire import load_questionnaire
+from selfassess.forms.parse import parse_form
+from selfassess.i18n.localizer import Localizer
+from selfassess.office.ooxml import W14_NS, W_NS, protection_hash, read_custom_properties
 from tests.forms.docx_fill import DEADLINE, blank_form, form_meta
 
 Q = load_questionnaire()

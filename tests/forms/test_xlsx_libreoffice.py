@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from selfassess.constants import COUNTRY_SLOT, XLSX_NAME_PREFIX
+from selfassess.forms.parse import parse_form
 from selfassess.forms.xlsx_writer import slot_name
-from selfassess.parse import parse_form
 from tests.forms.xlsx_fill import generate, person_fill
 from tests.support.libreoffice import calc_fill, calc_fill_many, resave, to_pdf
 

@@ -18,12 +18,12 @@ from selfassess.constants import (
     XLSX_META_VALUE_COLUMN,
     XLSX_NAME_PREFIX,
 )
+from selfassess.definitions.questionnaire import load_questionnaire
 from selfassess.errors import Rejected
+from selfassess.forms.parse import parse_form
 from selfassess.forms.xlsx_reader import XlsxReader
 from selfassess.forms.xlsx_writer import slot_name, write_xlsx
-from selfassess.parse import parse_form
-from selfassess.questionnaire import load_questionnaire
-from selfassess.response import ParseResult
+from selfassess.response.interpret import ParseResult
 from tests.forms.xlsx_fill import (
     apply,
     cell_of,

@@ -11,12 +11,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from selfassess.constants import COUNTRY_SLOT, LANGUAGES, SHEET_LISTS, SHEET_META, XLSX_NAME_PREFIX
+from selfassess.definitions.questionnaire import load_questionnaire
+from selfassess.forms.parse import parse_form
 from selfassess.forms.xlsx_writer import MAX_CELL_CHARS, slot_name
-from selfassess.i18n import Localizer
-from selfassess.parse import parse_form
-from selfassess.questionnaire import load_questionnaire
-from selfassess.response import ParseResult
-from selfassess.values import clean_text
+from selfassess.i18n.localizer import Localizer
+from selfassess.response.interpret import ParseResult
+from selfassess.response.values import clean_text
 from tests.forms.xlsx_fill import (
     apply,
     cell_of,

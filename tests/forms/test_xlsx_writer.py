@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 from openpyxl.workbook.workbook import Workbook
 
-from selfassess.catalogue import load_catalogue
 from selfassess.constants import (
     COUNTRY_SLOT,
     LANGUAGES,
@@ -23,10 +22,11 @@ from selfassess.constants import (
     XLSX_NAME_PREFIX,
     XLSX_TICK_LIST,
 )
+from selfassess.definitions.catalogue import load_catalogue
+from selfassess.definitions.questionnaire import load_questionnaire
 from selfassess.errors import UsageError
 from selfassess.forms.xlsx_writer import slot_name, write_xlsx
-from selfassess.i18n import Localizer
-from selfassess.questionnaire import load_questionnaire
+from selfassess.i18n.localizer import Localizer
 from tests.forms.xlsx_fill import DEADLINE, cell_of, generate, meta, open_form
 
 NOTICE = (

@@ -22,14 +22,14 @@ from openpyxl.utils.cell import coordinate_from_string, quote_sheetname
 from openpyxl.workbook.workbook import Workbook
 
 from selfassess.constants import COUNTRY_SLOT, LANGUAGES, XLSX_NAME_PREFIX
-from selfassess.forms.meta import FormMeta
+from selfassess.definitions.model import Item, Questionnaire
+from selfassess.definitions.questionnaire import load_questionnaire
 from selfassess.forms.xlsx_writer import slot_name, write_xlsx
-from selfassess.i18n import Localizer
-from selfassess.model import Item, Questionnaire
-from selfassess.questionnaire import load_questionnaire
-from selfassess.response import Answer
-from selfassess.sheets import destination
-from selfassess.values import clean_text
+from selfassess.i18n.localizer import Localizer
+from selfassess.office.excel import destination
+from selfassess.response.interpret import Answer
+from selfassess.response.meta import FormMeta
+from selfassess.response.values import clean_text
 
 ISSUED = dt.date(2025, 1, 20)
 DEADLINE = dt.date(2025, 3, 31)

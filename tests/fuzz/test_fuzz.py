@@ -1,6 +1,6 @@
 """Fuzzing ``parse_form`` with real generated forms as seeds.
 
-Every mutated file must end in a :class:`~selfassess.response.ParseResult` or
+Every mutated file must end in a :class:`~selfassess.response.interpret.ParseResult` or
 a :class:`~selfassess.errors.Rejected` with one line: no other exception.
 
 The CI run is short (``SELFASSESS_FUZZ_EXAMPLES`` examples per test, 8 by
@@ -24,9 +24,9 @@ from lxml import etree
 
 from selfassess.constants import META_KEYS
 from selfassess.errors import Rejected
-from selfassess.parse import parse_form
-from selfassess.response import ParseResult
-from selfassess.sheets import destination
+from selfassess.forms.parse import parse_form
+from selfassess.office.excel import destination
+from selfassess.response.interpret import ParseResult
 from tests.hostile import corpus
 from tests.hostile.corpus import KEY, Entry
 

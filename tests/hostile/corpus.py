@@ -13,7 +13,7 @@ import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from selfassess.sheets import destination
+from selfassess.office.excel import destination
 
 CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -273,8 +273,8 @@ def real_form(
     """A form as the secretariat issues it (signed with ``key``)."""
     import datetime as dt  # noqa: PLC0415 (the hand-made builders above need none of this)
 
-    from selfassess.forms.meta import FormMeta, new_form_id  # noqa: PLC0415
-    from selfassess.questionnaire import load_questionnaire  # noqa: PLC0415
+    from selfassess.definitions.questionnaire import load_questionnaire  # noqa: PLC0415
+    from selfassess.response.meta import FormMeta, new_form_id  # noqa: PLC0415
 
     q = load_questionnaire("ctoc_wgta")
     meta = FormMeta(

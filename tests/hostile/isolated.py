@@ -25,7 +25,7 @@ cap, cpu = int(sys.argv[2]), int(sys.argv[3])
 resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
 resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
 from selfassess.errors import Rejected
-from selfassess.parse import parse_form
+from selfassess.forms.parse import parse_form
 key = bytes.fromhex(sys.argv[4]) if len(sys.argv) > 4 else None
 try:
     result = parse_form(sys.argv[1], key=key)

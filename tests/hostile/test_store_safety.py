@@ -23,10 +23,10 @@ from pathlib import Path
 
 import pytest
 
-from selfassess.questionnaire import load_questionnaire
+from selfassess.definitions.questionnaire import load_questionnaire
 from selfassess.scoring import response_with
 from selfassess.secretariat.ingest import ingest_paths
-from selfassess.secretariat.store import FormRow, Store
+from selfassess.store import FormRow, Store
 from tests.hostile import corpus
 from tests.hostile.corpus import KEY
 
@@ -37,7 +37,7 @@ _CHILD = r"""
 import sys
 from selfassess.secretariat.ingest import ingest_paths
 from selfassess.secretariat.ingest import ingest_paths
-from selfassess.secretariat.store import FormRow, Store
+from selfassess.store import FormRow, Store
 store_path, key, workers, *paths = sys.argv[1:]
 with Store(store_path) as store:
     print("ready", flush=True)

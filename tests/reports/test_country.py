@@ -22,19 +22,19 @@ from openpyxl import load_workbook
 
 import selfassess.reports
 import selfassess.reports.country
-import selfassess.reports.render_md
+import selfassess.reports.country_md
 from selfassess.constants import CTX_CHOICE_LABEL, LANGUAGES
+from selfassess.definitions.model import Questionnaire
+from selfassess.definitions.questionnaire import load_questionnaire
+from selfassess.forms.parse import parse_form
 from selfassess.forms.xlsx_writer import slot_name
-from selfassess.i18n import Localizer
-from selfassess.model import Questionnaire
-from selfassess.parse import parse_form
-from selfassess.questionnaire import load_questionnaire
+from selfassess.i18n.localizer import Localizer
+from selfassess.office.excel import MAX_SHEET_TITLE, sheet_title
 from selfassess.reports import write_country_report
 from selfassess.reports.country import CountryReport, build_report, xml_text
-from selfassess.reports.render_md import render_md
-from selfassess.response import Answer, ParseResult
+from selfassess.reports.country_md import render_md
+from selfassess.response.interpret import Answer, ParseResult
 from selfassess.scoring import Score, response_with, score
-from selfassess.sheets import MAX_SHEET_TITLE, sheet_title
 from tests.forms.xlsx_fill import apply, generate
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -118,7 +118,7 @@ def scored(filled: ParseResult, q: Questionnaire) -> Score:
 
 @pytest.mark.parametrize(
     "module",
-    [selfassess.reports, selfassess.reports.country, selfassess.reports.render_md],
+    [selfassess.reports, selfassess.reports.country, selfassess.reports.country_md],
     ids=lambda m: m.__name__,
 )
 def test_module_examples_hold(module: ModuleType) -> None:

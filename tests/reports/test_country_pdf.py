@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from selfassess.i18n import Localizer
-from selfassess.parse import parse_form
-from selfassess.questionnaire import load_questionnaire
+from selfassess.definitions.questionnaire import load_questionnaire
+from selfassess.forms.parse import parse_form
+from selfassess.i18n.localizer import Localizer
 from selfassess.reports import write_country_report
 from selfassess.scoring import score
 from tests.forms.xlsx_fill import apply, generate

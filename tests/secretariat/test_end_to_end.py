@@ -18,21 +18,21 @@ from docx import Document
 from openpyxl import load_workbook
 
 from selfassess.constants import CTX_CHOICE_LABEL
-from selfassess.i18n import Localizer
-from selfassess.model import Questionnaire
-from selfassess.parse import parse_form
-from selfassess.questionnaire import load_questionnaire
-from selfassess.response import Answer
+from selfassess.definitions.model import Questionnaire
+from selfassess.definitions.questionnaire import load_questionnaire
+from selfassess.forms.parse import parse_form
+from selfassess.i18n.localizer import Localizer
+from selfassess.reports.aggregate_docx import write_report_docx
+from selfassess.reports.aggregate_xlsx import write_report_xlsx
+from selfassess.response.interpret import Answer
 from selfassess.secretariat.aggregate import TOTAL, AggregateReport, aggregate
 from selfassess.secretariat.demo import fill_xlsx
 from selfassess.secretariat.ingest import IngestResult, ingest_paths
 from selfassess.secretariat.merge import merge_files
 from selfassess.secretariat.parties import load_parties
-from selfassess.secretariat.report_docx import write_report_docx
-from selfassess.secretariat.report_xlsx import write_report_xlsx
 from selfassess.secretariat.round import RoundResult, issue_round
 from selfassess.secretariat.status import StatusReport, load_contacts, status, write_reminders
-from selfassess.secretariat.store import Store
+from selfassess.store import Store
 from tests.forms import docx_fill
 
 ISSUED = dt.date(2025, 1, 15)

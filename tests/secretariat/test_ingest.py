@@ -9,11 +9,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from selfassess.questionnaire import load_questionnaire
-from selfassess.safety import Limits
+from selfassess.definitions.questionnaire import load_questionnaire
+from selfassess.safety.package import Limits
 from selfassess.scoring import response_with
 from selfassess.secretariat.ingest import examine, ingest_paths
-from selfassess.secretariat.store import NewReturn, Store
+from selfassess.store import NewReturn, Store
 
 
 def response_json(country: str, form_id: str, status: str, issued: dt.date | None = None) -> str:

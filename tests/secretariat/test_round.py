@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from selfassess.questionnaire import load_questionnaire
+from selfassess.definitions.questionnaire import load_questionnaire
 from selfassess.secretariat.round import carry_over
 
 

@@ -1,0 +1,1 @@
+"""The definition stage: catalogue and questionnaire models, YAML loading, rules."""

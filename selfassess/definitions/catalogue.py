@@ -1,0 +1,55 @@
+"""The recommendation catalogue: one entry per recommendation, verbatim texts."""
+
+from __future__ import annotations
+
+from collections import Counter
+from functools import cache
+from pathlib import Path
+
+from selfassess.constants import DEFAULT_CATALOGUE
+from selfassess.definitions import rules, yamlio
+from selfassess.definitions.model import Catalogue
+from selfassess.errors import DefinitionError, DefinitionProblem
+from selfassess.resources import catalogue_dir
+
+
+def load_catalogue_file(path: Path) -> Catalogue:
+    """Load and check one catalogue file; raise DefinitionError with located problems."""
+    data, lines = rules.read(path)
+    catalogue = rules.validate(Catalogue, data, str(path), lines)
+    problems: list[DefinitionProblem] = []
+    topics = {t.id for t in catalogue.topics}
+    counts = Counter(r.id for r in catalogue.recommendations)
+    for i, rec in enumerate(catalogue.recommendations):
+        where = ("recommendations", i)
+        if counts[rec.id] > 1:
+            problems.append(_problem(path, lines, (*where, "id"), f"duplicate id '{rec.id}'"))
+        if rec.topic not in topics:
+            problems.append(
+                _problem(
+                    path,
+                    lines,
+                    (*where, "topic"),
+                    f"unknown topic '{rec.topic}'; declare it under 'topics' or use one of "
+                    + ", ".join(sorted(topics)),
+                )
+            )
+    if problems:
+        raise DefinitionError(problems)
+    return catalogue
+
+
+def _problem(
+    path: Path, lines: dict[yamlio.Path_, int], at: yamlio.Path_, msg: str
+) -> DefinitionProblem:
+    return DefinitionProblem(str(path), yamlio.line_of(lines, at), yamlio.format_path(at), msg)
+
+
+@cache
+def load_catalogue(catalogue_id: str = DEFAULT_CATALOGUE) -> Catalogue:
+    """The shipped catalogue with that id.
+
+    >>> len(load_catalogue().recommendations)
+    35
+    """
+    return load_catalogue_file(catalogue_dir() / f"{catalogue_id}.yaml")

@@ -1,0 +1,163 @@
+"""Generate forms: one file per questionnaire, language, country and format.
+
+>>> import tempfile
+>>> from selfassess.definitions.questionnaire import load_questionnaire
+>>> with tempfile.TemporaryDirectory() as tmp:
+...     result = generate_forms(load_questionnaire(), ["fr"], [None], ["xlsx"], Path(tmp),
+...                             issued=dt.date(2025, 1, 15))
+...     [f.path.name for f in result.forms]
+['ctoc_wgta-1.0-fr.xlsx']
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from selfassess.constants import FORMATS
+from selfassess.definitions.model import Questionnaire
+from selfassess.errors import UsageError
+from selfassess.i18n.localizer import Localizer
+from selfassess.response.interpret import Answer
+from selfassess.response.meta import FormMeta, new_form_id
+from selfassess.safety.text import safe_filename
+
+Format = Literal["docx", "xlsx"]
+Progress = Callable[[Path], None]
+Prefill = Callable[[str | None], Mapping[str, Answer] | None]
+
+
+@dataclass(frozen=True)
+class IssuedForm:
+    path: Path
+    format: Format
+    meta: FormMeta
+
+
+@dataclass
+class GenerateResult:
+    forms: list[IssuedForm] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    missing: dict[str, set[tuple[str, str | None, str]]] = field(default_factory=dict)
+    """Per language, the messages that had no translation (English was used)."""
+
+
+def parse_formats(spec: str) -> list[Format]:
+    """``"docx,xlsx"`` -> ``["docx", "xlsx"]``; unknown formats are a UsageError."""
+    out: list[Format] = []
+    for part in spec.split(","):
+        name = part.strip().lower().lstrip(".")
+        if name == "docx":
+            out.append("docx")
+        elif name == "xlsx":
+            out.append("xlsx")
+        elif name:
+            raise UsageError(f"unknown format '{part.strip()}'; use {' or '.join(FORMATS)}")
+    if not out:
+        raise UsageError(f"no format given; use {' or '.join(FORMATS)}")
+    return out
+
+
+def form_filename(meta: FormMeta, fmt: str) -> str:
+    """``<questionnaire>-<version>-<lang>[-<country>].<ext>``, never leaving its folder.
+
+    >>> form_filename(FormMeta(questionnaire="q", version="../2", language="fr",
+    ...               country="MX", form_id="f1", issued=dt.date(2025, 1, 1)), "docx")
+    'q_2-fr-MX.docx'
+    """
+    parts = [meta.questionnaire, meta.version, meta.language]
+    if meta.country:
+        parts.append(meta.country)
+    return safe_filename("-".join(parts), ext=fmt)
+
+
+def generate_forms(
+    questionnaire: Questionnaire,
+    languages: list[str],
+    countries: list[str | None],
+    formats: list[Format],
+    out_dir: Path,
+    *,
+    deadline: dt.date | None = None,
+    issued: dt.date | None = None,
+    key: bytes | None = None,
+    strict: bool = False,
+    password: str | None = None,
+    prefill: Prefill | None = None,
+    progress: Progress | None = None,
+) -> GenerateResult:
+    """Write forms for every language x country x format into ``out_dir``.
+
+    ``countries`` holds ISO alpha-2 codes, or ``None`` for a blank form.
+    With ``strict``, a language with missing translations raises UsageError
+    before any file of that language is written.
+    """
+    from selfassess.forms.docx_writer import write_docx  # noqa: PLC0415 (python-docx is slow to import; load writers only when generating)
+    from selfassess.forms.xlsx_writer import write_xlsx  # noqa: PLC0415 (same, openpyxl)
+
+    writers = {"docx": write_docx, "xlsx": write_xlsx}
+    out_dir.mkdir(parents=True, exist_ok=True)
+    result = GenerateResult()
+    issued = issued or dt.date.today()
+    for lang in languages:
+        if strict:
+            _check_complete(questionnaire, lang)
+        for country in countries:
+            for fmt in formats:
+                meta = FormMeta(
+                    questionnaire=questionnaire.id,
+                    version=questionnaire.version,
+                    language=lang,
+                    country=country,
+                    form_id=new_form_id(),
+                    issued=issued,
+                    deadline=deadline,
+                ).signed(key)
+                path = out_dir / form_filename(meta, fmt)
+                loc = Localizer(lang)
+                writers[fmt](
+                    questionnaire,
+                    meta,
+                    path,
+                    loc,
+                    password=password,
+                    prefill=prefill(country) if prefill else None,
+                )
+                result.forms.append(IssuedForm(path=path, format=fmt, meta=meta))
+                if loc.missing:
+                    result.missing.setdefault(lang, set()).update(loc.missing)
+                if progress:
+                    progress(path)
+    for lang, missing in sorted(result.missing.items()):
+        result.warnings.append(
+            f"{lang}: {len(missing)} message(s) have no translation; English was used "
+            "(selfassess i18n status)"
+        )
+    return result
+
+
+def _check_complete(questionnaire: Questionnaire, lang: str) -> None:
+    """Render the form once in memory to learn which messages are missing."""
+    from selfassess.forms.docx_writer import write_docx  # noqa: PLC0415 (see generate_forms)
+    from selfassess.forms.xlsx_writer import write_xlsx  # noqa: PLC0415 (see generate_forms)
+
+    loc = Localizer(lang)
+    meta = FormMeta(
+        questionnaire=questionnaire.id,
+        version=questionnaire.version,
+        language=lang,
+        form_id="fstrictcheck",
+        issued=dt.date.today(),
+    )
+    write_docx(questionnaire, meta, io.BytesIO(), loc)
+    write_xlsx(questionnaire, meta, io.BytesIO(), loc)
+    if loc.missing:
+        sample = sorted(msg for _, _, msg in loc.missing)[:3]
+        raise UsageError(
+            f"--strict: {len(loc.missing)} message(s) have no {lang} translation "
+            f"(e.g. {'; '.join(repr(s[:60]) for s in sample)}); run 'selfassess i18n status'"
+        )

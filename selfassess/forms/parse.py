@@ -1,0 +1,119 @@
+"""Parse a returned form: safe opening, format detection, reading, interpretation.
+
+>>> import io
+>>> parse_form(io.BytesIO(b"not a form"))
+Traceback (most recent call last):
+...
+selfassess.errors.Rejected: not a Word (.docx) or Excel (.xlsx) file
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import BinaryIO, Protocol
+
+from selfassess.definitions.model import Questionnaire
+from selfassess.definitions.questionnaire import load_questionnaire
+from selfassess.errors import DefinitionError, Rejected, UnknownQuestionnaire
+from selfassess.i18n.localizer import Localizer
+from selfassess.response.interpret import ParseResult, Problem, RawForm, interpret
+from selfassess.response.meta import FormMeta
+from selfassess.safety.package import Limits, Package, check_package
+
+Source = str | Path | BinaryIO | bytes
+
+
+class Reader(Protocol):
+    """What each format's reader provides. It is given a checked package."""
+
+    def meta(self) -> FormMeta:
+        """The form's metadata; raise Rejected when it is not one of our forms."""
+
+    def read(self, questionnaire: Questionnaire) -> RawForm:
+        """Raw values of every answer slot found."""
+
+
+def read_source(source: Source, limits: Limits | None = None) -> bytes:
+    """The bytes of a path or file object, never more than the file-size limit."""
+    limit = (limits or Limits.from_env()).max_file_bytes
+    if isinstance(source, bytes):
+        return source
+    if isinstance(source, str | Path):
+        try:
+            with Path(source).open("rb") as fh:
+                return fh.read(limit + 1)
+        except OSError as exc:
+            raise Rejected(f"cannot read {source}: {exc.strerror}") from None
+    return source.read(limit + 1)
+
+
+def open_reader(package: Package, ui: Localizer | None = None) -> Reader:
+    if package.format == "xlsx":
+        from selfassess.forms.xlsx_reader import XlsxReader  # noqa: PLC0415 (openpyxl is slow to import; load one reader only)
+
+        return XlsxReader(package.data, ui)
+    from selfassess.forms.docx_reader import DocxReader  # noqa: PLC0415 (python-docx is slow to import; load one reader only)
+
+    return DocxReader(package.data, ui)
+
+
+def questionnaire_for(meta: FormMeta) -> Questionnaire:
+    """The definition a form was made from; Rejected when it is unknown."""
+    try:
+        return load_questionnaire(meta.questionnaire, meta.version)
+    except UnknownQuestionnaire as exc:
+        raise Rejected(f"not a form of a known questionnaire version: {exc}") from None
+    except DefinitionError as exc:
+        raise Rejected(
+            f"the definition of {meta.questionnaire} {meta.version} is broken: {exc}"
+        ) from None
+
+
+def parse_form(
+    source: Source,
+    key: bytes | None = None,
+    limits: Limits | None = None,
+    ui: Localizer | None = None,
+) -> ParseResult:
+    """Parse a completed .docx or .xlsx form (a path, bytes or a binary file object).
+
+    Raises :class:`Rejected` when the file is not a readable, safe form of a
+    known questionnaire version. Otherwise every problem, however bad, is in
+    the result's ``problems``.
+    """
+    ui = ui or Localizer("en")
+    package = check_package(read_source(source, limits), limits, ui)
+    try:
+        reader = open_reader(package, ui)
+        meta = reader.meta()
+        questionnaire = questionnaire_for(meta)
+        raw = reader.read(questionnaire)
+    except Rejected as exc:
+        # A rejection is one line (the CLI's contract); readers quote messages of
+        # openpyxl and others, which may span several.
+        raise Rejected(" ".join(str(exc).split())) from None
+    for warning in package.warnings:
+        raw.problems.append(Problem(severity="warning", message=warning))
+    signature = meta.verify(key)
+    if meta.signature and not key:
+        raw.problems.append(
+            Problem(
+                severity="warning",
+                message=ui.gettext(
+                    "The form is signed, but no key is configured (SELFASSESS_KEY or "
+                    "--key-file), so the signature was not checked."
+                ),
+            )
+        )
+    elif signature == "invalid":
+        raw.problems.append(
+            Problem(
+                severity="error",
+                message=ui.gettext(
+                    "The signature does not match the form's metadata: the questionnaire, "
+                    "version, language, country, form id or dates were altered, or the form "
+                    "was not issued with this key."
+                ),
+            )
+        )
+    return interpret(questionnaire, raw, signature, ui)

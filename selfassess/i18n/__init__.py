@@ -1,0 +1,1 @@
+"""Languages: the runtime localizer and the catalog tools beside it."""

@@ -1,0 +1,1 @@
+"""Interpretation: the normalised response between the form formats and scoring."""

@@ -1,0 +1,424 @@
+"""The normalised shape between the two form formats and everything after them.
+
+Readers (``forms/xlsx_reader``, ``forms/docx_reader``) only find raw values:
+what sits in each answer slot, and where. :func:`interpret` then does the
+interpretation once for both formats: labels to codes, numbers, dates,
+conditions, required answers; every problem is located.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from selfassess.constants import LANGUAGES, SLOT_SEPARATOR
+from selfassess.definitions.model import Item, Model, Questionnaire
+from selfassess.errors import UsageError
+from selfassess.i18n.localizer import Localizer
+from selfassess.response.meta import FormMeta, SignatureStatus
+from selfassess.response.values import (
+    clean_text,
+    fold,
+    number_value,
+    parse_date_text,
+    parse_number,
+)
+
+Severity = Literal["error", "warning"]
+Answer = str | int | float | list[str] | None
+RawScalar = str | int | float | bool | dt.date | dt.datetime | None
+
+
+class Problem(Model):
+    severity: Severity
+    item: str | None = None
+    location: str | None = None
+    message: str
+
+
+class FormInfo(Model):
+    questionnaire: str
+    version: str
+    language: str
+    country: str | None
+    form_id: str
+    format: Literal["docx", "xlsx", "json"]
+    signature: SignatureStatus
+    issued: dt.date | None = None
+    deadline: dt.date | None = None
+
+
+class ParseResult(Model):
+    """A parsed return: the contract of ``selfassess parse --json``."""
+
+    form: FormInfo
+    answers: dict[str, Answer]
+    locations: dict[str, str]
+    problems: list[Problem]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    def to_json(self) -> dict[str, Any]:
+        data = self.model_dump(mode="json")
+        for key in ("issued", "deadline"):
+            data["form"].pop(key, None)
+        return data
+
+
+@dataclass(frozen=True)
+class RawValue:
+    """What a reader found in one answer slot."""
+
+    value: RawScalar
+    location: str
+    formula: bool = False
+    """The slot held a formula: never an answer, whatever its cached value."""
+
+
+@dataclass
+class RawForm:
+    """What a reader returns: metadata, raw slot values, reader-level problems."""
+
+    meta: FormMeta
+    format: Literal["docx", "xlsx"]
+    values: dict[str, RawValue] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def slot_id(item_id: str, option: str | None = None) -> str:
+    """``wg15_j_ta_kinds:training`` for an option, the item id otherwise."""
+    return f"{item_id}{SLOT_SEPARATOR}{option}" if option else item_id
+
+
+class _Labels:
+    """Every way a respondent may write a choice: any language's label, or the code."""
+
+    def __init__(self, questionnaire: Questionnaire) -> None:
+        self.by_list: dict[str, dict[str, str]] = {}
+        locs = [Localizer(lang) for lang in LANGUAGES]
+        for cl in questionnaire.choice_lists:
+            table: dict[str, str] = {}
+            for ch in cl.choices:
+                table.setdefault(fold(ch.code), ch.code)
+                for loc in locs:
+                    table.setdefault(fold(loc.content("choice.label", ch.label)), ch.code)
+            self.by_list[cl.id] = table
+        # Tick marks for multiple-choice cells, in every language.
+        # Cyrillic "х" (U+0445) looks like "x" and is what a Russian keyboard
+        # types; refusing it would ask the respondent to type what they typed.
+        self.ticks = {fold(t) for t in ("x", "х", "✓", "✔", "☒", "☑", "true", "1")}
+        self.blanks = {fold(t) for t in ("☐", "false", "0", "-")}
+        for loc in locs:
+            self.ticks |= {fold(loc.pgettext("tick", "Yes")), fold(loc.pgettext("tick", "x"))}
+            self.blanks.add(fold(loc.pgettext("tick", "No")))
+
+
+def interpret(
+    questionnaire: Questionnaire,
+    raw: RawForm,
+    signature: SignatureStatus,
+    ui: Localizer | None = None,
+) -> ParseResult:
+    """Turn raw slot values into answers, with every problem located.
+
+    ``ui`` is the language of the problem messages (the secretariat's; English
+    by default).
+    """
+    ui = ui or Localizer("en")
+    _ = ui.gettext
+    labels = _Labels(questionnaire)
+    lang = raw.meta.language
+    answers: dict[str, Answer] = {}
+    locations: dict[str, str] = {}
+    problems = list(raw.problems)
+    form_loc = Localizer(lang)
+
+    def problem(sev: Severity, item: Item | None, where: str | None, msg: str) -> None:
+        problems.append(
+            Problem(severity=sev, item=item.id if item else None, location=where, message=msg)
+        )
+
+    def allowed(item: Item) -> str:
+        return ", ".join(
+            form_loc.content("choice.label", ch.label) for ch in questionnaire.choices_of(item)
+        )
+
+    known_slots: set[str] = set()
+    for item in questionnaire.items():
+        slots = (
+            [slot_id(item.id, ch.code) for ch in questionnaire.choices_of(item)]
+            if item.type == "multichoice"
+            else [item.id]
+        )
+        known_slots.update(slots)
+        for s in slots:
+            if s in raw.values:
+                locations[s] = raw.values[s].location
+        answers[item.id] = None
+        if item.type == "multichoice":
+            picked: list[str] = []
+            for ch in questionnaire.choices_of(item):
+                rv = raw.values.get(slot_id(item.id, ch.code))
+                if rv is None or _blank(rv.value):
+                    continue
+                if rv.formula:
+                    problem(
+                        "error",
+                        item,
+                        rv.location,
+                        _("A formula is not an answer ({ref}); type the answer itself.").format(
+                            ref=item.ref
+                        ),
+                    )
+                    continue
+                tick = _tick(rv.value, labels)
+                if tick is None:
+                    problem(
+                        "error",
+                        item,
+                        rv.location,
+                        _(
+                            "'{value}' is not a tick mark for {ref}; "
+                            "mark the option with {mark} or leave it empty."
+                        ).format(value=rv.value, ref=item.ref, mark=form_loc.pgettext("tick", "x")),
+                    )
+                elif tick:
+                    picked.append(ch.code)
+            answers[item.id] = picked or None
+            continue
+        rv = raw.values.get(item.id)
+        if rv is None or _blank(rv.value):
+            continue
+        if rv.formula:
+            problem(
+                "error",
+                item,
+                rv.location,
+                _("A formula is not an answer ({ref}); type the answer itself.").format(
+                    ref=item.ref
+                ),
+            )
+            continue
+        value, message = _convert(item, rv.value, lang, labels, questionnaire)
+        if message is not None:
+            shown = rv.value.isoformat() if isinstance(rv.value, dt.date) else rv.value
+            problem(
+                "error",
+                item,
+                rv.location,
+                _(message).format(value=shown, ref=item.ref, choices=allowed(item)),
+            )
+        answers[item.id] = value
+
+    for item in questionnaire.items():
+        applies = _applies(item, answers)
+        where = locations.get(item.id) or next(
+            (loc for s, loc in locations.items() if s.startswith(item.id + SLOT_SEPARATOR)), None
+        )
+        if answers[item.id] is not None and applies is False and item.condition is not None:
+            cond_item = questionnaire.item(item.condition.item)
+            problem(
+                "error",
+                item,
+                where,
+                _(
+                    "{ref} is answered, but it applies only when {cond_ref} is '{expected}'; "
+                    "clear one of the two answers."
+                ).format(
+                    ref=item.ref,
+                    cond_ref=cond_item.ref,
+                    expected=_label(
+                        questionnaire,
+                        cond_item,
+                        item.condition.equals or item.condition.includes or "",
+                        form_loc,
+                    ),
+                ),
+            )
+        if item.required and answers[item.id] is None and applies is not False:
+            problem(
+                "warning",
+                item,
+                where,
+                _("{ref} is required and has no answer.").format(ref=item.ref),
+            )
+
+    extra = sorted(set(raw.values) - known_slots)
+    if extra:
+        problem(
+            "warning",
+            None,
+            None,
+            _(
+                "{count} answer slot(s) not in questionnaire {qid} {version} were ignored: {slots}"
+            ).format(
+                count=len(extra),
+                qid=questionnaire.id,
+                version=questionnaire.version,
+                slots=", ".join(extra[:10]),
+            ),
+        )
+
+    meta = raw.meta
+    return ParseResult(
+        form=FormInfo(
+            questionnaire=meta.questionnaire,
+            version=meta.version,
+            language=meta.language,
+            country=meta.country,
+            form_id=meta.form_id,
+            format=raw.format,
+            signature=signature,
+            issued=meta.issued,
+            deadline=meta.deadline,
+        ),
+        answers=answers,
+        locations=locations,
+        problems=problems,
+    )
+
+
+def _blank(value: RawScalar) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _tick(value: RawScalar, labels: _Labels) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float):
+        return {1: True, 0: False}.get(int(value)) if value in (0, 1) else None
+    folded = fold(str(value))
+    if folded in labels.ticks:
+        return True
+    if folded in labels.blanks:
+        return False
+    return None
+
+
+def _label(q: Questionnaire, item: Item, code: str, loc: Localizer) -> str:
+    for ch in q.choices_of(item):
+        if ch.code == code:
+            return loc.content("choice.label", ch.label)
+    return code
+
+
+def _applies(item: Item, answers: dict[str, Answer]) -> bool | None:
+    """True/False when the condition is decided, None when its item is unanswered."""
+    cond = item.condition
+    if cond is None:
+        return True
+    given = answers.get(cond.item)
+    if given is None:
+        return None
+    if cond.equals is not None:
+        return given == cond.equals
+    return isinstance(given, list) and cond.includes in given
+
+
+# Messages are format strings with {value}, {ref} and {choices}; marked here so
+# that extraction finds them, translated where they are used.
+_NOT_A_CHOICE = (
+    "'{value}' is not one of the choices for {ref}; choose one from the list ({choices})."
+)
+_NOT_A_NUMBER = "'{value}' is not a number for {ref}; type digits only, e.g. 12 or 3.5."
+_NOT_A_DATE = "'{value}' is not a date for {ref}; type it as YYYY-MM-DD, e.g. 2025-03-31."
+
+
+def _convert(
+    item: Item, value: RawScalar, lang: str, labels: _Labels, q: Questionnaire
+) -> tuple[Answer, str | None]:
+    """(answer, None) or (None, message template)."""
+    if item.type == "choice":
+        if isinstance(value, bool | dt.date):
+            return None, _NOT_A_CHOICE
+        text = str(number_value(value)) if isinstance(value, float) else str(value)
+        code = labels.by_list.get(item.choices or "", {}).get(fold(text))
+        return (code, None) if code else (None, _NOT_A_CHOICE)
+    if item.type == "number":
+        if isinstance(value, bool | dt.date) or value is None:
+            return None, _NOT_A_NUMBER
+        if isinstance(value, int | float):
+            return (
+                (number_value(float(value)), None)
+                if math.isfinite(value)
+                else (None, _NOT_A_NUMBER)
+            )
+        parsed = parse_number(value, lang)
+        return (number_value(parsed), None) if parsed is not None else (None, _NOT_A_NUMBER)
+    if item.type == "date":
+        if isinstance(value, dt.datetime):
+            return value.date().isoformat(), None
+        if isinstance(value, dt.date):
+            return value.isoformat(), None
+        if isinstance(value, str):
+            parsed_date = parse_date_text(value, lang)
+            return (parsed_date.isoformat(), None) if parsed_date else (None, _NOT_A_DATE)
+        return None, _NOT_A_DATE
+    # text
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()[:10], None
+    if isinstance(value, float):
+        return str(number_value(value)), None
+    return clean_text(str(value)) or None, None
+
+
+def answer_fits(item: Item, answer: Answer, questionnaire: Questionnaire) -> bool:
+    """Whether a non-null answer has the shape :class:`ParseResult` gives ``item``.
+
+    A choice code of the item's list; a non-empty list of its codes; a finite
+    number; an ISO date; a string. For answers that come from elsewhere than
+    :func:`interpret` (JSON, prefills).
+    """
+    codes = {ch.code for ch in questionnaire.choices_of(item)}
+    if item.type == "choice":
+        return isinstance(answer, str) and answer in codes
+    if item.type == "multichoice":
+        return isinstance(answer, list) and bool(answer) and set(answer) <= codes
+    if item.type == "number":
+        return (
+            isinstance(answer, int | float)
+            and not isinstance(answer, bool)
+            and math.isfinite(answer)
+        )
+    if item.type == "date":
+        # fromisoformat alone also takes "20250314" and week dates.
+        if not isinstance(answer, str) or len(answer) != 10 or answer[4::3] != "--":
+            return False
+        try:
+            return bool(dt.date.fromisoformat(answer))
+        except ValueError:
+            return False
+    return isinstance(answer, str)
+
+
+def check_prefill(questionnaire: Questionnaire, prefill: Mapping[str, Answer]) -> dict[str, Answer]:
+    """The non-null answers of a prefill, each checked with :func:`answer_fits`.
+
+    A prefill is written into a form as if a respondent had given it, so an
+    answer no respondent could give is refused with a UsageError naming it.
+    """
+    out: dict[str, Answer] = {}
+    for item_id, answer in prefill.items():
+        try:
+            item = questionnaire.item(item_id)
+        except KeyError:
+            raise UsageError(
+                f"prefill: no item '{item_id}' in {questionnaire.id} {questionnaire.version}"
+            ) from None
+        if answer is None:
+            continue
+        if not answer_fits(item, answer, questionnaire):
+            raise UsageError(
+                f"prefill: {answer!r} is not a valid {item.type} answer for {item.ref} ({item_id})"
+            )
+        out[item_id] = answer
+    return out

@@ -1,0 +1,1 @@
+"""Untrusted input: package checks before any parser, and safe text in outputs."""

@@ -1,0 +1,688 @@
+"""Safe opening of untrusted packages, before any parser runs.
+
+Returns come from outside the secretariat. A package is checked as bytes and
+as a zip directory first: sizes, member count, compression ratio, member
+names, encryption. Then every member is inflated once, in bounded chunks, so
+that a header that lies about a size or a checksum is caught; every XML part
+is parsed once with a hardened parser (no DTD, no entities, no network, the
+libxml2 depth and text limits on), and its content is checked for macros,
+embedded objects, external links, DDE fields and cell ranges that would make
+openpyxl create millions of cells. Anything unsafe raises
+:class:`~selfassess.errors.Rejected` with one clear sentence; anything worth
+knowing but harmless becomes a warning on the :class:`Package`.
+
+Every limit is in :class:`Limits`, documented in ``docs/security.md``, and can
+be changed by the caller or with ``$SELFASSESS_LIMITS``.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import unicodedata
+import zipfile
+import zlib
+from dataclasses import dataclass, field, fields, replace
+from typing import Literal
+
+from lxml import etree
+
+from selfassess.errors import Rejected, UsageError
+from selfassess.i18n.localizer import Localizer
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+MIB = 1024 * 1024
+LIMITS_ENV = "SELFASSESS_LIMITS"
+
+#: Fixed by libxml2 while ``huge_tree`` is off (lxml and python-docx keep it off).
+XML_MAX_DEPTH = 256
+XML_MAX_TEXT_BYTES = 10_000_000
+
+_CHUNK = MIB
+_DTD = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+_DTD_BYTES = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+_FIELD = re.compile(r"\b(DDEAUTO|DDE|INCLUDETEXT|INCLUDEPICTURE|INCLUDE|IMPORT|LINK)\b", re.I)
+_DDE_FORMULA = re.compile(r"[A-Za-z0-9_.]+\s*\|")
+_CELL = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d{1,7})$")
+_XML_NAMES = (".xml", ".rels", ".vml")
+_BOMS = (
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\x00\x00\x00<", "utf-32-be"),
+    (b"<\x00\x00\x00", "utf-32-le"),
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xfe\xff", "utf-16-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\x00<", "utf-16-be"),
+    (b"<\x00", "utf-16-le"),
+)
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_CT_NS = "{http://schemas.openxmlformats.org/package/2006/content-types}"
+_OLE_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
+_OLE_WORD = "WordDocument".encode("utf-16-le")
+
+Format = Literal["docx", "xlsx"]
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds on what a return may be. Documented in ``docs/security.md``.
+
+    The defaults leave a wide margin over a real form (a filled ctoc_wgta form
+    is well under 1 MiB) and keep a parse within about 1 GiB of memory.
+    """
+
+    max_file_bytes: int = 25 * MIB
+    """Size of the file as received."""
+    max_members: int = 1000
+    """Parts in the zip archive."""
+    max_member_bytes: int = 64 * MIB
+    """Uncompressed size of one part, declared and actual."""
+    max_total_bytes: int = 200 * MIB
+    """Uncompressed size of all parts together."""
+    max_ratio: float = 200.0
+    """Uncompressed / compressed size of one part above ``ratio_floor_bytes``."""
+    ratio_floor_bytes: int = MIB
+    """Parts smaller than this are not held to ``max_ratio``."""
+    max_xml_elements: int = 1_000_000
+    """XML elements in all parts together (cells, paragraphs, runs...)."""
+    max_range_cells: int = 100_000
+    """Cells covered by merged ranges and hyperlink ranges of all sheets
+    (openpyxl creates an object for each)."""
+    max_sheet_area: int = 500_000
+    """Rows x columns of the used range of one sheet (last row and column with a
+    cell): openpyxl's row iteration creates every cell of that rectangle."""
+    max_grid_span: int = 1000
+    """A Word table cell's ``gridSpan`` (Word itself allows 63 columns)."""
+
+    @classmethod
+    def parse(cls, spec: str, base: Limits | None = None) -> Limits:
+        """Limits from ``"name=value,..."``; names with or without ``max_``,
+        sizes with an optional K, M or G suffix.
+
+        >>> Limits.parse("file_bytes=50M, ratio=500").max_file_bytes
+        52428800
+        """
+        base = base or cls()
+        known = {f.name: f for f in fields(cls)}
+        changes: dict[str, int | float] = {}
+        for part in spec.split(","):
+            if not part.strip():
+                continue
+            name, sep, value = part.partition("=")
+            name = name.strip().lower().replace("-", "_")
+            if name not in known:
+                name = "max_" + name
+            if not sep or name not in known:
+                raise UsageError(
+                    f"unknown limit '{part.strip()}'; use name=value with one of "
+                    + ", ".join(known)
+                )
+            changes[name] = _limit_value(name, value.strip(), known[name].type == "float")
+        return replace(base, **changes)  # type: ignore[arg-type]  # values checked per field above
+
+    @classmethod
+    def from_env(cls) -> Limits:
+        """The defaults, changed by ``$SELFASSESS_LIMITS`` when it is set."""
+        return cls.parse(os.environ.get(LIMITS_ENV, ""))
+
+
+def _limit_value(name: str, text: str, is_float: bool) -> int | float:
+    scale = {"k": 1024, "m": MIB, "g": 1024 * MIB}.get(text[-1:].lower(), 1)
+    digits = text[:-1] if scale != 1 else text
+    try:
+        value = float(digits) * scale if is_float else int(float(digits) * scale)
+    except ValueError:
+        raise UsageError(f"the limit {name} needs a number, not '{text}'") from None
+    if value <= 0:
+        raise UsageError(f"the limit {name} must be positive, not '{text}'")
+    return value
+
+
+@dataclass
+class Package:
+    """A package that passed the checks."""
+
+    format: Format
+    data: bytes
+    warnings: list[str] = field(default_factory=list)
+
+
+class _Checker:
+    """One pass over an archive; collects warnings, raises Rejected."""
+
+    def __init__(
+        self, archive: zipfile.ZipFile, data: bytes, limits: Limits, ui: Localizer
+    ) -> None:
+        self.archive = archive
+        self.data = data
+        self.limits = limits
+        self._ = ui.gettext
+        self.warnings: list[str] = []
+        self.elements = 0
+        self.range_cells = 0
+
+    # -- helpers -------------------------------------------------------------
+
+    def reject(self, message: str, **kwargs: object) -> Rejected:
+        return Rejected(self._(message).format(**kwargs))
+
+    def warn(self, message: str, **kwargs: object) -> None:
+        text = self._(message).format(**kwargs)
+        if text not in self.warnings:
+            self.warnings.append(text)
+
+    def too_big(self) -> Rejected:
+        return self.reject("the file expands to more data than a form can hold (zip bomb?)")
+
+    def damaged(self, name: str) -> Rejected:
+        return self.reject("the file is damaged: the part {name} cannot be read", name=name)
+
+    # -- the archive's directory ---------------------------------------------
+
+    def directory(self) -> list[zipfile.ZipInfo]:
+        infos = self.archive.infolist()
+        if len(infos) > self.limits.max_members:
+            raise self.reject(
+                "the file has {count} parts, over the limit of {limit}",
+                count=len(infos),
+                limit=self.limits.max_members,
+            )
+        seen: set[str] = set()
+        total = 0
+        for info in infos:
+            name = info.filename
+            if _unsafe_name(name):
+                raise self.reject(
+                    "the file is damaged: the part name {name!r} is not allowed in a form",
+                    name=name[:80],
+                )
+            folded = name.casefold()
+            if folded in seen:
+                raise self.reject("the file is damaged: a part appears twice in the archive")
+            seen.add(folded)
+            if info.flag_bits & 0x41:
+                raise self._encrypted()
+            if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+                raise self.reject(
+                    "the file is damaged: the part {name} uses a compression method "
+                    "Office never writes",
+                    name=name,
+                )
+            total += info.file_size
+            if info.file_size > self.limits.max_member_bytes or total > self.limits.max_total_bytes:
+                raise self.too_big()
+            if info.file_size > self.limits.ratio_floor_bytes and info.file_size > (
+                self.limits.max_ratio * max(info.compress_size, 1)
+            ):
+                raise self.reject(
+                    "the part {name} is compressed {ratio} times, more than a form can be "
+                    "(zip bomb?)",
+                    name=name,
+                    ratio=info.file_size // max(info.compress_size, 1),
+                )
+        self._no_overlap(infos)
+        return infos
+
+    def _no_overlap(self, infos: list[zipfile.ZipInfo]) -> None:
+        """Parts whose data overlap are how the densest zip bombs are made."""
+        ordered = sorted(infos, key=lambda i: i.header_offset)
+        end_of_data = getattr(self.archive, "start_dir", len(self.data))
+        for info, nxt in zip(ordered, [*ordered[1:], None], strict=True):
+            limit = nxt.header_offset if nxt is not None else end_of_data
+            if info.header_offset + info.compress_size > limit:
+                raise self.reject("the file is damaged: parts of the archive overlap (zip bomb?)")
+
+    def _encrypted(self) -> Rejected:
+        return self.reject(
+            "the file is password-protected (encrypted); remove the password "
+            "(or save an unprotected copy) and send it again"
+        )
+
+    # -- reading every part --------------------------------------------------
+
+    def read(self, info: zipfile.ZipInfo) -> bytes:
+        """All of a part, in bounded chunks; the checksum and sizes verified."""
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            with self.archive.open(info) as fh:
+                while chunk := fh.read(_CHUNK):
+                    size += len(chunk)
+                    if size > self.limits.max_member_bytes:
+                        raise self.too_big()
+                    chunks.append(chunk)
+        except (
+            zipfile.BadZipFile,
+            zlib.error,
+            OSError,
+            EOFError,
+            NotImplementedError,
+            RuntimeError,
+            ValueError,
+        ):
+            raise self.damaged(info.filename) from None
+        if size != info.file_size:
+            raise self.reject(
+                "the file is damaged: the part {name} declares {declared} bytes but holds {actual}",
+                name=info.filename,
+                declared=info.file_size,
+                actual=size,
+            )
+        return b"".join(chunks)
+
+    def parse(self, name: str, body: bytes) -> etree._Element:
+        if _has_dtd(body):
+            raise self.reject(
+                "the part {name} declares a DTD or entities, which forms never do; "
+                "the file was altered",
+                name=name,
+            )
+        try:
+            root = etree.fromstring(body, xml_parser())
+        except etree.XMLSyntaxError as exc:
+            if "Excessive depth" in exc.msg:
+                raise self.reject(
+                    "the part {name} nests elements more than {depth} levels deep, which "
+                    "forms never do; the file was altered",
+                    name=name,
+                    depth=XML_MAX_DEPTH,
+                ) from None
+            if "Resource limit" in exc.msg or "too long" in exc.msg:
+                raise self.reject(
+                    "the part {name} holds a text or value of more than {size} bytes, more "
+                    "than a form can",
+                    name=name,
+                    size=XML_MAX_TEXT_BYTES,
+                ) from None
+            raise self.reject(
+                "the file is damaged: the part {name} is not well-formed XML ({reason})",
+                name=name,
+                reason=_first_line(exc.msg),
+            ) from None
+        except ValueError:
+            raise self.damaged(name) from None
+        if root.getroottree().docinfo.internalDTD is not None:
+            raise self.reject(
+                "the part {name} declares a DTD or entities, which forms never do; "
+                "the file was altered",
+                name=name,
+            )
+        self.elements += int(root.xpath("count(//*)"))  # type: ignore[arg-type]  # count() is a float
+        if self.elements > self.limits.max_xml_elements:
+            raise self.reject(
+                "the file holds more than {limit} XML elements, more than a form can (zip bomb?)",
+                limit=self.limits.max_xml_elements,
+            )
+        return root
+
+    # -- content -------------------------------------------------------------
+
+    def content_types(self, root: etree._Element) -> tuple[dict[str, str], dict[str, str]]:
+        """(extension -> type, part name -> type), lower-cased keys."""
+        defaults: dict[str, str] = {}
+        overrides: dict[str, str] = {}
+        for el in root:
+            if not isinstance(el.tag, str):
+                continue
+            ctype = (el.get("ContentType") or "").strip()
+            if el.tag == _CT_NS + "Default":
+                defaults[(el.get("Extension") or "").lower()] = ctype
+            elif el.tag == _CT_NS + "Override":
+                overrides[(el.get("PartName") or "").lstrip("/").lower()] = ctype
+        for ctype in [*defaults.values(), *overrides.values()]:
+            self.refuse_type(ctype)
+        return defaults, overrides
+
+    def refuse_type(self, ctype: str) -> None:
+        lowered = ctype.lower()
+        if "vbaproject" in lowered or "vbadata" in lowered or "macrosheet" in lowered:
+            raise self.reject(
+                "the file contains macros; save it as .xlsx or .docx without macros "
+                "and send it again"
+            )
+        if "macroenabled" in lowered:
+            raise self.reject(
+                "cannot read this file: it is macro-enabled (.xlsm, .docm or .xlsb); "
+                "save it as .xlsx or .docx without macros and send it again"
+            )
+        if "activex" in lowered:
+            raise self.reject(
+                "the file contains ActiveX controls; remove them and send the form again"
+            )
+        if "oleobject" in lowered:
+            raise self.reject(
+                "the file contains embedded OLE objects; remove them and send the form again"
+            )
+
+    def refuse_name(self, name: str) -> None:
+        lowered = name.lower()
+        base = lowered.rsplit("/", 1)[-1]
+        if base in ("vbaproject.bin", "vbadata.xml") or "/macrosheets/" in lowered:
+            raise self.reject(
+                "the file contains macros ({name}); save it as .xlsx or .docx without macros "
+                "and send it again",
+                name=name,
+            )
+        if "/activex/" in lowered:
+            raise self.reject(
+                "the file contains ActiveX controls ({name}); remove them and send the form again",
+                name=name,
+            )
+        if "/embeddings/" in lowered:
+            raise self.reject(
+                "the file contains embedded objects ({name}); remove them and send the form again",
+                name=name,
+            )
+
+    def relationships(self, name: str, root: etree._Element) -> str | None:
+        """Flag external targets; return the main document's part name (package rels)."""
+        main = None
+        for rel in root.iter(_REL_NS + "Relationship"):
+            rtype = (rel.get("Type") or "").rsplit("/", 1)[-1]
+            if (rel.get("TargetMode") or "").strip().lower() == "external":
+                # A hyperlink is only followed when someone clicks it; every
+                # other external target (templates, linked images, OLE
+                # links, external workbooks) is fetched by Office on opening.
+                if rtype.lower() != "hyperlink":
+                    self.warn(
+                        "{name} links to an external resource ({kind}); the link was not "
+                        "followed: do not open the original file in Office on a networked "
+                        "computer",
+                        name=name,
+                        kind=rtype[:40],
+                    )
+            elif name == "_rels/.rels" and rtype == "officeDocument":
+                main = (rel.get("Target") or "").lstrip("/")
+        return main
+
+    def fields(self, name: str, root: etree._Element) -> None:
+        """DDE and INCLUDE field codes in a Word part."""
+        codes = [el.text or "" for el in root.iter(_W + "instrText")]
+        codes += [el.get(_W + "instr") or "" for el in root.iter(_W + "fldSimple")]
+        # Word splits a field code over runs anywhere, even inside a word.
+        if codes and _FIELD.search("".join(codes)):
+            self.warn("{name} contains a DDE or INCLUDE field; it was not run", name=name)
+        for el in root.iter(_W + "gridSpan"):
+            if not _small_int(el.get(_W + "val"), self.limits.max_grid_span):
+                raise self.reject(
+                    "the file is damaged: a table cell in {name} spans too many columns",
+                    name=name,
+                )
+
+    def sheet(self, name: str, root: etree._Element) -> None:
+        """Ranges openpyxl expands cell by cell, and formulas that call programs."""
+        ns = root.tag[: root.tag.index("}") + 1] if root.tag.startswith("{") else ""
+        last_row = last_col = 0
+        row_number = 0
+        for row in root.iter(ns + "row"):
+            row_number = _int(row.get("r"), row_number + 1)
+            col_number = 0
+            for cell in row.iter(ns + "c"):
+                match = _CELL.match(cell.get("r") or "")
+                col_number = _column(match[1]) if match else col_number + 1
+                if match:
+                    row_number = max(row_number, int(match[2]))
+                last_col = max(last_col, col_number)
+            last_row = max(last_row, row_number)
+        if last_row * last_col > self.limits.max_sheet_area:
+            raise self.reject(
+                "the sheet {name} uses {rows} rows by {cols} columns, more than a form can "
+                "(the limit is {limit} cells); delete what was typed far from the form",
+                name=name,
+                rows=last_row,
+                cols=last_col,
+                limit=self.limits.max_sheet_area,
+            )
+        for tag in ("mergeCell", "hyperlink"):
+            for el in root.iter(ns + tag):
+                self.range_cells += _area(el.get("ref") or "")
+                if self.range_cells > self.limits.max_range_cells:
+                    raise self.reject(
+                        "the file is damaged: its merged or linked cell ranges cover more "
+                        "than {limit} cells",
+                        limit=self.limits.max_range_cells,
+                    )
+        for el in root.iter(ns + "f"):
+            if el.text and _DDE_FORMULA.search(el.text):
+                self.warn(
+                    "{name} contains a formula that calls another program (DDE); it was not run",
+                    name=name,
+                )
+                break
+
+    def run(self) -> Package:
+        infos = self.directory()
+        names = {i.filename for i in infos}
+        if "mimetype" in names:
+            mimetype = self.read(self.archive.getinfo("mimetype"))
+            raise self.reject(
+                "cannot read this file: it is an OpenDocument spreadsheet (.ods); "
+                "save it as .xlsx (Excel 2007-365)"
+                if b"spreadsheet" in mimetype
+                else "cannot read this file: it is an OpenDocument text (.odt); "
+                "save it as .docx (Word 2007-365)"
+            )
+        if "[Content_Types].xml" not in names:
+            raise self.reject("not a Word (.docx) or Excel (.xlsx) file (no [Content_Types].xml)")
+        for info in infos:
+            self.refuse_name(info.filename)
+        ct_info = self.archive.getinfo("[Content_Types].xml")
+        defaults, overrides = self.content_types(self.parse(ct_info.filename, self.read(ct_info)))
+        main: str | None = None
+        for info in infos:
+            if info.is_dir() or info.filename == ct_info.filename:
+                continue
+            body = self.read(info)
+            lowered = info.filename.lower()
+            ctype = overrides.get(lowered) or defaults.get(lowered.rsplit(".", 1)[-1], "")
+            if not (
+                lowered.endswith(_XML_NAMES)
+                or ctype.lower().endswith("xml")
+                or _decoded(body[:64]).lstrip(" \t\r\n\ufeff").startswith("<")
+            ):
+                continue
+            root = self.parse(info.filename, body)
+            del body
+            if lowered.endswith(".rels"):
+                main = self.relationships(info.filename, root) or main
+            elif lowered.startswith("word/"):
+                self.fields(info.filename, root)
+            elif lowered.startswith("xl/worksheets/") or "worksheet" in ctype.lower():
+                self.sheet(info.filename, root)
+            elif lowered.startswith("xl/externallinks/"):
+                self.warn(
+                    "{name} links to another workbook or program (external link or DDE); "
+                    "it was not followed",
+                    name=info.filename,
+                )
+        return Package(
+            format=self.detect(names, main, defaults, overrides),
+            data=self.data,
+            warnings=self.warnings,
+        )
+
+    def detect(
+        self,
+        names: set[str],
+        main: str | None,
+        defaults: dict[str, str],
+        overrides: dict[str, str],
+    ) -> Format:
+        main_type = ""
+        if main:
+            lowered = main.lower()
+            main_type = (
+                overrides.get(lowered) or defaults.get(lowered.rsplit(".", 1)[-1], "")
+            ).lower()
+        if "presentationml" in main_type:
+            raise self.reject("cannot read this file: it is a PowerPoint presentation, not a form")
+        if "wordprocessingml" in main_type:
+            return "docx"
+        if "spreadsheetml" in main_type:
+            return "xlsx"
+        all_types = " ".join([*defaults.values(), *overrides.values()])
+        if "word/document.xml" in names or "wordprocessingml.document" in all_types:
+            return "docx"
+        if "xl/workbook.xml" in names or "spreadsheetml.sheet" in all_types:
+            return "xlsx"
+        raise self.reject("not a Word (.docx) or Excel (.xlsx) file")
+
+
+def check_package(
+    data: bytes, limits: Limits | None = None, ui: Localizer | None = None
+) -> Package:
+    """Check an untrusted file; return it with its format, or raise Rejected.
+
+    ``limits`` default to :meth:`Limits.from_env`; ``ui`` is the language of
+    the messages (English by default).
+
+    >>> check_package(b"hello")
+    Traceback (most recent call last):
+    ...
+    selfassess.errors.Rejected: not a Word (.docx) or Excel (.xlsx) file
+    """
+    limits = limits or Limits.from_env()
+    ui = ui or Localizer("en")
+    _ = ui.gettext
+    if len(data) > limits.max_file_bytes:
+        raise Rejected(
+            _(
+                "the file is {size:.1f} MiB, over the limit of {limit:.0f} MiB; "
+                "send the form without embedded files"
+            ).format(size=len(data) / MIB, limit=limits.max_file_bytes / MIB)
+        )
+    if data.startswith(OLE_MAGIC):
+        if _OLE_ENCRYPTED in data:
+            raise Rejected(
+                _(
+                    "the file is password-protected (encrypted); remove the password "
+                    "(or save an unprotected copy) and send it again"
+                )
+            )
+        if _OLE_WORD in data:
+            raise Rejected(
+                _(
+                    "cannot read this file: it is an old Word (.doc) file; open it and save "
+                    "it as .docx (Word Document)"
+                )
+            )
+        raise Rejected(
+            _(
+                "cannot read this file: it is an old Excel (.xls) file; open it and save "
+                "it as .xlsx (Excel Workbook)"
+            )
+        )
+    if not data.startswith(ZIP_MAGIC):
+        raise Rejected(_("not a Word (.docx) or Excel (.xlsx) file"))
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, zlib.error, ValueError, OSError, EOFError, NotImplementedError):
+        raise Rejected(_("the file is damaged or truncated (not a readable zip archive)")) from None
+    with archive:
+        return _Checker(archive, data, limits, ui).run()
+
+
+def _unsafe_name(name: str) -> bool:
+    """Absolute, parent-relative, drive-letter part names, and names with control,
+    format (bidi) or line-separator characters, which would garble messages."""
+    return (
+        not name
+        or name.startswith(("/", "\\"))
+        or "\\" in name
+        or ".." in name.split("/")
+        or (len(name) > 1 and name[1] == ":")
+        or any(unicodedata.category(ch)[0] == "C" or ch in "\u2028\u2029" for ch in name)
+    )
+
+
+def _decoded(body: bytes) -> str:
+    """Text of a part for pattern scans, whatever Unicode encoding its BOM says."""
+    for bom, encoding in _BOMS:
+        if body.startswith(bom):
+            return body.decode(encoding, errors="replace")
+    return body.decode("utf-8", errors="replace")
+
+
+def _has_dtd(body: bytes) -> bool:
+    """A DOCTYPE or ENTITY declaration, in UTF-8 or in the UTF-16/32 its BOM says."""
+    if body.startswith((b"\x00", b"<\x00", b"\xfe\xff", b"\xff\xfe")):
+        return _DTD.search(_decoded(body)) is not None
+    return _DTD_BYTES.search(body) is not None
+
+
+def _first_line(text: str) -> str:
+    return text.strip().splitlines()[0][:120] if text.strip() else "syntax error"
+
+
+def _int(text: str | None, default: int) -> int:
+    try:
+        return int(text) if text else default
+    except ValueError:
+        return default
+
+
+def _small_int(text: str | None, limit: int) -> bool:
+    try:
+        return 0 <= int(text or "1") <= limit
+    except ValueError:
+        return False
+
+
+def _column(letters: str) -> int:
+    number = 0
+    for ch in letters.upper():
+        number = number * 26 + ord(ch) - 64
+    return number
+
+
+def _area(ref: str) -> int:
+    """Cells in an A1 range list such as ``A1:C3 E5``; unreadable parts count as 1."""
+    total = 0
+    for part in ref.split():
+        ends = part.split(":")
+        corners = [_CELL.match(end) for end in ends]
+        if len(ends) == 2 and corners[0] and corners[1]:
+            (c1, r1), (c2, r2) = corners[0].groups(), corners[1].groups()
+            rows = abs(int(r2) - int(r1)) + 1
+            cols = abs(_column(c2) - _column(c1)) + 1
+            total += rows * cols
+        else:
+            total += 1
+    return total
+
+
+def xml_parser() -> etree.XMLParser:
+    """An lxml parser for untrusted parts: no DTD, entities, network or huge trees."""
+    return etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=False,
+        remove_comments=False,
+    )
+
+
+def parse_xml(data: bytes) -> etree._Element:
+    """Parse one untrusted XML part; a DTD or a syntax error is a rejection.
+
+    >>> parse_xml(b'<!DOCTYPE a [<!ENTITY x "y">]><a>&x;</a>')
+    Traceback (most recent call last):
+    ...
+    selfassess.errors.Rejected: an XML part declares a DTD or entities, which forms never do
+    """
+    message = "an XML part declares a DTD or entities, which forms never do"
+    if _has_dtd(data):
+        raise Rejected(message)
+    try:
+        root = etree.fromstring(data, xml_parser())
+    except etree.XMLSyntaxError as exc:
+        raise Rejected(
+            f"the file is damaged: an XML part is not well-formed ({_first_line(exc.msg)})"
+        ) from None
+    if root.getroottree().docinfo.internalDTD is not None:
+        raise Rejected(message)
+    return root
