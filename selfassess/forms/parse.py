@@ -18,6 +18,7 @@ from selfassess.errors import DefinitionError, Rejected, UnknownQuestionnaire
 from selfassess.i18n.localizer import Localizer
 from selfassess.response.interpret import ParseResult, Problem, RawForm, interpret
 from selfassess.response.meta import FormMeta
+from selfassess.safety.files import read_regular
 from selfassess.safety.package import Limits, Package, check_package
 
 Source = str | Path | BinaryIO | bytes
@@ -34,16 +35,16 @@ class Reader(Protocol):
 
 
 def read_source(source: Source, limits: Limits | None = None) -> bytes:
-    """The bytes of a path or file object, never more than the file-size limit."""
+    """The bytes of a path or file object, never more than the file-size limit plus one.
+
+    A path must name a regular file; a link is not followed (see
+    :func:`selfassess.safety.files.read_regular`).
+    """
     limit = (limits or Limits.from_env()).max_file_bytes
     if isinstance(source, bytes):
         return source
     if isinstance(source, str | Path):
-        try:
-            with Path(source).open("rb") as fh:
-                return fh.read(limit + 1)
-        except OSError as exc:
-            raise Rejected(f"cannot read {source}: {exc.strerror}") from None
+        return read_regular(source, limit)
     return source.read(limit + 1)
 
 
