@@ -22,6 +22,8 @@ from selfassess.safety.files import read_regular
 from selfassess.safety.package import Limits, Package, check_package
 
 Source = str | Path | BinaryIO | bytes
+#: Where a signature problem is located: the metadata the signature covers.
+SIGNATURE_LOCATION = "metadata: selfassess.signature"
 
 
 class Reader(Protocol):
@@ -96,25 +98,49 @@ def parse_form(
     for warning in package.warnings:
         raw.problems.append(Problem(severity="warning", message=warning))
     signature = meta.verify(key)
-    if meta.signature and not key:
-        raw.problems.append(
-            Problem(
-                severity="warning",
-                message=ui.gettext(
-                    "The form is signed, but no key is configured (SELFASSESS_KEY or "
-                    "--key-file), so the signature was not checked."
-                ),
-            )
-        )
-    elif signature == "invalid":
-        raw.problems.append(
-            Problem(
-                severity="error",
-                message=ui.gettext(
-                    "The signature does not match the form's metadata: the questionnaire, "
-                    "version, language, country, form id or dates were altered, or the form "
-                    "was not issued with this key."
-                ),
-            )
-        )
+    problem = signature_problem(meta, signature, key, ui)
+    if problem is not None:
+        raw.problems.append(problem)
     return interpret(questionnaire, raw, signature, ui)
+
+
+def signature_problem(
+    meta: FormMeta, signature: str, key: bytes | None, ui: Localizer
+) -> Problem | None:
+    """The signature policy (docs/security.md): with a key, only a valid signature
+    passes; an unsigned form is an error too, for a signature is stripped or a
+    metadata sheet forged as easily as it is altered."""
+    _ = ui.gettext
+    if not key:
+        if not meta.signature:
+            return None
+        return Problem(
+            severity="warning",
+            location=SIGNATURE_LOCATION,
+            message=_(
+                "The form is signed, but no key is configured (SELFASSESS_KEY or "
+                "--key-file), so the signature was not checked."
+            ),
+        )
+    if signature == "invalid":
+        return Problem(
+            severity="error",
+            location=SIGNATURE_LOCATION,
+            message=_(
+                "The signature does not match the form's metadata: the questionnaire, "
+                "version, language, country, form id or dates were altered, or the form "
+                "was not issued with this key."
+            ),
+        )
+    if signature == "absent":
+        return Problem(
+            severity="error",
+            location=SIGNATURE_LOCATION,
+            message=_(
+                "The form is not signed, but every form issued with the secretariat's key "
+                "is: its signature was removed or its metadata replaced, or it was issued "
+                "without the key. Check where it came from, and ask for the return on the "
+                "form as issued."
+            ),
+        )
+    return None

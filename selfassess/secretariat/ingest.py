@@ -28,7 +28,7 @@ from pydantic import ValidationError
 
 from selfassess.definitions.model import Questionnaire
 from selfassess.errors import Rejected, UsageError
-from selfassess.forms.parse import parse_form, questionnaire_for
+from selfassess.forms.parse import SIGNATURE_LOCATION, parse_form, questionnaire_for
 from selfassess.i18n.localizer import Localizer
 from selfassess.response.interpret import ParseResult, Problem
 from selfassess.response.meta import FormMeta
@@ -211,12 +211,30 @@ def _parse(
             ).format(kind=suffix or name)
         )
     if suffix == ".json":
-        return parse_response_json(data)
+        result = parse_response_json(data)
+        if key:
+            unverified = (
+                Problem(
+                    severity="warning",
+                    location=SIGNATURE_LOCATION,
+                    message=ui.gettext(
+                        "A response .json carries no signature, so its origin and metadata "
+                        "were not verified; ingest the returned forms themselves where you "
+                        "can."
+                    ),
+                ),
+            )
+            return result.model_copy(update={"problems": [*result.problems, *unverified]})
+        return result
     return parse_form(data, key, limits, ui=ui)
 
 
 def parse_response_json(data: bytes) -> ParseResult:
-    """A response as ``selfassess parse --json`` or ``selfassess merge`` writes it."""
+    """A response as ``selfassess parse --json`` or ``selfassess merge`` writes it.
+
+    Its ``signature`` is the sender's claim, never kept: a response JSON holds
+    no signed metadata, so its status is ``unverified``.
+    """
     try:
         raw = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -228,11 +246,14 @@ def parse_response_json(data: bytes) -> ParseResult:
         raise Rejected("not a JSON response: expected an object with form, answers, problems")
     raw.pop("merge", None)
     try:
-        return ParseResult.model_validate(raw)
+        result = ParseResult.model_validate(raw)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
         raise Rejected(f"not a JSON response: {where}: {first['msg']}") from None
+    return result.model_copy(
+        update={"form": result.form.model_copy(update={"signature": "unverified"})}
+    )
 
 
 def questionnaire_for_result(result: ParseResult) -> Questionnaire:
