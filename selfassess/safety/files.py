@@ -115,6 +115,8 @@ def output_file(path: Path | str) -> Iterator[BinaryIO]:
     _refuse_planted(target)
     fd, temp = tempfile.mkstemp(prefix=".selfassess-", suffix=".part", dir=target.parent)
     try:
+        # mkstemp makes the file private; an output gets the usual permissions.
+        os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as fh:
             yield fh
             fh.flush()
@@ -125,6 +127,12 @@ def output_file(path: Path | str) -> Iterator[BinaryIO]:
         with contextlib.suppress(OSError):
             os.unlink(temp)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def write_output(path: Path | str, data: bytes) -> None:
