@@ -46,19 +46,21 @@ def read_regular(path: Path | str, limit: int) -> bytes:
         if Path(path).is_symlink():
             raise Rejected(not_regular(name, "a symbolic link")) from None
         raise Rejected(f"cannot read {name}: {exc.strerror}") from None
-    with os.fdopen(fd, "rb", buffering=0) as fh:
+    try:
         before = os.fstat(fd)
         if not stat.S_ISREG(before.st_mode):
             raise Rejected(not_regular(name, _kind(before.st_mode)))
         chunks: list[bytes] = []
         size = 0
         try:
-            while size <= limit and (chunk := fh.read(min(_CHUNK, limit + 1 - size))):
+            while size <= limit and (chunk := os.read(fd, min(_CHUNK, limit + 1 - size))):
                 chunks.append(chunk)
                 size += len(chunk)
         except OSError as exc:
             raise Rejected(f"cannot read {name}: {exc.strerror}") from None
         after = os.fstat(fd)
+    finally:
+        os.close(fd)
     data = b"".join(chunks)
     if (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns):
         raise Rejected(
