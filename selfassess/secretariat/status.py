@@ -419,7 +419,7 @@ def write_reminders(
             continue
         for n, contact in enumerate(found, start=1):
             msg = reminder(party, contact, sender, questionnaire)
-            path = safe_path(out_dir, party.code, n, msg["Content-Language"], ext="eml")
+            path = safe_path(out_dir, f"{party.code}-{n}-{msg['Content-Language']}", ext="eml")
             write_output(path, msg.as_bytes())
             result.written.append(path)
     return result
