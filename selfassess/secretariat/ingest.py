@@ -307,6 +307,11 @@ def ingest_paths(
             if store.return_by_sha(digest) is None:
                 raise
             outcome = _duplicate(store, path, digest, ui)
+        except Exception as exc:  # what one file's parse holds must not stop the batch
+            if examined.outcome == "rejected":
+                raise  # recording a bare rejection failed: the store itself is at fault
+            failed = _Examined("rejected", reason=failure_reason(exc))
+            outcome = _record(store, path, digest, size, failed, strict, ui)
         result.files.append(outcome)
         if progress:
             progress(outcome)

@@ -213,3 +213,23 @@ def test_any_failure_while_examining_one_file_is_that_files_rejection(
         assert store.return_by_sha(failed.sha256 or "") is not None  # kept, with its reason
         again = ingest_paths(store, sorted(tmp_path.glob("*.json")), workers=0)
         assert {f.result for f in again.files} == {"duplicate"}
+
+
+def test_a_failure_while_recording_one_parse_rejects_that_file_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for country in ("AR", "BR"):
+        (tmp_path / f"{country}.json").write_bytes(a_response(country, f"f{country.lower()}"))
+    real_form = Store.form
+
+    def failing(self: Store, form_id: str):  # type: ignore[no-untyped-def]
+        if form_id == "fbr":
+            raise ValueError("what this return holds broke the store lookup")
+        return real_form(self, form_id)
+
+    monkeypatch.setattr(Store, "form", failing)
+    with Store(tmp_path / "store.sqlite") as store:
+        result = ingest_paths(store, sorted(tmp_path.glob("*.json")), workers=0)
+        by_name = {Path(f.path).name: f.result for f in result.files}
+        assert by_name == {"AR.json": "accepted", "BR.json": "rejected"}
+        assert len(store.returns()) == 2
