@@ -20,6 +20,7 @@ from selfassess.response.interpret import ParseResult, Problem, RawForm, interpr
 from selfassess.response.meta import FormMeta
 from selfassess.safety.files import read_regular
 from selfassess.safety.package import Limits, Package, check_package
+from selfassess.safety.text import shown
 
 Source = str | Path | BinaryIO | bytes
 #: Where a signature problem is located: the metadata the signature covers.
@@ -93,8 +94,9 @@ def parse_form(
         raw = reader.read(questionnaire)
     except Rejected as exc:
         # A rejection is one line (the CLI's contract); readers quote messages of
-        # openpyxl and others, which may span several.
-        raise Rejected(" ".join(str(exc).split())) from None
+        # openpyxl and others, which may span several, and values from the file,
+        # whose control and bidi characters could forge or reorder a line.
+        raise Rejected(shown(" ".join(str(exc).split()))) from None
     for warning in package.warnings:
         raw.problems.append(Problem(severity="warning", message=warning))
     signature = meta.verify(key)

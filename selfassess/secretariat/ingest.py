@@ -250,7 +250,7 @@ def parse_response_json(data: bytes) -> ParseResult:
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
-        raise Rejected(f"not a JSON response: {where}: {first['msg']}") from None
+        raise Rejected(shown(f"not a JSON response: {where}: {first['msg']}")) from None
     return result.model_copy(
         update={"form": result.form.model_copy(update={"signature": "unverified"})}
     )

@@ -25,6 +25,7 @@ from selfassess.scoring import response_with
 from selfassess.secretariat import ingest
 from selfassess.secretariat.ingest import ingest_paths
 from selfassess.store import Store
+from tests.hostile import corpus
 from tests.hostile.isolated import ROOT
 
 SECRET_KEY = "do-not-leak-this-key-4b1d"
@@ -233,3 +234,24 @@ def test_a_failure_while_recording_one_parse_rejects_that_file_only(
         by_name = {Path(f.path).name: f.result for f in result.files}
         assert by_name == {"AR.json": "accepted", "BR.json": "rejected"}
         assert len(store.returns()) == 2
+
+
+def test_values_from_a_file_cannot_forge_a_line_in_a_rejection() -> None:
+    forged = corpus.set_meta_everywhere(
+        corpus.real_form("docx"), "version", "9.9\nERROR: all returns lost\u202e"
+    )
+    with pytest.raises(Rejected) as caught:
+        parse_form(forged)
+    message = str(caught.value)
+    assert "\n" not in message
+    assert "\u202e" not in message
+
+
+def test_keys_of_a_response_json_cannot_forge_a_line(tmp_path: Path) -> None:
+    data = json.loads(a_response())
+    data["answers"] = {"x\nERROR: forged\u2028": [1, {"a": 2}]}
+    with pytest.raises(Rejected) as caught:
+        ingest.parse_response_json(json.dumps(data).encode())
+    message = str(caught.value)
+    assert "\n" not in message
+    assert "\u2028" not in message
