@@ -410,7 +410,7 @@ class DocxReader:
                 return None
             wanted = int(match[2] or 1)
             self._binding_budget -= len(nodes)
-            if self._binding_budget < 0:
+            if self._binding_budget < 0 or wanted < 1:
                 return None
             same = [n for n in nodes if isinstance(n.tag, str) and n.tag == name]
             if len(same) < wanted:

@@ -11,6 +11,8 @@ import copy
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from selfassess.constants import COUNTRY_SLOT
 from selfassess.forms.parse import parse_form
@@ -172,10 +174,36 @@ def test_bound_control_that_agrees_is_read() -> None:
 
 
 @pytest.mark.parametrize(
-    "xpath", ["//a:measures", "/a:answers[1]/a:measures[count(//*)]", "/a:other[1]"]
+    "xpath",
+    [
+        "//a:measures",
+        "/a:answers[1]/a:measures[count(//*)]",
+        "/a:other[1]",
+        "/a:answers[0]/a:measures[1]",
+        "/a:answers[1]/b:measures[1]",
+        "/a:answers[1]/@a:x/a:measures",
+        "",
+    ],
 )
 def test_binding_that_cannot_be_followed_is_a_warning_naming_the_shown_value(xpath: str) -> None:
     result = parse_form(_bound_form("We adopted a law", "Nothing", xpath))
     (problem,) = problems_at(result, TEXT_ITEM)
     assert problem.severity == "warning"
     assert "We adopted a law" in problem.message
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    xpath=st.text(alphabet="/a:b[]0123456789@*().'\" ", max_size=40),
+    mapping=st.text(max_size=40),
+)
+def test_any_binding_ends_in_a_problem_or_a_value_never_a_crash(xpath: str, mapping: str) -> None:
+    data = _bound_form("We adopted a law", "Nothing", xpath)
+    data = data.replace(f"xmlns:a='{DATA_NS}'".encode(), _xml_attr(mapping).encode(), 1)
+    result = parse_form(data)
+    assert result.answers[TEXT_ITEM] in (None, "We adopted a law")
+
+
+def _xml_attr(text: str) -> str:
+    kept = "".join(ch for ch in text if ch.isprintable())
+    return kept.replace("&", "&amp;").replace("<", "&lt;").replace('"', "&quot;")
