@@ -255,3 +255,29 @@ def test_keys_of_a_response_json_cannot_forge_a_line(tmp_path: Path) -> None:
     message = str(caught.value)
     assert "\n" not in message
     assert "\u2028" not in message
+
+
+@pytest.mark.parametrize("kind", ["link-to-passwd", "fifo", "device"])
+def test_parse_command_refuses_what_is_not_a_regular_file_in_one_line(
+    tmp_path: Path, kind: str
+) -> None:
+    path = tmp_path / "reply.xlsx"
+    if kind == "link-to-passwd":
+        path.symlink_to("/etc/passwd")
+    elif kind == "fifo":
+        os.mkfifo(path)
+    else:
+        path = Path("/dev/zero")
+    done = subprocess.run(
+        [sys.executable, "-m", "selfassess", "parse", str(path), "--json"],
+        capture_output=True,
+        text=True,
+        env=os.environ | {"PYTHONPATH": str(ROOT)},
+        timeout=60,
+        check=False,
+        cwd=ROOT,
+    )
+    assert done.returncode == 2
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert "not a regular file" in done.stderr
+    assert "root:" not in done.stdout + done.stderr
