@@ -109,7 +109,8 @@ def test_checkbox_flag_that_disagrees_with_its_glyph_is_an_error_naming_both() -
     result = parse_form(edit_document(blank_form("en"), change))
     problems = [p for p in result.problems if p.location == f"tag {slot}"]
     assert [p.severity for p in problems] == ["error"]
-    assert "☒" in problems[0].message and "☐" in problems[0].message
+    assert "☒" in problems[0].message
+    assert "☐" in problems[0].message
 
 
 def test_checked_flag_without_value_means_checked() -> None:
@@ -145,7 +146,8 @@ def test_date_whose_text_disagrees_with_full_date_is_an_error_naming_both(
     assert result.answers[DATE_ITEM] is None
     problems = [p for p in result.problems if p.location == f"tag {DATE_ITEM}"]
     assert [p.severity for p in problems][:1] == ["error"]
-    assert "2025-03-04" in problems[0].message and text in problems[0].message
+    assert "2025-03-04" in problems[0].message
+    assert text in problems[0].message
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
