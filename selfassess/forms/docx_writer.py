@@ -21,7 +21,6 @@ import itertools
 import re
 import secrets
 from collections.abc import Iterable, Mapping
-from functools import cache
 from pathlib import Path
 from typing import BinaryIO
 
@@ -30,7 +29,7 @@ from babel.dates import format_date
 from docx.enum.style import WD_STYLE_TYPE
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part
-from docx.shared import Mm, RGBColor
+from docx.shared import RGBColor
 from lxml import etree
 
 from selfassess.constants import (
@@ -48,7 +47,7 @@ from selfassess.constants import (
 )
 from selfassess.definitions.catalogue import load_catalogue
 from selfassess.definitions.model import Catalogue, Condition, Item, Questionnaire, Section
-from selfassess.i18n.localizer import Localizer, has_arabic
+from selfassess.i18n.localizer import Localizer
 from selfassess.office.ooxml import (
     CHECKED_GLYPH,
     CT_CUSTOM_PROPERTIES,
@@ -56,34 +55,23 @@ from selfassess.office.ooxml import (
     HASH_SIDS,
     RT_CUSTOM_PROPERTIES,
     UNCHECKED_GLYPH,
-    W14_NS,
-    W_NS,
     custom_properties_xml,
     placeholders,
     protection_hash,
 )
+from selfassess.office.word import (
+    GREY,
+    LANGUAGE_TAGS,
+    TEXT_WIDTH,
+    E,
+    WordBuilder,
+    qn,
+)
 from selfassess.response.interpret import Answer, check_prefill
 from selfassess.response.meta import FormMeta
 
-XML_NS = "http://www.w3.org/XML/1998/namespace"
-_NS = {"w": W_NS, "w14": W14_NS, "xml": XML_NS}
-
-#: Fonts for complex-script (Arabic) and East Asian (Chinese) text. Noto is
-#: free and ships with most Linux desktops; where it is missing, Word and
-#: LibreOffice substitute an installed face of the same script (see the docs).
-ARABIC_FONT = "Noto Naskh Arabic"
-CJK_FONT = "Noto Sans CJK SC"
 #: The glyph font Word itself uses for checkbox content controls.
 CHECKBOX_FONT = "MS Gothic"
-#: Word language tags of the six languages (proofing and the date picker).
-LANGUAGE_TAGS = {
-    "ar": "ar-SA",
-    "zh": "zh-CN",
-    "en": "en-US",
-    "fr": "fr-FR",
-    "ru": "ru-RU",
-    "es": "es-ES",
-}
 #: Rounds of the editing-restriction hash, as Word 2013 and later write.
 PROTECTION_SPIN_COUNT = 100_000
 PLACEHOLDER_STYLE = "Placeholder Text"
@@ -92,29 +80,10 @@ QUOTE_STYLE = "Recommendation Text"
 QUOTE_STYLE_ID = "RecommendationText"
 
 # Page geometry in twentieths of a point: A4 with 2 cm margins.
-_MARGIN_MM = 20
-_TEXT_WIDTH = 9638
-_COLUMNS = (1100, 4650, _TEXT_WIDTH - 1100 - 4650)
-_DETAIL_COLUMNS = (3000, _TEXT_WIDTH - 3000)
-_SCALE_COLUMNS = (2600, _TEXT_WIDTH - 2600)
-_GREY = "595959"
-_HEADER_FILL = "D9E2F3"
+_COLUMNS = (1100, 4650, TEXT_WIDTH - 1100 - 4650)
+_DETAIL_COLUMNS = (3000, TEXT_WIDTH - 3000)
+_SCALE_COLUMNS = (2600, TEXT_WIDTH - 2600)
 _BIDI_MARKS = re.compile(r"[\u200e\u200f\u061c]")
-
-
-@cache
-def _qn(name: str) -> str:
-    prefix, local = name.split(":")
-    return f"{{{_NS[prefix]}}}{local}"
-
-
-def E(
-    tag: str, attrs: Mapping[str, str] | None = None, *children: etree._Element
-) -> etree._Element:
-    """An element from ``prefix:name`` tags and attributes."""
-    element = etree.Element(_qn(tag), {_qn(k): v for k, v in (attrs or {}).items()})
-    element.extend(children)
-    return element
 
 
 def word_date_format(lang: str) -> str:
@@ -133,7 +102,7 @@ def format_picker_date(value: dt.date, lang: str) -> str:
     return str(format_date(value, pattern.replace("yyyy", "y"), locale=lang))
 
 
-class _Builder:
+class _Builder(WordBuilder):
     def __init__(
         self,
         questionnaire: Questionnaire,
@@ -141,177 +110,13 @@ class _Builder:
         loc: Localizer,
         prefill: Mapping[str, Answer],
     ) -> None:
+        super().__init__(docx.Document(), loc)
         self.q = questionnaire
         self.meta = meta
-        self.loc = loc
-        self.lang = loc.lang
-        self.rtl = loc.rtl
         self.prefill = prefill
         self.placeholder = placeholders(loc)
         self.ids = itertools.count(1)
-        self.doc = docx.Document()
-        self.body = self.doc.element.body
-        self.sect_pr = self.body.find(_qn("w:sectPr"))
         self.catalogue: Catalogue = load_catalogue(questionnaire.catalogue)
-
-    # --- runs and paragraphs ----------------------------------------------
-
-    def _rpr(
-        self,
-        *,
-        rtl: bool,
-        style: str | None = None,
-        bold: bool = False,
-        italic: bool = False,
-        size: int | None = None,
-        color: str | None = None,
-        fonts: Mapping[str, str] | None = None,
-    ) -> etree._Element:
-        """Run properties in schema order, with the language's fonts and tags."""
-        rpr = E("w:rPr")
-        if style:
-            rpr.append(E("w:rStyle", {"w:val": style}))
-        font_attrs = dict(fonts or {})
-        if self.lang == "ar":
-            font_attrs.setdefault("w:cs", ARABIC_FONT)
-        elif self.lang == "zh":
-            font_attrs.setdefault("w:eastAsia", CJK_FONT)
-            font_attrs.setdefault("w:hint", "eastAsia")
-        if font_attrs:
-            rpr.append(E("w:rFonts", font_attrs))
-        if bold:
-            rpr.extend([E("w:b"), E("w:bCs")])
-        if italic:
-            rpr.extend([E("w:i"), E("w:iCs")])
-        if color:
-            rpr.append(E("w:color", {"w:val": color}))
-        if size:
-            rpr.append(E("w:sz", {"w:val": str(size)}))
-            rpr.append(E("w:szCs", {"w:val": str(size + 2 if self.rtl else size)}))
-        if rtl:
-            rpr.append(E("w:rtl"))
-        rpr.append(E("w:lang", self._lang_attrs()))
-        return rpr
-
-    def _lang_attrs(self) -> dict[str, str]:
-        tag = LANGUAGE_TAGS[self.lang]
-        attrs = {"w:val": "en-US" if self.lang in ("ar", "zh") else tag}
-        if self.lang == "ar":
-            attrs["w:bidi"] = tag
-        if self.lang == "zh":
-            attrs["w:eastAsia"] = tag
-        return attrs
-
-    def run(
-        self,
-        text: str,
-        *,
-        rtl: bool | None = None,
-        style: str | None = None,
-        bold: bool = False,
-        italic: bool = False,
-        size: int | None = None,
-        color: str | None = None,
-        fonts: Mapping[str, str] | None = None,
-    ) -> etree._Element:
-        """A run; tabs and newlines become ``w:tab`` and ``w:br``."""
-        if rtl is None:
-            rtl = self.rtl and has_arabic(text)
-        rpr = self._rpr(
-            rtl=rtl, style=style, bold=bold, italic=italic, size=size, color=color, fonts=fonts
-        )
-        r = E("w:r", None, rpr)
-        _append_text(r, text)
-        return r
-
-    def para(
-        self,
-        runs: Iterable[etree._Element] = (),
-        *,
-        style: str | None = None,
-        keep_next: bool = False,
-        page_break: bool = False,
-        after: int | None = None,
-    ) -> etree._Element:
-        ppr = E("w:pPr")
-        if style:
-            ppr.append(E("w:pStyle", {"w:val": style}))
-        if keep_next:
-            ppr.append(E("w:keepNext"))
-        if page_break:
-            ppr.append(E("w:pageBreakBefore"))
-        if self.rtl:
-            # Start alignment comes from bidi itself; a w:jc would mean "end".
-            ppr.append(E("w:bidi"))
-        if after is not None:
-            ppr.append(E("w:spacing", {"w:before": "0", "w:after": str(after)}))
-        p = E("w:p", None, ppr)
-        p.extend(runs)
-        return p
-
-    def add(self, element: etree._Element) -> None:
-        self.sect_pr.addprevious(element)
-
-    def text_para(
-        self,
-        text: str,
-        *,
-        style: str | None = None,
-        bold: bool = False,
-        italic: bool = False,
-        size: int | None = None,
-        color: str | None = None,
-        page_break: bool = False,
-        after: int | None = None,
-    ) -> etree._Element:
-        run = self.run(text, bold=bold, italic=italic, size=size, color=color)
-        return self.para([run], style=style, page_break=page_break, after=after)
-
-    # --- tables -----------------------------------------------------------
-
-    def table(self, widths: tuple[int, ...]) -> etree._Element:
-        tbl_pr = E("w:tblPr")
-        if self.rtl:
-            tbl_pr.append(E("w:bidiVisual"))
-        tbl_pr.append(E("w:tblW", {"w:w": str(sum(widths)), "w:type": "dxa"}))
-        borders = E("w:tblBorders")
-        for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
-            borders.append(
-                E(
-                    f"w:{side}",
-                    {"w:val": "single", "w:sz": "4", "w:space": "0", "w:color": "A6A6A6"},
-                )
-            )
-        tbl_pr.append(borders)
-        tbl_pr.append(E("w:tblLayout", {"w:type": "fixed"}))
-        margins = E("w:tblCellMar")
-        for side, size in (("top", "40"), ("left", "85"), ("bottom", "40"), ("right", "85")):
-            margins.append(E(f"w:{side}", {"w:w": size, "w:type": "dxa"}))
-        tbl_pr.append(margins)
-        tbl_pr.append(E("w:tblLook", {"w:val": "04A0", "w:firstRow": "1", "w:noVBand": "1"}))
-        grid = E("w:tblGrid", None, *(E("w:gridCol", {"w:w": str(x)}) for x in widths))
-        return E("w:tbl", None, tbl_pr, grid)
-
-    def row(
-        self,
-        tbl: etree._Element,
-        widths: tuple[int, ...],
-        cells: Iterable[list[etree._Element]],
-        *,
-        header: bool = False,
-    ) -> None:
-        tr_pr = E("w:trPr", None, E("w:cantSplit"))
-        if header:
-            tr_pr.append(E("w:tblHeader"))
-        tr = E("w:tr", None, tr_pr)
-        for width, paragraphs in zip(widths, cells, strict=True):
-            tc_pr = E("w:tcPr", None, E("w:tcW", {"w:w": str(width), "w:type": "dxa"}))
-            if header:
-                tc_pr.append(
-                    E("w:shd", {"w:val": "clear", "w:color": "auto", "w:fill": _HEADER_FILL})
-                )
-            tr.append(E("w:tc", None, tc_pr, *(paragraphs or [self.para(after=0)])))
-        tbl.append(tr)
 
     # --- content controls -------------------------------------------------
 
@@ -329,7 +134,7 @@ class _Builder:
         pr = E(
             "w:sdtPr",
             None,
-            self._rpr(rtl=self.rtl),
+            self.rpr(rtl=self.rtl),
             E("w:alias", {"w:val": alias}),
             E("w:tag", {"w:val": tag}),
             E("w:id", {"w:val": str(next(self.ids))}),
@@ -447,7 +252,7 @@ class _Builder:
             notes.append(loc.content(CTX_ITEM_HELP, item.help))
         if item.condition is not None:
             notes.append(self._condition_text(item.condition))
-        out.extend(self.text_para(n, italic=True, size=18, color=_GREY, after=40) for n in notes)
+        out.extend(self.text_para(n, italic=True, size=18, color=GREY, after=40) for n in notes)
         return out
 
     def _condition_text(self, cond: Condition) -> str:
@@ -621,7 +426,7 @@ class _Builder:
                 if entry.note:
                     self.add(
                         self.text_para(
-                            loc.content(CTX_ENTRY_NOTE, entry.note), italic=True, color=_GREY
+                            loc.content(CTX_ENTRY_NOTE, entry.note), italic=True, color=GREY
                         )
                     )
                 if entry.items:
@@ -650,74 +455,21 @@ class _Builder:
         ppr.append(E("w:spacing", {"w:before": "120", "w:after": "160"}))
         # Equal indents on both sides, so the box is the same in a bidi paragraph.
         ppr.append(E("w:ind", {"w:left": "113", "w:right": "113"}))
-        defaults = styles.element.find(_qn("w:docDefaults"))
-        rpr = defaults.find(f"{_qn('w:rPrDefault')}/{_qn('w:rPr')}")
-        fonts = rpr.find(_qn("w:rFonts"))
-        if self.lang == "ar":
-            fonts.set(_qn("w:cs"), ARABIC_FONT)
-        elif self.lang == "zh":
-            fonts.set(_qn("w:eastAsia"), CJK_FONT)
-            fonts.set(_qn("w:hint"), "eastAsia")
-        rpr.find(_qn("w:sz")).set(_qn("w:val"), "20")
-        rpr.find(_qn("w:szCs")).set(_qn("w:val"), "22" if self.rtl else "20")
-        lang = rpr.find(_qn("w:lang"))
-        for key, value in self._lang_attrs().items():
-            lang.set(_qn(key), value)
-        spacing = defaults.find(f"{_qn('w:pPrDefault')}/{_qn('w:pPr')}/{_qn('w:spacing')}")
-        spacing.set(_qn("w:after"), "120")
-        spacing.set(_qn("w:line"), "259")
+        self.defaults()
+        defaults = styles.element.find(qn("w:docDefaults"))
+        spacing = defaults.find(f"{qn('w:pPrDefault')}/{qn('w:pPr')}/{qn('w:spacing')}")
+        spacing.set(qn("w:after"), "120")
+        spacing.set(qn("w:line"), "259")
 
     def page(self) -> None:
         loc, meta = self.loc, self.meta
-        section = self.doc.sections[0]
-        section.page_width, section.page_height = Mm(210), Mm(297)
-        for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-            setattr(section, side, Mm(_MARGIN_MM))
-        section.header_distance = section.footer_distance = Mm(10)
-        if self.rtl:
-            self.sect_pr.find(_qn("w:docGrid")).addprevious(E("w:bidi"))
-        header = section.header._element
-        for p in list(header):
-            header.remove(p)
-        header.append(
-            self.text_para(
-                loc.gettext("{questionnaire} {version} · form {form_id} · {language}").format(
-                    questionnaire=self.q.id,
-                    version=self.q.version,
-                    form_id=meta.form_id,
-                    language=loc.language_name(self.lang),
-                ),
-                size=16,
-                color=_GREY,
-                after=0,
-            )
+        line = loc.gettext("{questionnaire} {version} · form {form_id} · {language}").format(
+            questionnaire=self.q.id,
+            version=self.q.version,
+            form_id=meta.form_id,
+            language=loc.language_name(self.lang),
         )
-        footer = section.footer._element
-        for p in list(footer):
-            footer.remove(p)
-        footer.append(self.para(self._page_x_of_y(), after=0))
-
-    def _page_x_of_y(self) -> list[etree._Element]:
-        """ "Page X of Y" with PAGE and NUMPAGES fields where the translation puts them."""
-        text = self.loc.gettext("Page {page} of {pages}")
-        runs: list[etree._Element] = []
-        for part in re.split(r"(\{page\}|\{pages\})", text):
-            if part in ("{page}", "{pages}"):
-                code = " PAGE " if part == "{page}" else " NUMPAGES "
-                runs.append(self._fld_char("begin"))
-                instr = self.run("", size=16, color=_GREY)
-                instr.append(E("w:instrText", {"xml:space": "preserve"}))
-                instr[-1].text = code
-                runs.append(instr)
-                runs.append(self._fld_char("separate"))
-                runs.append(self.run("1", size=16, color=_GREY))
-                runs.append(self._fld_char("end"))
-            elif part:
-                runs.append(self.run(part, size=16, color=_GREY))
-        return runs
-
-    def _fld_char(self, kind: str) -> etree._Element:
-        return E("w:r", None, E("w:fldChar", {"w:fldCharType": kind}))
+        self.page_setup(self.doc.sections[0], [self.text_para(line, size=16, color=GREY, after=0)])
 
     def settings(self, password: str | None) -> None:
         settings = self.doc.settings.element
@@ -736,14 +488,9 @@ class _Builder:
                 ("hash", protection_hash(password, salt, PROTECTION_SPIN_COUNT)),
                 ("salt", base64.b64encode(salt).decode("ascii")),
             ):
-                protection.set(_qn(f"w:{key}"), value)
+                protection.set(qn(f"w:{key}"), value)
         # Schema order: documentProtection comes before defaultTabStop.
-        settings.find(_qn("w:defaultTabStop")).addprevious(protection)
-        font_lang = settings.find(_qn("w:themeFontLang"))
-        font_lang.set(_qn("w:val"), "en-US")
-        # The template says ja-JP, which gives Chinese text a Japanese face.
-        font_lang.set(_qn("w:eastAsia"), LANGUAGE_TAGS["zh"])
-        font_lang.set(_qn("w:bidi"), LANGUAGE_TAGS["ar"])
+        settings.find(qn("w:defaultTabStop")).addprevious(protection)
 
     def metadata(self) -> None:
         props = self.doc.core_properties
@@ -769,21 +516,6 @@ class _Builder:
         self.instructions()
         self.sections(list(self.q.sections[len(cover) :]))
         return self.doc
-
-
-def _append_text(run: etree._Element, text: str) -> None:
-    for n, line in enumerate(text.split("\n")):
-        if n:
-            run.append(E("w:br"))
-        for m, chunk in enumerate(line.split("\t")):
-            if m:
-                run.append(E("w:tab"))
-            if chunk:
-                t = E("w:t")
-                t.text = chunk
-                if chunk != chunk.strip():
-                    t.set(_qn("xml:space"), "preserve")
-                run.append(t)
 
 
 def _as_date(value: Answer) -> dt.date | None:

@@ -20,16 +20,11 @@ from selfassess.constants import (
 from selfassess.definitions.catalogue import load_catalogue
 from selfassess.definitions.questionnaire import load_questionnaire
 from selfassess.errors import UsageError
-from selfassess.forms.docx_writer import (
-    ARABIC_FONT,
-    CJK_FONT,
-    LANGUAGE_TAGS,
-    word_date_format,
-    write_docx,
-)
+from selfassess.forms.docx_writer import word_date_format, write_docx
 from selfassess.forms.parse import parse_form
 from selfassess.i18n.localizer import Localizer
 from selfassess.office.ooxml import W14_NS, W_NS, protection_hash, read_custom_properties
+from selfassess.office.word import ARABIC_FONT, CJK_FONT, LANGUAGE_TAGS
 from tests.forms.docx_fill import DEADLINE, blank_form, form_meta
 
 Q = load_questionnaire()

@@ -1,0 +1,501 @@
+"""The one set of WordprocessingML helpers for the Word forms and reports.
+
+Runs, paragraphs and tables are built with lxml straight into python-docx's
+tree (python-docx's table API is slow and cannot express what follows);
+python-docx keeps the package, the styles, the sections and their header and
+footer parts. Everything that depends on the language lives here once
+(``shared/notes/ooxml.md``, "Right-to-left and Chinese in Word"):
+
+- Arabic: paragraphs ``w:bidi`` with no ``w:jc`` (in a bidi paragraph a
+  ``jc`` means the other side), runs ``w:rtl`` with a complex-script font,
+  ``w:szCs`` and ``w:lang w:bidi``, bold and italic doubled by ``w:bCs`` and
+  ``w:iCs``, tables ``w:bidiVisual``, sections ``w:bidi``, each in its
+  parent's schema order; Latin stretches of Arabic text in runs of their own,
+  closed by a left-to-right mark, so that "I(c)" keeps its parentheses.
+- Chinese: an East Asian font with ``w:hint="eastAsia"`` and ``w:lang
+  w:eastAsia``, also in the document defaults and the theme's font language
+  (python-docx's template says ja-JP, which gives Chinese a Japanese face).
+- A4 pages, a header line and a "page X of Y" footer with PAGE and NUMPAGES
+  fields placed where the translation puts them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from functools import cache
+from typing import Any
+
+from lxml import etree
+
+from selfassess.i18n.localizer import Localizer, has_arabic
+from selfassess.office.ooxml import W14_NS, W_NS
+
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+_NS = {"w": W_NS, "w14": W14_NS, "xml": XML_NS}
+
+#: Fonts for complex-script (Arabic) and East Asian (Chinese) text. Noto is
+#: free and ships with most Linux desktops; where it is missing, Word and
+#: LibreOffice substitute an installed face of the same script (see the docs).
+ARABIC_FONT = "Noto Naskh Arabic"
+CJK_FONT = "Noto Sans CJK SC"
+#: Word language tags of the six languages (proofing and the date picker).
+LANGUAGE_TAGS = {
+    "ar": "ar-SA",
+    "zh": "zh-CN",
+    "en": "en-US",
+    "fr": "fr-FR",
+    "ru": "ru-RU",
+    "es": "es-ES",
+}
+GREY = "595959"
+HEADER_FILL = "D9E2F3"
+#: A4 in twentieths of a point, 2 cm margins.
+A4 = (11906, 16838)
+MARGIN = 1134
+TEXT_WIDTH = A4[0] - 2 * MARGIN
+LANDSCAPE_TEXT_WIDTH = A4[1] - 2 * MARGIN
+#: Left and right cell margins of every table.
+CELL_MARGIN = 85
+LRM = "\u200e"
+
+# A stretch of Latin text inside Arabic: from a Latin letter, digit or opening
+# bracket to the last Latin letter, digit or closing bracket before Arabic.
+_ARABIC = "\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff"
+_LATIN_STRETCH = re.compile(
+    rf"[A-Za-z\u00c0-\u024f0-9(\[][^{_ARABIC}\n]*?[A-Za-z\u00c0-\u024f0-9)\]]"
+    rf"(?=[^A-Za-z\u00c0-\u024f0-9)\]]*(?:[{_ARABIC}\n]|$))"
+    rf"|[A-Za-z\u00c0-\u024f]"
+)
+
+
+@cache
+def qn(name: str) -> str:
+    """Clark name of a ``prefix:name`` (w, w14, xml)."""
+    prefix, local = name.split(":")
+    return f"{{{_NS[prefix]}}}{local}"
+
+
+def E(
+    tag: str, attrs: Mapping[str, str] | None = None, *children: etree._Element
+) -> etree._Element:
+    """An element from ``prefix:name`` tags and attributes."""
+    element = etree.Element(qn(tag), {qn(k): v for k, v in (attrs or {}).items()})
+    element.extend(children)
+    return element
+
+
+def append_text(run: etree._Element, text: str) -> None:
+    """Text into a run: tabs and newlines become ``w:tab`` and ``w:br``."""
+    for n, line in enumerate(text.split("\n")):
+        if n:
+            run.append(E("w:br"))
+        for m, chunk in enumerate(line.split("\t")):
+            if m:
+                run.append(E("w:tab"))
+            if chunk:
+                t = E("w:t")
+                t.text = chunk
+                if chunk != chunk.strip():
+                    t.set(qn("xml:space"), "preserve")
+                run.append(t)
+
+
+def bidi_pieces(text: str) -> list[tuple[str, bool]]:
+    """(text, right-to-left) pieces of a text shown in a right-to-left paragraph.
+
+    Latin stretches stand apart and end with a left-to-right mark, so that a
+    closing parenthesis or a final digit stays with the Latin text instead of
+    taking the paragraph's direction.
+
+    >>> bidi_pieces("التوصية I(c) من القرار")
+    [('التوصية ', True), ('I(c)\\u200e', False), (' من القرار', True)]
+    >>> bidi_pieces("(CTOC/COP/WG.2/2023/4)")
+    [('(CTOC/COP/WG.2/2023/4)\\u200e', False)]
+    """
+    pieces: list[tuple[str, bool]] = []
+    end = 0
+    for match in _LATIN_STRETCH.finditer(text):
+        if match.start() > end:
+            pieces.append((text[end : match.start()], True))
+        pieces.append((match.group() + LRM, False))
+        end = match.end()
+    if end < len(text):
+        pieces.append((text[end:], True))
+    return pieces
+
+
+def text_width(text: str, size_pt: float, *, bold: bool = False) -> int:
+    """An upper bound of the width of ``text`` in twips at ``size_pt``.
+
+    Wide enough for the widest of the faces the documents name: Chinese
+    characters are one em, other letters 0.6 em (0.65 bold).
+    """
+    em = size_pt * 20
+    latin = 0.65 if bold else 0.6
+    return int(sum(em if "\u2e80" <= ch <= "\uffef" else em * latin for ch in text))
+
+
+def column_widths(
+    columns: Sequence[Sequence[str]], total: int, size_pt: float, *, header: int = 1
+) -> list[int] | None:
+    """Widths (twips) that hold the longest word of each column, or None.
+
+    ``columns`` holds each column's texts, header first (``header`` rows set
+    in bold). Each column gets its longest word plus the cell margins; what
+    is left of ``total`` is shared in proportion to the text each column
+    holds, so no word is ever broken inside itself. None when the longest
+    words alone do not fit.
+    """
+    minimum: list[int] = []
+    weight: list[int] = []
+    for texts in columns:
+        longest = 0
+        for n, text in enumerate(texts):
+            for word in text.split():
+                longest = max(longest, text_width(word, size_pt, bold=n < header))
+        minimum.append(longest + 2 * CELL_MARGIN + 20)
+        weight.append(max((len(t) for t in texts), default=1) or 1)
+    spare = total - sum(minimum)
+    if spare < 0:
+        return None
+    widths = [m + spare * w // sum(weight) for m, w in zip(minimum, weight, strict=True)]
+    widths[0] += total - sum(widths)
+    return widths
+
+
+class WordBuilder:
+    """Language-aware lxml building blocks on a python-docx document."""
+
+    def __init__(self, document: Any, loc: Localizer) -> None:
+        self.doc = document
+        self.loc = loc
+        self.lang = loc.lang
+        self.rtl = loc.rtl
+        self.body = document.element.body
+        self.sect_pr = self.body.find(qn("w:sectPr"))
+
+    # --- runs and paragraphs ----------------------------------------------
+
+    def rpr(
+        self,
+        *,
+        rtl: bool,
+        style: str | None = None,
+        bold: bool = False,
+        italic: bool = False,
+        size: int | None = None,
+        color: str | None = None,
+        fonts: Mapping[str, str] | None = None,
+    ) -> etree._Element:
+        """Run properties in schema order, with the language's fonts and tags.
+
+        ``size`` in half-points; Arabic is sized by ``w:szCs``, one step larger.
+        """
+        rpr = E("w:rPr")
+        if style:
+            rpr.append(E("w:rStyle", {"w:val": style}))
+        font_attrs = dict(fonts or {})
+        if self.lang == "ar":
+            font_attrs.setdefault("w:cs", ARABIC_FONT)
+        elif self.lang == "zh":
+            font_attrs.setdefault("w:eastAsia", CJK_FONT)
+            font_attrs.setdefault("w:hint", "eastAsia")
+        if font_attrs:
+            rpr.append(E("w:rFonts", font_attrs))
+        if bold:
+            rpr.extend([E("w:b"), E("w:bCs")])
+        if italic:
+            rpr.extend([E("w:i"), E("w:iCs")])
+        if color:
+            rpr.append(E("w:color", {"w:val": color}))
+        if size:
+            rpr.append(E("w:sz", {"w:val": str(size)}))
+            rpr.append(E("w:szCs", {"w:val": str(size + 2 if self.rtl else size)}))
+        if rtl:
+            rpr.append(E("w:rtl"))
+        rpr.append(E("w:lang", self.lang_attrs()))
+        return rpr
+
+    def lang_attrs(self) -> dict[str, str]:
+        tag = LANGUAGE_TAGS[self.lang]
+        attrs = {"w:val": "en-US" if self.lang in ("ar", "zh") else tag}
+        if self.lang == "ar":
+            attrs["w:bidi"] = tag
+        if self.lang == "zh":
+            attrs["w:eastAsia"] = tag
+        return attrs
+
+    def run(
+        self,
+        text: str,
+        *,
+        rtl: bool | None = None,
+        style: str | None = None,
+        bold: bool = False,
+        italic: bool = False,
+        size: int | None = None,
+        color: str | None = None,
+        fonts: Mapping[str, str] | None = None,
+    ) -> etree._Element:
+        """One run of ``text`` as given; right to left when it holds Arabic."""
+        if rtl is None:
+            rtl = self.rtl and has_arabic(text)
+        rpr = self.rpr(
+            rtl=rtl, style=style, bold=bold, italic=italic, size=size, color=color, fonts=fonts
+        )
+        r = E("w:r", None, rpr)
+        append_text(r, text)
+        return r
+
+    def runs(
+        self,
+        text: str,
+        *,
+        bold: bool = False,
+        italic: bool = False,
+        size: int | None = None,
+        color: str | None = None,
+    ) -> list[etree._Element]:
+        """Runs of display text: in a right-to-left document, Latin stretches isolated.
+
+        Only for text that is shown, never read back: the marks are part of it.
+        """
+        pieces = bidi_pieces(text) if self.rtl and has_arabic(text) else [(text, self.rtl)]
+        return [
+            self.run(piece, rtl=rtl, bold=bold, italic=italic, size=size, color=color)
+            for piece, rtl in pieces
+        ]
+
+    def para(
+        self,
+        runs: Iterable[etree._Element] = (),
+        *,
+        style: str | None = None,
+        keep_next: bool = False,
+        keep_lines: bool = False,
+        page_break: bool = False,
+        after: int | None = None,
+        align: str | None = None,
+    ) -> etree._Element:
+        """A paragraph; ``align`` "end" puts it at the end of the line in either direction."""
+        ppr = E("w:pPr")
+        if style:
+            ppr.append(E("w:pStyle", {"w:val": style}))
+        if keep_next:
+            ppr.append(E("w:keepNext"))
+        if keep_lines:
+            ppr.append(E("w:keepLines"))
+        if page_break:
+            ppr.append(E("w:pageBreakBefore"))
+        if self.rtl:
+            # Start alignment comes from bidi itself; a w:jc would mean "end".
+            ppr.append(E("w:bidi"))
+        if after is not None:
+            ppr.append(E("w:spacing", {"w:before": "0", "w:after": str(after)}))
+        if align == "center":
+            ppr.append(E("w:jc", {"w:val": "center"}))
+        elif align == "end":
+            # In a bidi paragraph "left" is its end.
+            ppr.append(E("w:jc", {"w:val": "left" if self.rtl else "right"}))
+        p = E("w:p", None, ppr)
+        p.extend(runs)
+        return p
+
+    def text_para(
+        self,
+        text: str,
+        *,
+        style: str | None = None,
+        bold: bool = False,
+        italic: bool = False,
+        size: int | None = None,
+        color: str | None = None,
+        page_break: bool = False,
+        keep_next: bool = False,
+        after: int | None = None,
+    ) -> etree._Element:
+        run = self.run(text, bold=bold, italic=italic, size=size, color=color)
+        return self.para(
+            [run], style=style, page_break=page_break, keep_next=keep_next, after=after
+        )
+
+    def add(self, element: etree._Element) -> None:
+        """Append to the body, before the last section's properties."""
+        self.sect_pr.addprevious(element)
+
+    # --- tables -----------------------------------------------------------
+
+    def table(self, widths: Sequence[int]) -> etree._Element:
+        tbl_pr = E("w:tblPr")
+        if self.rtl:
+            tbl_pr.append(E("w:bidiVisual"))
+        tbl_pr.append(E("w:tblW", {"w:w": str(sum(widths)), "w:type": "dxa"}))
+        borders = E("w:tblBorders")
+        for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+            borders.append(
+                E(
+                    f"w:{side}",
+                    {"w:val": "single", "w:sz": "4", "w:space": "0", "w:color": "A6A6A6"},
+                )
+            )
+        tbl_pr.append(borders)
+        tbl_pr.append(E("w:tblLayout", {"w:type": "fixed"}))
+        margins = E("w:tblCellMar")
+        for side, size in (
+            ("top", "40"),
+            ("left", str(CELL_MARGIN)),
+            ("bottom", "40"),
+            ("right", str(CELL_MARGIN)),
+        ):
+            margins.append(E(f"w:{side}", {"w:w": size, "w:type": "dxa"}))
+        tbl_pr.append(margins)
+        tbl_pr.append(E("w:tblLook", {"w:val": "04A0", "w:firstRow": "1", "w:noVBand": "1"}))
+        grid = E("w:tblGrid", None, *(E("w:gridCol", {"w:w": str(x)}) for x in widths))
+        return E("w:tbl", None, tbl_pr, grid)
+
+    def row(
+        self,
+        tbl: etree._Element,
+        widths: Sequence[int],
+        cells: Iterable[list[etree._Element]],
+        *,
+        header: bool = False,
+    ) -> None:
+        """A row that is never split across pages; a header row repeats on each page."""
+        tr_pr = E("w:trPr", None, E("w:cantSplit"))
+        if header:
+            tr_pr.append(E("w:tblHeader"))
+        tr = E("w:tr", None, tr_pr)
+        for width, paragraphs in zip(widths, cells, strict=True):
+            tc_pr = E("w:tcPr", None, E("w:tcW", {"w:w": str(width), "w:type": "dxa"}))
+            if header:
+                tc_pr.append(
+                    E("w:shd", {"w:val": "clear", "w:color": "auto", "w:fill": HEADER_FILL})
+                )
+            tr.append(E("w:tc", None, tc_pr, *(paragraphs or [self.para(after=0)])))
+        tbl.append(tr)
+
+    def data_table(
+        self,
+        header: Sequence[str],
+        rows: Sequence[Sequence[str]],
+        widths: Sequence[int],
+        *,
+        numeric: Sequence[bool] = (),
+        size: int = 18,
+    ) -> etree._Element:
+        """A table of text: the header repeats and keeps with the first row.
+
+        Cells of ``numeric`` columns stand at the end of their cell.
+        """
+        tbl = self.table(widths)
+        ends = [bool(n) for n in numeric] + [False] * (len(header) - len(numeric))
+
+        def cell(text: str, n: int, *, bold: bool = False, keep: bool = False) -> list[Any]:
+            align = "end" if ends[n] and not bold else None
+            return [
+                self.para(
+                    self.runs(text, bold=bold, size=size), after=0, keep_next=keep, align=align
+                )
+            ]
+
+        self.row(
+            tbl,
+            widths,
+            [cell(h, n, bold=True, keep=True) for n, h in enumerate(header)],
+            header=True,
+        )
+        for values in rows:
+            self.row(tbl, widths, [cell(v, n) for n, v in enumerate(values)])
+        return tbl
+
+    # --- page -------------------------------------------------------------
+
+    def fld_char(self, kind: str) -> etree._Element:
+        return E("w:r", None, E("w:fldChar", {"w:fldCharType": kind}))
+
+    def page_x_of_y(self, size: int = 16) -> list[etree._Element]:
+        """ "Page X of Y" with PAGE and NUMPAGES fields where the translation puts them."""
+        text = self.loc.gettext("Page {page} of {pages}")
+        runs: list[etree._Element] = []
+        for part in re.split(r"(\{page\}|\{pages\})", text):
+            if part in ("{page}", "{pages}"):
+                code = " PAGE " if part == "{page}" else " NUMPAGES "
+                runs.append(self.fld_char("begin"))
+                instr = self.run("", size=size, color=GREY)
+                instr.append(E("w:instrText", {"xml:space": "preserve"}))
+                instr[-1].text = code
+                runs.append(instr)
+                runs.append(self.fld_char("separate"))
+                runs.append(self.run("1", size=size, color=GREY))
+                runs.append(self.fld_char("end"))
+            elif part:
+                runs.append(self.run(part, size=size, color=GREY))
+        return runs
+
+    def page_setup(
+        self,
+        section: Any,
+        header: Sequence[etree._Element],
+        *,
+        landscape: bool = False,
+    ) -> None:
+        """A4 with 2 cm margins, ``header`` paragraphs on top, "page X of Y" below.
+
+        ``section`` is a python-docx section; its header and footer are its own.
+        """
+        from docx.enum.section import WD_ORIENT  # noqa: PLC0415 (python-docx is slow to import; readers never need it)
+        from docx.shared import Twips  # noqa: PLC0415 (as above)
+
+        width, height = (A4[1], A4[0]) if landscape else A4
+        section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+        section.page_width, section.page_height = Twips(width), Twips(height)
+        for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+            setattr(section, side, Twips(MARGIN))
+        section.header_distance = section.footer_distance = Twips(567)
+        sect_pr = section._sectPr
+        if self.rtl and sect_pr.find(qn("w:bidi")) is None:
+            sect_pr.find(qn("w:docGrid")).addprevious(E("w:bidi"))
+        for part, content in (
+            (section.header, list(header)),
+            (section.footer, [self.para(self.page_x_of_y(), after=0, align="center")]),
+        ):
+            part.is_linked_to_previous = False
+            element = part._element
+            for child in list(element):
+                element.remove(child)
+            element.extend(content)
+
+    def new_section(self) -> Any:
+        """End the current section here and start one on a new page; its python-docx section.
+
+        What is added afterwards belongs to the new section.
+        """
+        section = self.doc.add_section()
+        self.sect_pr = self.body.find(qn("w:sectPr"))
+        return section
+
+    # --- defaults ---------------------------------------------------------
+
+    def defaults(self, size: int = 20) -> None:
+        """Document defaults: the language's fonts, tags and size; settings' font languages."""
+        defaults = self.doc.styles.element.find(qn("w:docDefaults"))
+        rpr = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}")
+        fonts = rpr.find(qn("w:rFonts"))
+        if self.lang == "ar":
+            fonts.set(qn("w:cs"), ARABIC_FONT)
+        elif self.lang == "zh":
+            fonts.set(qn("w:eastAsia"), CJK_FONT)
+            fonts.set(qn("w:hint"), "eastAsia")
+        rpr.find(qn("w:sz")).set(qn("w:val"), str(size))
+        rpr.find(qn("w:szCs")).set(qn("w:val"), str(size + 2 if self.rtl else size))
+        lang = rpr.find(qn("w:lang"))
+        for key, value in self.lang_attrs().items():
+            lang.set(qn(key), value)
+        settings = self.doc.settings.element
+        font_lang = settings.find(qn("w:themeFontLang"))
+        font_lang.set(qn("w:val"), "en-US")
+        # The template says ja-JP, which gives Chinese text a Japanese face.
+        font_lang.set(qn("w:eastAsia"), LANGUAGE_TAGS["zh"])
+        font_lang.set(qn("w:bidi"), LANGUAGE_TAGS["ar"])
