@@ -129,4 +129,7 @@ RETURN_STATUSES: Final = ("accepted", "accepted_with_problems", "rejected", "sup
 TA_PRIORITY_WEIGHTS: Final = {"high": 3, "medium": 2, "low": 1}
 #: Weight of a request whose priority was not given.
 TA_PRIORITY_DEFAULT_WEIGHT: Final = 1
+#: A regional or thematic figure resting on fewer replies is not shown, so
+#: that no single State can be read off it (DESIGN.md, principle 3).
+MIN_REPLIES_DEFAULT: Final = 3
 DEFAULT_STORE: Final = "outputs/selfassess.sqlite"

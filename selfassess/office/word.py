@@ -378,19 +378,19 @@ class WordBuilder:
 
     def data_table(
         self,
-        header: Sequence[str],
+        header: Sequence[str] | None,
         rows: Sequence[Sequence[str]],
         widths: Sequence[int],
         *,
         numeric: Sequence[bool] = (),
         size: int = 18,
     ) -> etree._Element:
-        """A table of text: the header repeats and keeps with the first row.
+        """A table of text: the header (if any) repeats and keeps with the first row.
 
         Cells of ``numeric`` columns stand at the end of their cell.
         """
         tbl = self.table(widths)
-        ends = [bool(n) for n in numeric] + [False] * (len(header) - len(numeric))
+        ends = [bool(n) for n in numeric] + [False] * (len(widths) - len(numeric))
 
         def cell(text: str, n: int, *, bold: bool = False, keep: bool = False) -> list[Any]:
             align = "end" if ends[n] and not bold else None
@@ -400,12 +400,13 @@ class WordBuilder:
                 )
             ]
 
-        self.row(
-            tbl,
-            widths,
-            [cell(h, n, bold=True, keep=True) for n, h in enumerate(header)],
-            header=True,
-        )
+        if header is not None:
+            self.row(
+                tbl,
+                widths,
+                [cell(h, n, bold=True, keep=True) for n, h in enumerate(header)],
+                header=True,
+            )
         for values in rows:
             self.row(tbl, widths, [cell(v, n) for n, v in enumerate(values)])
         return tbl
@@ -494,6 +495,10 @@ class WordBuilder:
         for key, value in self.lang_attrs().items():
             lang.set(qn(key), value)
         settings = self.doc.settings.element
+        # python-docx's template omits the zoom's required percentage.
+        zoom = settings.find(qn("w:zoom"))
+        if zoom is not None and zoom.get(qn("w:percent")) is None:
+            zoom.set(qn("w:percent"), "100")
         font_lang = settings.find(qn("w:themeFontLang"))
         font_lang.set(qn("w:val"), "en-US")
         # The template says ja-JP, which gives Chinese text a Japanese face.

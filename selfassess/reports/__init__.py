@@ -65,10 +65,10 @@ def write_country_report(
     if isinstance(out, str | Path):
         # A link planted where the report goes is refused, never written through.
         with output_file(out) as fh:
-            _render(report, fmt, fh)
+            warnings = _render(report, fmt, fh)
     else:
-        _render(report, fmt, out)
-    outcome = ReportResult(format=fmt, lang=loc.lang)
+        warnings = _render(report, fmt, out)
+    outcome = ReportResult(format=fmt, lang=loc.lang, warnings=warnings)
     if loc.missing:
         outcome.warnings.append(
             f"{len(loc.missing)} text(s) have no {loc.lang} translation and appear in English "
@@ -82,14 +82,18 @@ def write_country_report(
     return outcome
 
 
-def _render(report: CountryReport, fmt: str, target: BinaryIO) -> None:
+def _render(report: CountryReport, fmt: str, target: BinaryIO) -> list[str]:
+    """Write the report; the warnings of its writing (a missing chart font)."""
     if fmt == "md":
         target.write(country_md.render_md(report).encode("utf-8"))
     elif fmt == "docx":
+        from selfassess.reports.charts import font_warning  # noqa: PLC0415 (matplotlib is slow to import)
         from selfassess.reports.country_docx import render_docx  # noqa: PLC0415 (python-docx and matplotlib are slow to import)
 
         render_docx(report, target)
+        return font_warning(report.lang)
     else:
         from selfassess.reports.country_xlsx import render_xlsx  # noqa: PLC0415 (openpyxl is slow to import)
 
         render_xlsx(report, target)
+    return []

@@ -35,6 +35,8 @@ from selfassess.scoring import Flag, Score, TaNeed
 
 # Characters XML 1.0 cannot hold (and lone surrogates, which JSON can): Word and
 # Excel files could not be written with them, and they show nothing anyway.
+#: What stands for a figure that cannot be computed; the report's dash note explains it.
+DASH = "—"
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
@@ -115,6 +117,8 @@ class CountryReport(Model):
     rtl: bool
     title: str
     subtitle: str
+    date: str
+    """The day the report was written, for the page header."""
     headings: Headings
     note: str
     summary: list[Row]
@@ -127,6 +131,8 @@ class CountryReport(Model):
     no_needs: str
     questions: list[str]
     no_questions: str
+    dash_note: str
+    """What the dash standing for a missing figure means."""
     annex_header: tuple[str, str, str]
     annex: list[AnnexGroup]
 
@@ -187,12 +193,11 @@ def build_report(
     words = _Words(q, catalogue or load_catalogue(q.catalogue), loc)
     _ = loc.gettext
     answers = {it.id: None for it in q.items()} | result.answers
-    no_data = _("no data")
 
     def pct(value: float | None) -> str:
-        return no_data if value is None else loc.percent(value)
+        return DASH if value is None else loc.percent(value)
 
-    country = loc.country(result.form.country) if result.form.country else _("country not given")
+    country = loc.country(result.form.country) if result.form.country else _("Country not given")
     reply_date = next(
         (
             answers[it.id]
@@ -208,7 +213,7 @@ def build_report(
             label=_("Date of the reply"),
             value=loc.date(dt.date.fromisoformat(str(reply_date)))
             if reply_date
-            else _("not given"),
+            else _("Not given"),
         ),
         Row(label=_("Overall implementation"), value=pct(score.overall.implementation)),
         Row(label=_("Overall gap"), value=pct(score.overall.gap)),
@@ -237,12 +242,12 @@ def build_report(
             rec_score = score.recommendations.get(entry.recommendation)
             status_item = next((it for it in entry.items if it.role == ROLE_STATUS), None)
             if rec_score is None:
-                status, gap = "—", _("not scored")
+                status, gap = DASH, _("Not scored")
             else:
                 status = (
                     words.choice(status_item, rec_score.status)
                     if status_item and rec_score.status
-                    else _("no answer")
+                    else _("No answer")
                 )
                 gap = pct(rec_score.gap)
             rows.append(
@@ -257,7 +262,7 @@ def build_report(
         sections.append(
             SectionTable(
                 title=title,
-                implementation=pct(figures.implementation) if figures else _("not scored"),
+                implementation=pct(figures.implementation) if figures else _("Not scored"),
                 rows=rows,
             )
         )
@@ -267,6 +272,7 @@ def build_report(
         rtl=loc.rtl,
         title=_("Implementation report: {country}").format(country=country),
         subtitle=loc.content(CTX_QUESTIONNAIRE_TITLE, q.title),
+        date=loc.date(dt.date.today()),
         headings=Headings(
             summary=_("Summary"),
             chart=_("Implementation by section"),
@@ -276,13 +282,13 @@ def build_report(
             annex=_("Annex: the answers as given"),
         ),
         note=_(
-            "This report shows the reply of {country} alone; it is not compared with any other "
+            "This report shows the country's reply alone; it is not compared with any other "
             "country. Implementation is the weighted mean of the statuses given, from 0% (not "
             'implemented) to 100% (fully implemented); the gap is what remains. "Not '
             'applicable" and "not known" are left out of the mean but count as answered in '
             "the coverage. Recommendations addressed to UNODC and requests for voluntary "
             "contributions are not scored."
-        ).format(country=country),
+        ),
         summary=summary,
         chart=Chart(
             title=_("Implementation by section"),
@@ -299,6 +305,10 @@ def build_report(
         no_needs=_("No technical assistance needs were reported."),
         questions=[_question(f, q, answers, words) for f in score.flags],
         no_questions=_("The reply raises no question."),
+        dash_note=_(
+            "A dash (—) stands for a figure that cannot be computed: the status is not "
+            "applicable, not known or not given."
+        ),
         annex_header=(_("Reference"), _("Question"), _("Answer")),
         annex=_annex(q, answers, words),
     )
@@ -327,10 +337,10 @@ def _needs(needs: list[TaNeed], q: Questionnaire, words: _Words) -> list[NeedRow
                 NeedRow(
                     kind=words.choice(kinds_item, kind)
                     if kinds_item and kind
-                    else _("kind not specified"),
+                    else _("Kind not specified"),
                     priority=words.choice(priority_item, priority)
                     if priority_item and priority
-                    else _("priority not given"),
+                    else _("Priority not given"),
                     recommendations=recs,
                 )
             )

@@ -50,7 +50,8 @@ def render_md(report: CountryReport) -> str:
     r = report
     lines = [f"# {escape(r.title)}", "", escape(r.subtitle), ""]
     lines += [f"## {escape(r.headings.summary)}", ""]
-    lines += _table(("", ""), [(row.label, row.value) for row in r.summary])
+    # A list, not a table: a table of label and value would need an empty header row.
+    lines += [f"- **{escape(row.label)}:** {escape(row.value)}" for row in r.summary] + [""]
     lines += [escape(r.note), ""]
     lines += [f"## {escape(r.headings.chart)}", ""]
     lines += _table((r.chart.category, r.chart.axis), [(b.label, b.text) for b in r.chart.bars])
@@ -59,6 +60,7 @@ def render_md(report: CountryReport) -> str:
         lines += [f"### {escape(section.title)}", ""]
         lines += [escape(r.section_label.format(value=section.implementation)), ""]
         lines += _table(r.table_header, [(x.ref, x.title, x.status, x.gap) for x in section.rows])
+    lines += [escape(r.dash_note), ""]
     lines += [f"## {escape(r.headings.needs)}", ""]
     if r.needs:
         lines += _table(

@@ -10,7 +10,7 @@ How each figure is computed (also printed in the report's methods note):
   Parties of the group with a figure for that section, of each Party's
   section implementation as scored by :mod:`selfassess.scoring` (itself a
   weighted mean of recommendations). ``n`` is the number of Parties behind
-  each mean; a cell with no Party is empty.
+  each mean.
 - **Technical-assistance demand**: every (Party, recommendation, kind) that a
   Party asked for counts with the weight of its priority: high 3, medium 2,
   low 1, not given 1 (constants.TA_PRIORITY_WEIGHTS). A request with no kind
@@ -21,6 +21,11 @@ How each figure is computed (also printed in the report's methods note):
   ranked, never countries.
 - **Flags**: consistency findings of the scoring, counted by kind, with the
   number of Parties concerned.
+- **Suppression**: a figure resting on fewer than ``min_replies`` replies
+  (default 3) is kept in the data but never shown: :attr:`Mean.shown` and
+  :meth:`AggregateReport.too_few` say so to every renderer, and ``to_json``
+  gives ``null`` for it. A regional figure rests on the replies of its group,
+  a thematic one (by section or kind, all Parties) on all replies.
 
 No figure ranks or names a country outside the confidential annex
 (``country_detail``), which lists countries alphabetically.
@@ -34,6 +39,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from selfassess.constants import (
+    MIN_REPLIES_DEFAULT,
     CTX_CHOICE_LABEL,
     CTX_QUESTIONNAIRE_TITLE,
     CTX_REC_TITLE,
@@ -45,6 +51,7 @@ from selfassess.constants import (
 )
 from selfassess.definitions.model import Questionnaire, Section
 from selfassess.definitions.questionnaire import load_questionnaire
+from selfassess.errors import UsageError
 from selfassess.i18n.localizer import N_, Localizer
 from selfassess.secretariat.parties import Parties, group_name
 from selfassess.secretariat.status import GROUP_KEYS, status
@@ -72,7 +79,7 @@ METHODS = (
         "Implementation: for each section, the unweighted mean over the Parties that "
         "answered of each Party's implementation score for that section (0 = not "
         "implemented, 1 = fully implemented; 'not applicable' and 'not known' are left "
-        "out). n is the number of Parties behind each figure."
+        "out)."
     ),
     N_(
         "Technical-assistance demand: each kind of assistance a Party asked for under a "
@@ -91,17 +98,39 @@ METHODS = (
 )
 
 
+#: The methods note's statement of the suppression rule.
+SUPPRESSION_NOTE = N_(
+    "To protect each State, a regional or thematic figure resting on fewer than {n} "
+    'replies is not shown; the table says "fewer than {n} replies" instead. Figures of '
+    "single countries appear only in each country's own report and, when requested, in "
+    "the confidential annex."
+)
+#: What a table or chart shows instead of a suppressed figure.
+TOO_FEW = N_("fewer than {n} replies")
+
+
 @dataclass
 class Mean:
     value: float | None
     n: int
+    min_replies: int = MIN_REPLIES_DEFAULT
+
+    @property
+    def suppressed(self) -> bool:
+        """Too few replies to show the figure without exposing one State."""
+        return self.n < self.min_replies
+
+    @property
+    def shown(self) -> float | None:
+        """The figure a report may show: None when suppressed or when nothing answered."""
+        return None if self.suppressed else self.value
 
     def to_json(self) -> dict[str, Any]:
-        return {"value": self.value, "n": self.n}
+        return {"value": self.shown, "n": self.n, "suppressed": self.suppressed}
 
 
-def mean(values: list[float]) -> Mean:
-    return Mean(sum(values) / len(values) if values else None, len(values))
+def mean(values: list[float], min_replies: int = MIN_REPLIES_DEFAULT) -> Mean:
+    return Mean(sum(values) / len(values) if values else None, len(values), min_replies)
 
 
 @dataclass
@@ -174,18 +203,35 @@ class AggregateReport:
     """(code, name, flags, Parties concerned)."""
     methods: list[str]
     returns_counted: int
+    replies: dict[str, int] = field(default_factory=dict)
+    """Group key (and ``total``) -> current returns counted in it."""
+    min_replies: int = MIN_REPLIES_DEFAULT
     detail: list[tuple[str, str, dict[str, str | None]]] | None = None
     """Confidential annex: (country code, name, recommendation id -> status label)."""
     detail_recommendations: list[tuple[str, str]] = field(default_factory=list)
     """(recommendation id, ref) columns of the annex."""
     warnings: list[str] = field(default_factory=list)
 
+    def too_few(self, group: str = TOTAL) -> bool:
+        """Whether figures over ``group`` (all Parties by default) must not be shown."""
+        return self.replies.get(group, 0) < self.min_replies
+
+    def too_few_text(self, loc: Localizer) -> str:
+        """What stands in a table or chart instead of a suppressed figure."""
+        return loc.gettext(TOO_FEW).format(n=loc.number(self.min_replies))
+
     def to_json(self) -> dict[str, Any]:
+        def by_group(row: dict[str, int]) -> dict[str, int | None]:
+            return {g: None if self.too_few(g) else v for g, v in row.items()}
+
+        thematic = not self.too_few()
         data: dict[str, Any] = {
             "language": self.lang,
             "questionnaire": {"id": self.questionnaire.id, "version": self.questionnaire.version},
             "as_of": self.as_of.isoformat(),
             "returns_counted": self.returns_counted,
+            "min_replies": self.min_replies,
+            "replies": self.replies,
             "response_rate": [r.to_json() for r in self.response],
             "implementation": {
                 s: {g: m.to_json() for g, m in row.items()}
@@ -193,14 +239,14 @@ class AggregateReport:
             },
             "ta_demand": {
                 "weights": {**TA_PRIORITY_WEIGHTS, "not_given": TA_PRIORITY_DEFAULT_WEIGHT},
-                "by_kind_and_section": self.ta_by_kind_section,
-                "by_kind_and_group": self.ta_by_kind_group,
-                "requests_by_kind": self.ta_requests,
+                "by_kind_and_section": self.ta_by_kind_section if thematic else None,
+                "by_kind_and_group": {k: by_group(v) for k, v in self.ta_by_kind_group.items()},
+                "requests_by_kind": self.ta_requests if thematic else None,
             },
-            "most_requested": [r.to_json() for r in self.most_requested],
-            "flags": [
-                {"code": c, "name": n, "count": k, "parties": p} for c, n, k, p in self.flags
-            ],
+            "most_requested": [r.to_json() for r in self.most_requested] if thematic else None,
+            "flags": [{"code": c, "name": n, "count": k, "parties": p} for c, n, k, p in self.flags]
+            if thematic
+            else None,
             "methods": self.methods,
             "warnings": self.warnings,
         }
@@ -225,11 +271,15 @@ def aggregate(
     country_detail: bool = False,
     as_of: dt.date | None = None,
     round_id: int | None = None,
+    min_replies: int = MIN_REPLIES_DEFAULT,
 ) -> AggregateReport:
     """Figures over the current returns of the Parties in ``parties``.
 
     The response rate is that of round ``round_id`` (default: the latest).
+    Figures resting on fewer than ``min_replies`` replies are marked, not shown.
     """
+    if min_replies < 1:
+        raise UsageError(f"--min-replies must be at least 1, not {min_replies}")
     loc = Localizer(lang)
     _ = loc.gettext
     as_of = as_of or dt.date.today()
@@ -296,7 +346,14 @@ def aggregate(
         if overall is not None:
             for g in keys:
                 values[TOTAL][g].append(float(overall))
-    implementation = {sid: {g: mean(values[sid][g]) for g in columns} for sid in [*sections, TOTAL]}
+    implementation = {
+        sid: {g: mean(values[sid][g], min_replies) for g in columns} for sid in [*sections, TOTAL]
+    }
+    replies = dict.fromkeys(columns, 0)
+    for row in current:
+        assert row.country is not None
+        for g in [*groups_of[row.country], TOTAL]:
+            replies[g] += 1
 
     # Technical-assistance demand.
     kinds_list = _ta_kinds(q)
@@ -376,9 +433,14 @@ def aggregate(
         ta_requests={k: requests[k] for k in kinds},
         most_requested=most_requested,
         flags=flags,
-        methods=[_(m) for m in METHODS],
+        methods=[
+            *(_(m) for m in METHODS),
+            _(SUPPRESSION_NOTE).format(n=loc.number(min_replies)),
+        ],
         returns_counted=len(current),
         warnings=warnings,
+        replies=replies,
+        min_replies=min_replies,
     )
     if country_detail:
         _add_detail(report, q, current, loc, catalogue)

@@ -1,0 +1,93 @@
+"""The fonts of every chart: the project's chosen files, registered with matplotlib.
+
+matplotlib looks fonts up in a cache built once per machine; a cache built
+before the Noto fonts were installed does not know them, and Chinese labels
+turn into boxes. So the files are registered by path
+(``fontManager.addfont``) before each use, and only families whose files
+exist are named: matplotlib then never searches for a missing family and
+logs no "findfont" line. The families go to each chart through an
+``rc_context``, so matplotlib's global settings are never changed.
+
+A script whose font file is missing gives one warning naming the Debian
+package to install; its labels fall back to DejaVu Sans (matplotlib's own).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from matplotlib import font_manager
+
+#: matplotlib's bundled face: Latin, Cyrillic, digits and signs in every chart.
+BASE_FAMILY = "DejaVu Sans"
+
+
+@dataclass(frozen=True)
+class ScriptFont:
+    family: str
+    files: tuple[str, ...]
+    package: str
+
+
+#: The face each script needs, its files as Debian installs them, and the package.
+SCRIPT_FONTS = {
+    "ar": ScriptFont(
+        "Noto Sans Arabic",
+        (
+            "/usr/share/fonts/truetype/noto/NotoSansArabic-Regular.ttf",
+            "/usr/share/fonts/truetype/noto/NotoSansArabic-Bold.ttf",
+        ),
+        "fonts-noto-core",
+    ),
+    "zh": ScriptFont(
+        "Noto Sans CJK SC",
+        (
+            "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+            "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
+        ),
+        "fonts-noto-cjk",
+    ),
+}
+
+
+@cache
+def _register(font: ScriptFont) -> bool:
+    """Add the font's files to matplotlib's font list (once); whether any exists."""
+    found = [path for path in font.files if Path(path).is_file()]
+    for path in found:
+        font_manager.fontManager.addfont(path)
+    return bool(found)
+
+
+@dataclass(frozen=True)
+class ChartFonts:
+    families: tuple[str, ...]
+    """Families in fallback order, for ``font.family`` in an ``rc_context``."""
+    warning: str | None
+    """Why labels of this language may show as boxes, and what to install."""
+
+    def rc(self, lang: str) -> dict[str, object]:
+        """rc settings of a chart in ``lang``."""
+        return {"font.family": list(self.families), "text.language": lang}
+
+
+def chart_fonts(lang: str) -> ChartFonts:
+    """The families a chart in ``lang`` uses, registering their files first.
+
+    The language's own script font comes first (DejaVu Sans has a few Arabic
+    letters of its own, in another style), then DejaVu Sans, then the other
+    script fonts, so that a name in another script is drawn too, glyph by glyph.
+    """
+    families = [BASE_FAMILY]
+    warning = None
+    for script, font in SCRIPT_FONTS.items():
+        if _register(font):
+            families.insert(0 if script == lang else len(families), font.family)
+        elif script == lang:
+            warning = (
+                f"the {font.family} font is not installed, so {lang} chart labels may show "
+                f"as boxes; install the Debian package {font.package}"
+            )
+    return ChartFonts(tuple(families), warning)
