@@ -21,7 +21,7 @@ from selfassess.cli.common import (
     print_json,
     progress_bar,
 )
-from selfassess.constants import DEFAULT_STORE
+from selfassess.constants import DEFAULT_STORE, MIN_REPLIES_DEFAULT
 from selfassess.definitions.model import Questionnaire
 from selfassess.definitions.questionnaire import load_questionnaire
 from selfassess.errors import UsageError
@@ -268,6 +268,14 @@ def report(
         typer.Option(help="Add the confidential annex: country x recommendation, alphabetical."),
     ] = False,
     as_of: Annotated[str | None, typer.Option("--as-of", help="Report date, YYYY-MM-DD.")] = None,
+    min_replies: Annotated[
+        int,
+        typer.Option(
+            "--min-replies",
+            min=1,
+            help="Hide a regional or thematic figure resting on fewer replies than this.",
+        ),
+    ] = MIN_REPLIES_DEFAULT,
 ) -> None:
     """Write the aggregate report over all current returns (no ranking of countries).
 
@@ -288,17 +296,22 @@ def report(
             lang=language,
             country_detail=country_detail,
             as_of=dt.date.fromisoformat(as_of) if as_of else None,
+            min_replies=min_replies,
         )
     out_dir.mkdir(parents=True, exist_ok=True)
     suffix = "-confidential" if country_detail else ""
+    font_warnings: list[str] = []
     for f in formats:
         path = out_dir / f"aggregate-{language}{suffix}.{f}"
-        (write_report_xlsx if f == "xlsx" else write_report_docx)(rep, path)
+        if f == "xlsx":
+            write_report_xlsx(rep, path)
+        else:
+            font_warnings = write_report_docx(rep, path)
         if not as_json:
             out.print(str(path), markup=False)
     if as_json:
         print_json(rep.to_json())
-    for warning in rep.warnings:
+    for warning in rep.warnings + font_warnings:
         err.print(f"warning: {warning}", markup=False)
 
 

@@ -55,3 +55,47 @@ def destination(defined_name: Any) -> tuple[str, str] | None:
         return None
     title, ref = found[0]
     return str(title).replace("''", "'"), str(ref).replace("$", "")
+
+
+#: openpyxl's code of A4 paper.
+PAPER_A4 = "9"
+#: Column widths (characters) that fit an A4 portrait page at 100%; wider goes landscape.
+PORTRAIT_WIDTH = 95
+
+
+def print_setup(
+    ws: Any,
+    *,
+    header: str,
+    footer: str,
+    title_rows: str | None = None,
+    title_cols: str | None = None,
+    fit_width: bool = True,
+) -> None:
+    """A4 printing: landscape when the columns are wider than portrait, repeated
+    titles, one page wide (unless ``fit_width`` is false: a table too wide to
+    read at one page's width prints across pages, its title columns repeated),
+    and a header and footer line.
+
+    ``footer`` may hold Excel's page codes, e.g. ``&P`` and ``&N``; ampersands
+    in ``header`` are doubled so they print as such.
+    """
+    from openpyxl.utils import get_column_letter  # noqa: PLC0415 (openpyxl is slow to import; the form reader never prints)
+
+    width = sum(
+        (ws.column_dimensions[get_column_letter(n)].width or 13)
+        for n in range(1, (ws.max_column or 1) + 1)
+    )
+    ws.page_setup.paperSize = PAPER_A4
+    ws.page_setup.orientation = "landscape" if width > PORTRAIT_WIDTH else "portrait"
+    ws.sheet_properties.pageSetUpPr.fitToPage = fit_width
+    if fit_width:
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    if title_rows:
+        ws.print_title_rows = title_rows
+    if title_cols:
+        ws.print_title_cols = title_cols
+    ws.oddHeader.center.text = header.replace("&", "&&")
+    ws.oddHeader.center.size = 8
+    ws.oddFooter.center.text = footer
+    ws.oddFooter.center.size = 8

@@ -21,9 +21,10 @@ footer parts. Everything that depends on the language lives here once
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from lxml import etree
@@ -125,6 +126,7 @@ def bidi_pieces(text: str) -> list[tuple[str, bool]]:
     return pieces
 
 
+@lru_cache(maxsize=65536)
 def text_width(text: str, size_pt: float, *, bold: bool = False) -> int:
     """An upper bound of the width of ``text`` in twips at ``size_pt``.
 
@@ -134,6 +136,15 @@ def text_width(text: str, size_pt: float, *, bold: bool = False) -> int:
     em = size_pt * 20
     latin = 0.65 if bold else 0.6
     return int(sum(em if "\u2e80" <= ch <= "\uffef" else em * latin for ch in text))
+
+
+def min_width(texts: Sequence[str], size_pt: float, *, header: int = 1) -> int:
+    """The narrowest column (twips) that holds the longest word of ``texts``."""
+    longest = 0
+    for n, text in enumerate(texts):
+        for word in text.split():
+            longest = max(longest, text_width(word, size_pt, bold=n < header))
+    return longest + 2 * CELL_MARGIN + 20
 
 
 def column_widths(
@@ -147,15 +158,8 @@ def column_widths(
     holds, so no word is ever broken inside itself. None when the longest
     words alone do not fit.
     """
-    minimum: list[int] = []
-    weight: list[int] = []
-    for texts in columns:
-        longest = 0
-        for n, text in enumerate(texts):
-            for word in text.split():
-                longest = max(longest, text_width(word, size_pt, bold=n < header))
-        minimum.append(longest + 2 * CELL_MARGIN + 20)
-        weight.append(max((len(t) for t in texts), default=1) or 1)
+    minimum = [min_width(texts, size_pt, header=header) for texts in columns]
+    weight = [max((len(t) for t in texts), default=1) or 1 for texts in columns]
     spare = total - sum(minimum)
     if spare < 0:
         return None
@@ -174,6 +178,8 @@ class WordBuilder:
         self.rtl = loc.rtl
         self.body = document.element.body
         self.sect_pr = self.body.find(qn("w:sectPr"))
+        self._rpr_cache: dict[tuple[object, ...], etree._Element] = {}
+        self._ppr_cache: dict[tuple[object, ...], etree._Element] = {}
 
     # --- runs and paragraphs ----------------------------------------------
 
@@ -191,7 +197,28 @@ class WordBuilder:
         """Run properties in schema order, with the language's fonts and tags.
 
         ``size`` in half-points; Arabic is sized by ``w:szCs``, one step larger.
+        Built once per combination and copied: tables of a few thousand cells
+        use a handful.
         """
+        key = (rtl, style, bold, italic, size, color, tuple(sorted((fonts or {}).items())))
+        cached = self._rpr_cache.get(key)
+        if cached is None:
+            cached = self._rpr_cache[key] = self._new_rpr(
+                rtl=rtl, style=style, bold=bold, italic=italic, size=size, color=color, fonts=fonts
+            )
+        return copy.deepcopy(cached)
+
+    def _new_rpr(
+        self,
+        *,
+        rtl: bool,
+        style: str | None,
+        bold: bool,
+        italic: bool,
+        size: int | None,
+        color: str | None,
+        fonts: Mapping[str, str] | None,
+    ) -> etree._Element:
         rpr = E("w:rPr")
         if style:
             rpr.append(E("w:rStyle", {"w:val": style}))
@@ -279,6 +306,23 @@ class WordBuilder:
         align: str | None = None,
     ) -> etree._Element:
         """A paragraph; ``align`` "end" puts it at the end of the line in either direction."""
+        key = (style, keep_next, keep_lines, page_break, after, align)
+        ppr = self._ppr_cache.get(key)
+        if ppr is None:
+            ppr = self._ppr_cache[key] = self._new_ppr(*key)
+        p = E("w:p", None, copy.deepcopy(ppr))
+        p.extend(runs)
+        return p
+
+    def _new_ppr(
+        self,
+        style: str | None,
+        keep_next: bool,
+        keep_lines: bool,
+        page_break: bool,
+        after: int | None,
+        align: str | None,
+    ) -> etree._Element:
         ppr = E("w:pPr")
         if style:
             ppr.append(E("w:pStyle", {"w:val": style}))
@@ -298,9 +342,7 @@ class WordBuilder:
         elif align == "end":
             # In a bidi paragraph "left" is its end.
             ppr.append(E("w:jc", {"w:val": "left" if self.rtl else "right"}))
-        p = E("w:p", None, ppr)
-        p.extend(runs)
-        return p
+        return ppr
 
     def text_para(
         self,

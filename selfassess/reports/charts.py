@@ -66,13 +66,15 @@ def short_label(label: str, width: int, lines: int = 2, *, lang: str = "en") -> 
 
 
 def _png(fig: Figure) -> bytes:
+    # The constrained layout fits labels in one drawing; bbox_inches="tight"
+    # would draw the figure twice.
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=DPI, bbox_inches="tight", pad_inches=0.1)
+    fig.savefig(buf, format="png", dpi=DPI, pil_kwargs={"compress_level": 3})
     return buf.getvalue()
 
 
 def _figure(width: float, height: float) -> Figure:
-    fig = Figure(figsize=(width, height))
+    fig = Figure(figsize=(width, height), layout="constrained")
     FigureCanvasAgg(fig)
     return fig
 
@@ -145,7 +147,7 @@ def heatmap_png(report: AggregateReport) -> bytes:
         im = ax.imshow(data, cmap=cmap, vmin=0, vmax=1, aspect="auto")
         ax.set_xticks(
             range(len(cols)),
-            [short_label(report.group_names[g], 16, 3, lang=lang) for g in cols],
+            [short_label(report.group_names[g], 13, 3, lang=lang) for g in cols],
             fontsize=8,
         )
         ax.xaxis.tick_top()

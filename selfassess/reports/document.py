@@ -20,6 +20,7 @@ from docx.shared import Twips
 from lxml import etree
 
 from selfassess.i18n.localizer import Localizer
+from selfassess.safety.files import output_file
 from selfassess.office.word import (
     GREY,
     LANDSCAPE_TEXT_WIDTH,
@@ -31,6 +32,8 @@ from selfassess.office.word import (
 #: Font sizes (half-points) tried in turn for a table before it goes landscape.
 TABLE_SIZES = (18, 16, 15)
 CONFIDENTIAL_COLOUR = "C00000"
+#: The title's size in half-points.
+TITLE_SIZE = 36
 
 
 class ReportDocument(WordBuilder):
@@ -75,7 +78,9 @@ class ReportDocument(WordBuilder):
     def heading(self, text: str, level: int, *, page_break: bool = False) -> None:
         """A heading; it keeps with what follows."""
         style = "Title" if level == 0 else f"Heading{level}"
-        self.add(self.para(self.runs(text), style=style, keep_next=True, page_break=page_break))
+        # The Title style's 26 points suit a word or two; report titles are sentences.
+        runs = self.runs(text, size=TITLE_SIZE if level == 0 else None)
+        self.add(self.para(runs, style=style, keep_next=True, page_break=page_break))
 
     def paragraph(
         self, text: str, *, italic: bool = False, keep_next: bool = False, size: int | None = None
@@ -127,9 +132,15 @@ class ReportDocument(WordBuilder):
     def picture(self, png: bytes, width_twips: int | None = None) -> None:
         # python-docx builds the picture's parts and its paragraph, at the end
         # of the body; the paragraph then gets this document's properties.
-        self.doc.add_picture(io.BytesIO(png), width=Twips(width_twips or self.width))
+        width = min(width_twips or TEXT_WIDTH, self.width)
+        self.doc.add_picture(io.BytesIO(png), width=Twips(width))
         p = self.sect_pr.getprevious()
         p.insert(0, self.para(align="center", after=120)[0])
 
     def save(self, out: str | Path | IO[bytes]) -> None:
-        self.doc.save(str(out) if isinstance(out, Path) else out)
+        if isinstance(out, str | Path):
+            # A link planted where the report goes is refused, never written through.
+            with output_file(out) as fh:
+                self.doc.save(fh)
+        else:
+            self.doc.save(out)

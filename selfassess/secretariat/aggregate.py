@@ -39,11 +39,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from selfassess.constants import (
-    MIN_REPLIES_DEFAULT,
     CTX_CHOICE_LABEL,
     CTX_QUESTIONNAIRE_TITLE,
     CTX_REC_TITLE,
     CTX_SECTION_TITLE,
+    MIN_REPLIES_DEFAULT,
     ROLE_STATUS,
     ROLE_TA_KINDS,
     TA_PRIORITY_DEFAULT_WEIGHT,
@@ -211,6 +211,10 @@ class AggregateReport:
     detail_recommendations: list[tuple[str, str]] = field(default_factory=list)
     """(recommendation id, ref) columns of the annex."""
     warnings: list[str] = field(default_factory=list)
+
+    @property
+    def rtl(self) -> bool:
+        return Localizer(self.lang).rtl
 
     def too_few(self, group: str = TOTAL) -> bool:
         """Whether figures over ``group`` (all Parties by default) must not be shown."""
