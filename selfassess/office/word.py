@@ -305,7 +305,8 @@ class WordBuilder:
         after: int | None = None,
         align: str | None = None,
     ) -> etree._Element:
-        """A paragraph; ``align`` "end" puts it at the end of the line in either direction."""
+        """A paragraph; ``align`` "center", or "right" (numbers; a right-to-left
+        paragraph is on the right already)."""
         key = (style, keep_next, keep_lines, page_break, after, align)
         ppr = self._ppr_cache.get(key)
         if ppr is None:
@@ -339,9 +340,10 @@ class WordBuilder:
             ppr.append(E("w:spacing", {"w:before": "0", "w:after": str(after)}))
         if align == "center":
             ppr.append(E("w:jc", {"w:val": "center"}))
-        elif align == "end":
-            # In a bidi paragraph "left" is its end.
-            ppr.append(E("w:jc", {"w:val": "left" if self.rtl else "right"}))
+        elif align == "right" and not self.rtl:
+            # A bidi paragraph already starts on the right, and a w:jc in it is
+            # read as start or end by one program and as left or right by another.
+            ppr.append(E("w:jc", {"w:val": "right"}))
         return ppr
 
     def text_para(
@@ -429,13 +431,13 @@ class WordBuilder:
     ) -> etree._Element:
         """A table of text: the header (if any) repeats and keeps with the first row.
 
-        Cells of ``numeric`` columns stand at the end of their cell.
+        Cells of ``numeric`` columns stand on the right of their cell.
         """
         tbl = self.table(widths)
         ends = [bool(n) for n in numeric] + [False] * (len(widths) - len(numeric))
 
         def cell(text: str, n: int, *, bold: bool = False, keep: bool = False) -> list[Any]:
-            align = "end" if ends[n] and not bold else None
+            align = "right" if ends[n] and not bold else None
             return [
                 self.para(
                     self.runs(text, bold=bold, size=size), after=0, keep_next=keep, align=align
