@@ -119,6 +119,8 @@ class CountryReport(Model):
     subtitle: str
     date: str
     """The day the report was written, for the page header."""
+    page_footer: str
+    """"Page {page} of {pages}", translated."""
     headings: Headings
     note: str
     summary: list[Row]
@@ -273,6 +275,7 @@ def build_report(
         title=_("Implementation report: {country}").format(country=country),
         subtitle=loc.content(CTX_QUESTIONNAIRE_TITLE, q.title),
         date=loc.date(dt.date.today()),
+        page_footer=_("Page {page} of {pages}"),
         headings=Headings(
             summary=_("Summary"),
             chart=_("Implementation by section"),

@@ -15,7 +15,7 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from selfassess.office.excel import sheet_title
+from selfassess.office.excel import print_setup, sheet_title
 from selfassess.reports.country import CountryReport
 from selfassess.safety.text import set_text
 
@@ -27,26 +27,37 @@ _PERCENT = "0%"
 class _Sheet:
     """Writes rows one after the other, in the report's direction."""
 
-    def __init__(self, ws: Any, rtl: bool, widths: tuple[int, ...]) -> None:
+    def __init__(self, ws: Any, report: CountryReport, widths: tuple[int, ...]) -> None:
         self.ws = ws
         self.row = 1
-        self.align = Alignment(wrap_text=True, vertical="top", readingOrder=2 if rtl else 0)
-        ws.sheet_view.rightToLeft = rtl
-        # Printed one page wide, as many pages long as it takes.
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+        self.report = report
+        self.title_row: int | None = None
+        self.align = Alignment(wrap_text=True, vertical="top", readingOrder=2 if report.rtl else 0)
+        self.number = Alignment(horizontal="right", vertical="top")
+        ws.sheet_view.rightToLeft = report.rtl
         for col, width in enumerate(widths, 1):
             ws.column_dimensions[get_column_letter(col)].width = width
 
+    def finish(self) -> None:
+        """A4, one page wide, the header row repeated, header and footer lines."""
+        r = self.report
+        print_setup(
+            self.ws,
+            header=f"{r.title} · {r.date}",
+            footer=r.page_footer.format(page="&P", pages="&N"),
+            title_rows=f"{self.title_row}:{self.title_row}" if self.title_row else None,
+        )
+
     def put(self, col: int, value: str | float | None, *, percent: bool = False) -> Any:
         cell = self.ws.cell(row=self.row, column=col)
+        cell.alignment = self.align
         if isinstance(value, str):
             set_text(cell, value)
         elif value is not None:
             cell.value = value
+            cell.alignment = self.number
             if percent:
                 cell.number_format = _PERCENT
-        cell.alignment = self.align
         return cell
 
     def line(self, *values: str | float | None, bold: bool = False, percent: bool = False) -> None:
@@ -62,6 +73,7 @@ class _Sheet:
             cell.font = Font(bold=True)
             cell.fill = _HEADER_FILL
         self.ws.freeze_panes = self.ws.cell(row=self.row + 1, column=1)
+        self.title_row = self.row
         self.row += 1
 
     def title(self, text: str, size: int = 14) -> None:
@@ -77,7 +89,7 @@ def render_xlsx(report: CountryReport, out: str | BinaryIO) -> None:
 
     ws = wb.active
     ws.title = sheet_title(r.headings.summary, taken)
-    sheet = _Sheet(ws, r.rtl, (44, 60))
+    sheet = _Sheet(ws, r, (44, 60))
     sheet.title(r.title)
     sheet.line(r.subtitle)
     sheet.row += 1
@@ -115,36 +127,40 @@ def render_xlsx(report: CountryReport, out: str | BinaryIO) -> None:
         if r.rtl:
             chart.y_axis.scaling.orientation = "maxMin"
         chart.width, chart.height = 18, 3 + 1.6 * len(r.chart.bars)
-        # Beside the summary rather than below it: rows that wrap grow when the
-        # file is opened, and LibreOffice places a chart anchored below them as
-        # if they had not, over the figures.
-        ws.add_chart(chart, "D2")
+        # Below the chart's table, which holds only short labels, so that rows
+        # growing as they wrap cannot slide under the chart.
+        ws.add_chart(chart, f"A{sheet.row + 1}")
 
-    sheet = _Sheet(wb.create_sheet(sheet_title(r.headings.recommendations, taken)), r.rtl,
-                   (40, 10, 50, 26, 12))  # fmt: skip
+    sheet.finish()
+    sheet = _Sheet(wb.create_sheet(sheet_title(r.headings.recommendations, taken)), r,
+                   (30, 8, 44, 22, 10))  # fmt: skip
     sheet.header(r.chart.category, *r.table_header)
     for table in r.sections:
         for rec in table.rows:
             gap: str | float = rec.gap if rec.gap_value is None else rec.gap_value
             sheet.line(table.title, rec.ref, rec.title, rec.status, gap, percent=True)
 
-    sheet = _Sheet(wb.create_sheet(sheet_title(r.headings.needs, taken)), r.rtl, (44, 16, 70))
+    sheet.finish()
+    sheet = _Sheet(wb.create_sheet(sheet_title(r.headings.needs, taken)), r, (36, 14, 50))
     sheet.header(*r.needs_header)
     for need in r.needs:
         sheet.line(need.kind, need.priority, "\n".join(need.recommendations))
     if not r.needs:
         sheet.line(r.no_needs)
 
-    sheet = _Sheet(wb.create_sheet(sheet_title(r.headings.questions, taken)), r.rtl, (6, 110))
+    sheet.finish()
+    sheet = _Sheet(wb.create_sheet(sheet_title(r.headings.questions, taken)), r, (6, 88))
     for n, question in enumerate(r.questions, 1):
         sheet.line(n, question)
     if not r.questions:
         sheet.line(r.no_questions)
 
-    sheet = _Sheet(wb.create_sheet(sheet_title(r.headings.annex, taken)), r.rtl, (30, 10, 60, 50))
+    sheet.finish()
+    sheet = _Sheet(wb.create_sheet(sheet_title(r.headings.annex, taken)), r, (24, 8, 44, 40))
     sheet.header(r.chart.category, *r.annex_header)
     for group in r.annex:
         for answer in group.rows:
             sheet.line(group.title, answer.ref, answer.question, answer.answer)
 
+    sheet.finish()
     wb.save(out)
