@@ -25,12 +25,15 @@ import copy
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cache, lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
 from selfassess.i18n.localizer import Localizer, has_arabic
 from selfassess.office.ooxml import W14_NS, W_NS
+
+if TYPE_CHECKING:
+    from docx.document import Document as DocxDocument
 
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 _NS = {"w": W_NS, "w14": W14_NS, "xml": XML_NS}
@@ -171,7 +174,7 @@ def column_widths(
 class WordBuilder:
     """Language-aware lxml building blocks on a python-docx document."""
 
-    def __init__(self, document: Any, loc: Localizer) -> None:
+    def __init__(self, document: DocxDocument, loc: Localizer) -> None:
         self.doc = document
         self.loc = loc
         self.lang = loc.lang

@@ -19,7 +19,7 @@ import io
 import math
 import textwrap
 
-from matplotlib import colormaps, rc_context
+from matplotlib import colormaps
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
@@ -84,7 +84,7 @@ def implementation_png(chart: Chart, lang: str, rtl: bool = False) -> bytes:
 
     No title: the chart stands under a heading that says what it is.
     """
-    with rc_context(chart_fonts(lang).rc(lang)):
+    with chart_fonts(lang).context(lang):
         labels = [short_label(b.label, 34, 3, lang=lang) for b in chart.bars]
         lines = max((label.count("\n") + 1 for label in labels), default=1)
         height = 1.0 + (0.16 * lines + 0.14) * max(len(labels), 1)
@@ -136,7 +136,7 @@ def heatmap_png(report: AggregateReport) -> bytes:
     rows = [*report.sections, TOTAL]
     cols = report.groups
     too_few = short_label(report.too_few_text(loc), 12, 2, lang=lang)
-    with rc_context(chart_fonts(lang).rc(lang)):
+    with chart_fonts(lang).context(lang):
         fig = _figure(9.0, 0.55 * len(rows) + 2.2)
         ax = fig.subplots()
         data = [
@@ -178,7 +178,7 @@ def ta_chart_png(report: AggregateReport) -> bytes:
     loc = Localizer(report.lang)
     lang = report.lang
     kinds = report.kinds
-    with rc_context(chart_fonts(lang).rc(lang)):
+    with chart_fonts(lang).context(lang):
         fig = _figure(8.0, 0.34 * len(kinds) + 1.2)
         ax = fig.subplots()
         values = [0 if report.too_few() else report.ta_by_kind_group[k][TOTAL] for k in kinds]
@@ -215,7 +215,7 @@ def response_chart_png(report: AggregateReport) -> bytes:
     loc = Localizer(report.lang)
     lang = report.lang
     rows = report.response
-    with rc_context(chart_fonts(lang).rc(lang)):
+    with chart_fonts(lang).context(lang):
         fig = _figure(7.0, 0.36 * len(rows) + 1.0)
         ax = fig.subplots()
         positions = list(range(len(rows)))

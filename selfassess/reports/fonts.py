@@ -14,11 +14,12 @@ package to install; its labels fall back to DejaVu Sans (matplotlib's own).
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from matplotlib import font_manager
+from matplotlib import font_manager, rc_context
 
 #: matplotlib's bundled face: Latin, Cyrillic, digits and signs in every chart.
 BASE_FAMILY = "DejaVu Sans"
@@ -68,9 +69,9 @@ class ChartFonts:
     warning: str | None
     """Why labels of this language may show as boxes, and what to install."""
 
-    def rc(self, lang: str) -> dict[str, object]:
-        """rc settings of a chart in ``lang``."""
-        return {"font.family": list(self.families), "text.language": lang}
+    def context(self, lang: str) -> AbstractContextManager[None]:
+        """The settings of a chart in ``lang``, for the time of a ``with`` block."""
+        return rc_context({"font.family": list(self.families), "text.language": lang})
 
 
 def chart_fonts(lang: str) -> ChartFonts:
