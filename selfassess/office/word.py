@@ -26,6 +26,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
+from xml.sax.saxutils import escape
 
 from lxml import etree
 
@@ -103,6 +104,21 @@ def append_text(run: etree._Element, text: str) -> None:
                 if chunk != chunk.strip():
                     t.set(qn("xml:space"), "preserve")
                 run.append(t)
+
+
+def _text_markup(text: str) -> str:
+    """The run content of ``text`` as markup: what :func:`append_text` builds."""
+    out = []
+    for n, line in enumerate(text.split("\n")):
+        if n:
+            out.append("<w:br/>")
+        for m, chunk in enumerate(line.split("\t")):
+            if m:
+                out.append("<w:tab/>")
+            if chunk:
+                space = ' xml:space="preserve"' if chunk != chunk.strip() else ""
+                out.append(f"<w:t{space}>{escape(chunk)}</w:t>")
+    return "".join(out)
 
 
 def bidi_pieces(text: str) -> list[tuple[str, bool]]:
@@ -183,6 +199,7 @@ class WordBuilder:
         self.sect_pr = self.body.find(qn("w:sectPr"))
         self._rpr_cache: dict[tuple[object, ...], etree._Element] = {}
         self._ppr_cache: dict[tuple[object, ...], etree._Element] = {}
+        self._markup_cache: dict[tuple[object, ...], str] = {}
 
     # --- runs and paragraphs ----------------------------------------------
 
@@ -436,27 +453,63 @@ class WordBuilder:
 
         Cells of ``numeric`` columns stand on the right of their cell.
         """
+        # The rows are written as markup and parsed at once: for a table of a
+        # few thousand cells that is several times faster than building each
+        # element, and the properties come from the same cached elements.
         tbl = self.table(widths)
         ends = [bool(n) for n in numeric] + [False] * (len(widths) - len(numeric))
-
-        def cell(text: str, n: int, *, bold: bool = False, keep: bool = False) -> list[Any]:
-            align = "right" if ends[n] and not bold else None
-            return [
-                self.para(
-                    self.runs(text, bold=bold, size=size), after=0, keep_next=keep, align=align
-                )
-            ]
-
+        markup: list[str] = []
         if header is not None:
-            self.row(
-                tbl,
-                widths,
-                [cell(h, n, bold=True, keep=True) for n, h in enumerate(header)],
-                header=True,
-            )
-        for values in rows:
-            self.row(tbl, widths, [cell(v, n) for n, v in enumerate(values)])
+            markup.append(self._row_markup(header, widths, ends, size, header=True))
+        markup.extend(self._row_markup(values, widths, ends, size) for values in rows)
+        fragment = etree.fromstring(f'<w:tbl xmlns:w="{W_NS}">{"".join(markup)}</w:tbl>')
+        tbl.extend(list(fragment))
         return tbl
+
+    def _markup(self, element: etree._Element) -> str:
+        """An element's markup without its namespace declaration (it goes in a w: fragment)."""
+        return etree.tostring(element, encoding="unicode").replace(f' xmlns:w="{W_NS}"', "")
+
+    def _row_markup(
+        self,
+        values: Sequence[str],
+        widths: Sequence[int],
+        ends: Sequence[bool],
+        size: int,
+        *,
+        header: bool = False,
+    ) -> str:
+        shading = f'<w:shd w:val="clear" w:color="auto" w:fill="{HEADER_FILL}"/>' if header else ""
+        cells = []
+        for text, width, end in zip(values, widths, ends, strict=True):
+            ppr = self._ppr_markup(keep_next=header, align="right" if end and not header else None)
+            pieces = bidi_pieces(text) if self.rtl and has_arabic(text) else [(text, self.rtl)]
+            runs = "".join(
+                f"<w:r>{self._rpr_markup(rtl, header, size)}{_text_markup(piece)}</w:r>"
+                for piece, rtl in pieces
+            )
+            cells.append(
+                f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{shading}</w:tcPr>'
+                f"<w:p>{ppr}{runs}</w:p></w:tc>"
+            )
+        head = "<w:tblHeader/>" if header else ""
+        return f"<w:tr><w:trPr><w:cantSplit/>{head}</w:trPr>{''.join(cells)}</w:tr>"
+
+    def _rpr_markup(self, rtl: bool, bold: bool, size: int) -> str:
+        key = ("markup", rtl, bold, size)
+        found = self._markup_cache.get(key)
+        if found is None:
+            found = self._markup_cache[key] = self._markup(self.rpr(rtl=rtl, bold=bold, size=size))
+        return found
+
+    def _ppr_markup(self, *, keep_next: bool, align: str | None) -> str:
+        key = ("ppr", keep_next, align)
+        found = self._markup_cache.get(key)
+        if found is None:
+            found = self._markup_cache[key] = self._markup(
+                self.para(after=0, keep_next=keep_next, align=align)[0]
+            )
+        return found
 
     # --- page -------------------------------------------------------------
 
