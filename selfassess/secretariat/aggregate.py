@@ -113,12 +113,8 @@ TOO_FEW = N_("fewer than {n} replies")
 class Mean:
     value: float | None
     n: int
-    min_replies: int = MIN_REPLIES_DEFAULT
-
-    @property
-    def suppressed(self) -> bool:
-        """Too few replies to show the figure without exposing one State."""
-        return self.n < self.min_replies
+    suppressed: bool = False
+    """Not to be shown: too few replies, or it would give away a figure that is hidden."""
 
     @property
     def shown(self) -> float | None:
@@ -129,8 +125,34 @@ class Mean:
         return {"value": self.shown, "n": self.n, "suppressed": self.suppressed}
 
 
-def mean(values: list[float], min_replies: int = MIN_REPLIES_DEFAULT) -> Mean:
-    return Mean(sum(values) / len(values) if values else None, len(values), min_replies)
+def mean(values: list[float]) -> Mean:
+    return Mean(sum(values) / len(values) if values else None, len(values))
+
+
+def hidden_groups(replies: dict[str, int], min_replies: int) -> set[str]:
+    """The columns of a row of group figures that must not be shown.
+
+    A group with fewer than ``min_replies`` replies is hidden. So that a
+    hidden figure cannot be worked out from the total and the other groups
+    (by subtraction of sums, or of means times replies), the shown group with
+    the fewest replies is hidden as well, and so on, until the hidden groups
+    hold at least ``min_replies`` replies together or none at all. Everything
+    is hidden when the total itself rests on too few replies.
+
+    >>> hidden_groups({"a": 1, "b": 5, "c": 9, "total": 15}, 3) == {"a", "b"}
+    True
+    >>> hidden_groups({"a": 0, "b": 5, "total": 5}, 3)
+    {'a'}
+    >>> sorted(hidden_groups({"a": 1, "total": 2}, 3))
+    ['a', 'total']
+    """
+    if replies.get(TOTAL, 0) < min_replies:
+        return set(replies)
+    hidden = {g for g, n in replies.items() if g != TOTAL and n < min_replies}
+    shown = sorted((n, g) for g, n in replies.items() if g != TOTAL and g not in hidden)
+    while shown and 0 < sum(replies[g] for g in hidden) < min_replies:
+        hidden.add(shown.pop(0)[1])
+    return hidden
 
 
 @dataclass
@@ -217,8 +239,11 @@ class AggregateReport:
         return Localizer(self.lang).rtl
 
     def too_few(self, group: str = TOTAL) -> bool:
-        """Whether figures over ``group`` (all Parties by default) must not be shown."""
-        return self.replies.get(group, 0) < self.min_replies
+        """Whether figures over ``group`` (all Parties by default) must not be shown.
+
+        For a group, by :func:`hidden_groups` over the replies of every group.
+        """
+        return group in hidden_groups(self.replies, self.min_replies)
 
     def too_few_text(self, loc: Localizer) -> str:
         """What stands in a table or chart instead of a suppressed figure."""
@@ -350,9 +375,10 @@ def aggregate(
         if overall is not None:
             for g in keys:
                 values[TOTAL][g].append(float(overall))
-    implementation = {
-        sid: {g: mean(values[sid][g], min_replies) for g in columns} for sid in [*sections, TOTAL]
-    }
+    implementation = {sid: {g: mean(values[sid][g]) for g in columns} for sid in [*sections, TOTAL]}
+    for row_means in implementation.values():
+        for g in hidden_groups({g: m.n for g, m in row_means.items()}, min_replies):
+            row_means[g].suppressed = True
     replies = dict.fromkeys(columns, 0)
     for row in current:
         assert row.country is not None

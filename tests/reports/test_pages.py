@@ -350,6 +350,20 @@ def test_reports_say_fewer_than_n_and_never_n_1(
     assert not any(re.search(r"n\s*=\s*[12]\b", c) for c in cells)
 
 
+def test_a_hidden_figure_cannot_be_worked_out_from_the_others(store: Path) -> None:
+    # With a threshold of 2, Africa (1 reply) alone would be hidden, and its
+    # demand would be the total less the other groups: the smallest shown group
+    # (Asia-Pacific, 2 replies) is hidden with it.
+    report = _aggregate(store, "en", detail=False, min_replies=2)
+    assert report.too_few("african")
+    assert report.too_few("asia_pacific")
+    assert not report.too_few("latin_american_caribbean")
+    overall = report.implementation[TOTAL]
+    assert overall["african"].suppressed
+    assert overall["asia_pacific"].suppressed
+    assert not overall["weog"].suppressed
+
+
 def test_a_suppressed_cell_of_the_heat_map_has_no_value(store: Path) -> None:
     report = _aggregate(store, "en", detail=False)
     # The chart is drawn from what may be shown only: changing a hidden value changes nothing.
