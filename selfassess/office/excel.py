@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
@@ -99,3 +100,36 @@ def print_setup(
     ws.oddHeader.center.size = 8
     ws.oddFooter.center.text = footer
     ws.oddFooter.center.size = 8
+
+
+#: Height of one line of 11-point text, in points.
+LINE_HEIGHT = 15
+
+
+def fit_row_heights(ws: Any, first: int, last: int) -> None:
+    """Give rows ``first`` to ``last`` the height their wrapped text needs.
+
+    Excel and LibreOffice grow wrapped rows when they lay a sheet out, but
+    place charts from the heights saved in the file: without these, a chart
+    anchored below a table covers its last rows. The estimate errs high (a
+    character is taken as 1.15 of the column's unit). Rows given a height
+    already (a merged note) keep it.
+    """
+    from openpyxl.utils import get_column_letter  # noqa: PLC0415 (see print_setup)
+
+    for row in ws.iter_rows(min_row=first, max_row=last):
+        if ws.row_dimensions[row[0].row].height is not None:
+            continue
+        height = LINE_HEIGHT
+        for cell in row:
+            if not isinstance(cell.value, str):
+                continue
+            width = max((ws.column_dimensions[get_column_letter(cell.column)].width or 13) - 1, 1)
+            lines = sum(
+                max(1, math.ceil(len(part) * 1.15 / width)) for part in cell.value.split("\n")
+            )
+            line = max(LINE_HEIGHT, (cell.font.size or 11) * 1.4)
+            height = max(height, lines * line)
+        # Every row, one line too: a row left to the default grows as the
+        # program measures its font, and the charts below would not follow.
+        ws.row_dimensions[row[0].row].height = height

@@ -22,7 +22,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from selfassess.i18n.localizer import Localizer
-from selfassess.office.excel import print_setup, sheet_title
+from selfassess.office.excel import fit_row_heights, print_setup, sheet_title
 from selfassess.safety.files import output_file
 from selfassess.reports.country import DASH
 from selfassess.safety.text import set_text
@@ -127,7 +127,12 @@ def _bar_chart(title: str, axis: str, percent: bool) -> BarChart:
 
 
 def _below(ws: Any, chart: BarChart, row: int) -> None:
-    """Anchor ``chart`` two rows below ``row``, at the left of the table."""
+    """Anchor ``chart`` two rows below ``row``, at the left of the table.
+
+    The rows above get the heights their text needs first, so that the chart
+    stands below them as the file is opened.
+    """
+    fit_row_heights(ws, 1, row)
     ws.add_chart(chart, f"A{row + 2}")
 
 
@@ -251,7 +256,8 @@ def write_report_xlsx(report: AggregateReport, out: Path | IO[bytes]) -> None:
         chart.set_categories(Reference(ws, min_col=1, min_row=5, max_row=kind_last))
         chart.width, chart.height = 20, 10
         _below(ws, chart, g_last)
-    w.finish(ws, 4)
+    # Two tables with different headers: no header row would be right on every page.
+    w.finish(ws, None)
 
     # Most requested.
     ws = w.sheet(_("Most requested"))

@@ -15,7 +15,7 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from selfassess.office.excel import print_setup, sheet_title
+from selfassess.office.excel import fit_row_heights, print_setup, sheet_title
 from selfassess.reports.country import CountryReport
 from selfassess.safety.text import set_text
 
@@ -129,6 +129,7 @@ def render_xlsx(report: CountryReport, out: str | BinaryIO) -> None:
         chart.width, chart.height = 18, 3 + 1.6 * len(r.chart.bars)
         # Below the chart's table, which holds only short labels, so that rows
         # growing as they wrap cannot slide under the chart.
+        fit_row_heights(ws, 1, sheet.row)
         ws.add_chart(chart, f"A{sheet.row + 1}")
 
     sheet.finish()
