@@ -296,7 +296,7 @@ def build_report(
         chart=Chart(
             title=_("Implementation by section"),
             category=_("Section"),
-            axis=_("Implementation"),
+            axis=_("Implementation (%)"),
             bars=bars,
             ticks=[(v, loc.percent(v)) for v in (0.0, 0.25, 0.5, 0.75, 1.0)],
         ),

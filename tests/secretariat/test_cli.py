@@ -75,3 +75,21 @@ def test_generate_round_records_the_forms(tmp_path: Path) -> None:
     refused = run("generate", "--prefill", "--store", store, "--out", str(tmp_path))
     assert refused.returncode == 2
     assert "--round" in refused.stderr
+
+
+def test_report_refuses_a_threshold_below_one(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "mx.json").write_text(response_json("MX", "f1", "fully"))
+    store = str(tmp_path / "s.sqlite")
+    run("ingest", str(tmp_path / "in"), "--store", store)
+    done = run("report", "--store", store, "--min-replies", "0", "--out", str(tmp_path / "r"))
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert not (tmp_path / "r").exists()
+    # One reply, shown only when the secretariat lowers the threshold to one.
+    shown = run(
+        "report", "--store", store, "--json", "--min-replies", "1", "--out", str(tmp_path / "r")
+    )
+    assert json.loads(shown.stdout)["implementation"]["review"]["total"]["value"] is not None
+    hidden = run("report", "--store", store, "--json", "--out", str(tmp_path / "r"))
+    assert json.loads(hidden.stdout)["implementation"]["review"]["total"]["value"] is None
