@@ -32,8 +32,6 @@ from selfassess.secretariat.aggregate import TOTAL, AggregateReport
 BAR_COLOUR = "#1f5aa6"
 MISSING_COLOUR = "#d9d9d9"
 HEAT_MAP = "cividis"
-#: Qualitative colours distinguishable with any colour vision (Okabe and Ito).
-GROUP_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")
 WIDE_SCRIPTS = frozenset({"zh"})
 #: Pixels across every chart: about 160 dpi at the width it is printed at.
 WIDTH_PX = 1000

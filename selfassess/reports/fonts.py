@@ -21,6 +21,8 @@ from pathlib import Path
 
 from matplotlib import font_manager, rc_context
 
+from selfassess.office.word import ARABIC_FONT, CJK_FONT
+
 #: matplotlib's bundled face: Latin, Cyrillic, digits and signs in every chart.
 BASE_FAMILY = "DejaVu Sans"
 
@@ -32,18 +34,19 @@ class ScriptFont:
     package: str
 
 
-#: The face each script needs, its files as Debian installs them, and the package.
+#: The face each script needs (the one the Word documents name), its files as
+#: Debian installs them, and the package.
 SCRIPT_FONTS = {
     "ar": ScriptFont(
-        "Noto Sans Arabic",
+        ARABIC_FONT,
         (
-            "/usr/share/fonts/truetype/noto/NotoSansArabic-Regular.ttf",
-            "/usr/share/fonts/truetype/noto/NotoSansArabic-Bold.ttf",
+            "/usr/share/fonts/truetype/noto/NotoNaskhArabic-Regular.ttf",
+            "/usr/share/fonts/truetype/noto/NotoNaskhArabic-Bold.ttf",
         ),
         "fonts-noto-core",
     ),
     "zh": ScriptFont(
-        "Noto Sans CJK SC",
+        CJK_FONT,
         (
             "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
             "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
@@ -77,7 +80,7 @@ class ChartFonts:
 def chart_fonts(lang: str) -> ChartFonts:
     """The families a chart in ``lang`` uses, registering their files first.
 
-    The language's own script font comes first (DejaVu Sans has a few Arabic
+    The language's own script font comes first (DejaVu Sans has Arabic
     letters of its own, in another style), then DejaVu Sans, then the other
     script fonts, so that a name in another script is drawn too, glyph by glyph.
     """
