@@ -29,6 +29,7 @@ from openpyxl import load_workbook
 from selfassess.constants import LANGUAGES
 from selfassess.definitions.model import Questionnaire
 from selfassess.definitions.questionnaire import load_questionnaire
+from selfassess.errors import UsageError
 from selfassess.forms.parse import parse_form
 from selfassess.i18n.localizer import Localizer
 from selfassess.office.word import A4, LRM, bidi_pieces
@@ -155,6 +156,14 @@ def test_every_report_is_valid_in_every_language(
 # --- Word pages ----------------------------------------------------------------------
 
 
+def _val(element: etree._Element | None, name: str) -> str:
+    """The ``w:`` attribute ``name`` of an element that must be there."""
+    assert element is not None
+    value = element.get(f"{W}{name}")
+    assert value is not None, name
+    return value
+
+
 def _parts(path: Path) -> dict[str, etree._Element]:
     with zipfile.ZipFile(path) as z:
         return {
@@ -168,15 +177,15 @@ def _section_headers(path: Path) -> list[str]:
     """The text of each section's default header, in document order."""
     with zipfile.ZipFile(path) as z:
         rels = etree.fromstring(z.read("word/_rels/document.xml.rels"))
-        targets = {r.get("Id"): r.get("Target") for r in rels}
+        targets = {str(r.get("Id")): str(r.get("Target")) for r in rels}
         body = etree.fromstring(z.read("word/document.xml"))
         texts = []
         current = ""
         for sect in body.iter(f"{W}sectPr"):
             ref = sect.find(f"{W}headerReference[@{W}type='default']")
             if ref is not None:
-                header = etree.fromstring(z.read("word/" + targets[ref.get(f"{R}id")]))
-                current = "".join(header.itertext())
+                header = etree.fromstring(z.read("word/" + targets[str(ref.get(f"{R}id"))]))
+                current = "".join(str(t) for t in header.itertext())
             texts.append(current)
         return texts
 
@@ -192,14 +201,14 @@ def test_word_pages(
     parts = _parts(path)
     body = parts["word/document.xml"]
     # A4 in every section, portrait or landscape.
-    sizes = [(int(s.get(f"{W}w")), int(s.get(f"{W}h"))) for s in body.iter(f"{W}pgSz")]
+    sizes = [(int(_val(s, "w")), int(_val(s, "h"))) for s in body.iter(f"{W}pgSz")]
     assert sizes
     assert all(tuple(sorted(size)) == tuple(sorted(A4)) for size in sizes)
     # "Page X of Y" in every footer.
     footers = [e for n, e in parts.items() if n.startswith("word/footer")]
     assert footers
     for footer in footers:
-        codes = [t.text.strip() for t in footer.iter(f"{W}instrText")]
+        codes = [(t.text or "").strip() for t in footer.iter(f"{W}instrText")]
         assert codes == ["PAGE", "NUMPAGES"]
     tables = list(body.iter(f"{W}tbl"))
     assert tables
@@ -211,8 +220,8 @@ def test_word_pages(
         if rows[0].find(f"{W}trPr/{W}tblHeader") is not None:
             assert all(p.find(f"{W}pPr/{W}keepNext") is not None for p in rows[0].iter(f"{W}p"))
         # Fixed widths that add up to the table's width.
-        grid = [int(c.get(f"{W}w")) for c in tbl.iter(f"{W}gridCol")]
-        assert sum(grid) == int(tbl.find(f"{W}tblPr/{W}tblW").get(f"{W}w"))
+        grid = [int(_val(c, "w")) for c in tbl.iter(f"{W}gridCol")]
+        assert sum(grid) == int(_val(tbl.find(f"{W}tblPr/{W}tblW"), "w"))
     # Headings keep with what follows.
     for p in body.iter(f"{W}p"):
         style = p.find(f"{W}pPr/{W}pStyle")
@@ -232,8 +241,7 @@ def test_the_confidential_annex_is_marked_on_every_page_it_is_on(
     assert not any(mark in h for h in _section_headers(aggregate_files[f"{lang}.docx"]))
     # A landscape section of its own.
     body = _parts(aggregate_files[f"{lang}-annex.docx"])["word/document.xml"]
-    last = body.find(f"{W}body/{W}sectPr/{W}pgSz")
-    assert last.get(f"{W}orient") == "landscape"
+    assert _val(body.find(f"{W}body/{W}sectPr/{W}pgSz"), "orient") == "landscape"
 
 
 def test_arabic_runs(country_files: dict[str, Path]) -> None:
@@ -329,9 +337,11 @@ def test_figures_below_the_threshold_are_not_shown(store: Path) -> None:
     assert data["implementation"]["review"]["african"]["suppressed"] is True
     assert all(row["african"] is None for row in data["ta_demand"]["by_kind_and_group"].values())
     assert any("fewer than 3 replies" in m for m in report.methods)
-    # One threshold for all: with 1, every figure is shown.
+    # One threshold for all: with 1, every figure is shown; below 1 is no threshold.
     everything = _aggregate(store, "en", detail=False, min_replies=1)
-    assert everything.implementation["review"]["african"].shown is not None
+    assert everything.implementation[TOTAL]["african"].shown is not None
+    with pytest.raises(UsageError, match="at least 1"):
+        _aggregate(store, "en", detail=False, min_replies=0)
 
 
 @pytest.mark.parametrize("lang", ["en", "fr", "ar"])
@@ -341,7 +351,7 @@ def test_reports_say_fewer_than_n_and_never_n_1(
     loc = Localizer(lang)
     too_few = loc.gettext(TOO_FEW).format(n=loc.number(3))
     with zipfile.ZipFile(aggregate_files[f"{lang}.docx"]) as z:
-        text = "".join(etree.fromstring(z.read("word/document.xml")).itertext())
+        text = "".join(str(t) for t in etree.fromstring(z.read("word/document.xml")).itertext())
     assert too_few in text
     assert not re.search(r"n\s*=\s*[12]\b", text)
     wb = load_workbook(aggregate_files[f"{lang}.xlsx"])
