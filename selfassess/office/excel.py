@@ -120,7 +120,7 @@ def fit_row_heights(ws: Any, first: int, last: int) -> None:
     for row in ws.iter_rows(min_row=first, max_row=last):
         if ws.row_dimensions[row[0].row].height is not None:
             continue
-        height = LINE_HEIGHT
+        height: float = LINE_HEIGHT
         for cell in row:
             if not isinstance(cell.value, str):
                 continue
