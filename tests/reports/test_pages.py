@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+import doctest
+import importlib
 import io
 import json
 import logging
@@ -438,3 +440,16 @@ def test_reports_do_not_import_the_form_writer() -> None:
             if isinstance(node, ast.ImportFrom) and node.module
         } | {a.name for node in ast.walk(tree) if isinstance(node, ast.Import) for a in node.names}
         assert not any(m.startswith("selfassess.forms") for m in imported), path.name
+
+
+@pytest.mark.parametrize(
+    "module",
+    [
+        "selfassess.office.word",
+        "selfassess.reports.charts",
+        "selfassess.secretariat.aggregate",
+        "selfassess.office.excel",
+    ],
+)
+def test_module_examples_hold(module: str) -> None:
+    assert doctest.testmod(importlib.import_module(module)).failed == 0
