@@ -95,6 +95,10 @@ METHODS = (
         "Only the current return of each Party is counted: the newest accepted one. "
         "Earlier returns are kept in the store as superseded; rejected files are not counted."
     ),
+    N_(
+        "A dash (—) stands for a figure that cannot be computed: no Party of the group is "
+        "in the round or, in the confidential annex, no status was given."
+    ),
 )
 
 
