@@ -66,6 +66,7 @@ LRM = "\u200e"
 
 # A stretch of Latin text inside Arabic: from a Latin letter, digit or opening
 # bracket to the last Latin letter, digit or closing bracket before Arabic.
+_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
 _ARABIC = "\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff"
 _LATIN_STRETCH = re.compile(
     rf"[A-Za-z\u00c0-\u024f0-9(\[][^{_ARABIC}\n]*?[A-Za-z\u00c0-\u024f0-9)\]]"
@@ -121,25 +122,39 @@ def _text_markup(text: str) -> str:
     return "".join(out)
 
 
+def _unbalanced(text: str) -> bool:
+    return text.count("(") + text.count("[") < text.count(")") + text.count("]")
+
+
 def bidi_pieces(text: str) -> list[tuple[str, bool]]:
     """(text, right-to-left) pieces of a text shown in a right-to-left paragraph.
 
-    Latin stretches stand apart and end with a left-to-right mark, so that a
-    closing parenthesis or a final digit stays with the Latin text instead of
-    taking the paragraph's direction.
+    Latin stretches stand apart and end with a left-to-right mark (and begin
+    with one when they open with a bracket), so that parentheses and final
+    digits stay with the Latin text instead of taking the paragraph's direction.
 
     >>> bidi_pieces("التوصية I(c) من القرار")
     [('التوصية ', True), ('I(c)\\u200e', False), (' من القرار', True)]
-    >>> bidi_pieces("(CTOC/COP/WG.2/2023/4)")
-    [('(CTOC/COP/WG.2/2023/4)\\u200e', False)]
+    >>> bidi_pieces("انظر (CTOC/COP/WG.2/2023/4)")
+    [('انظر ', True), ('\\u200e(CTOC/COP/WG.2/2023/4)\\u200e', False)]
+    >>> bidi_pieces("(الفقرة 18)")
+    [('(الفقرة ', True), ('18\\u200e', False), (')', True)]
     """
     pieces: list[tuple[str, bool]] = []
     end = 0
     for match in _LATIN_STRETCH.finditer(text):
-        if match.start() > end:
-            pieces.append((text[end : match.start()], True))
-        pieces.append((match.group() + LRM, False))
-        end = match.end()
+        start, stop = match.span()
+        # A closing bracket whose opening one is in the Arabic text stays Arabic.
+        while stop - start > 1 and text[stop - 1] in ")]" and _unbalanced(text[start:stop]):
+            stop -= 1
+        start = max(start, end)  # the previous stretch may have given back its bracket
+        if start > end:
+            pieces.append((text[end:start], True))
+        stretch = text[start:stop]
+        # An opening bracket between Arabic and Latin would take the Arabic side.
+        opening = LRM if not stretch[0].isalnum() else ""
+        pieces.append((opening + stretch + LRM, False))
+        end = stop
     if end < len(text):
         pieces.append((text[end:], True))
     return pieces
@@ -308,11 +323,22 @@ class WordBuilder:
 
         Only for text that is shown, never read back: the marks are part of it.
         """
-        pieces = bidi_pieces(text) if self.rtl and has_arabic(text) else [(text, self.rtl)]
         return [
             self.run(piece, rtl=rtl, bold=bold, italic=italic, size=size, color=color)
-            for piece, rtl in pieces
+            for piece, rtl in self._pieces(text)
         ]
+
+    def _pieces(self, text: str) -> list[tuple[str, bool]]:
+        """(text, right-to-left) pieces of display text in this document's direction."""
+        if not self.rtl:
+            return [(text, False)]
+        if has_arabic(text):
+            return bidi_pieces(text)
+        if _LATIN.search(text):
+            # Latin text alone in a right-to-left paragraph (a name, an answer
+            # in English): marks at both ends keep its punctuation at its ends.
+            return [(LRM + text + LRM, False)]
+        return [(text, False)]
 
     def para(
         self,
@@ -483,10 +509,9 @@ class WordBuilder:
         cells = []
         for text, width, end in zip(values, widths, ends, strict=True):
             ppr = self._ppr_markup(keep_next=header, align="right" if end and not header else None)
-            pieces = bidi_pieces(text) if self.rtl and has_arabic(text) else [(text, self.rtl)]
             runs = "".join(
                 f"<w:r>{self._rpr_markup(rtl, header, size)}{_text_markup(piece)}</w:r>"
-                for piece, rtl in pieces
+                for piece, rtl in self._pieces(text)
             )
             cells.append(
                 f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{shading}</w:tcPr>'

@@ -268,8 +268,10 @@ def test_latin_is_isolated_in_arabic_text() -> None:
         ("انظر ", True),
         ("I(c)" + LRM, False),
         (" (الفقرة ", True),
-        ("18)" + LRM, False),
+        ("18" + LRM, False),
+        (")", True),  # its opening bracket is in the Arabic text
     ]
+    assert bidi_pieces("انظر (WG.2/2023/4)")[1] == (LRM + "(WG.2/2023/4)" + LRM, False)
     assert bidi_pieces("مرحبا") == [("مرحبا", True)]
 
 
