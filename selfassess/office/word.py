@@ -130,8 +130,9 @@ def bidi_pieces(text: str) -> list[tuple[str, bool]]:
     """(text, right-to-left) pieces of a text shown in a right-to-left paragraph.
 
     Latin stretches stand apart and end with a left-to-right mark (and begin
-    with one when they open with a bracket), so that parentheses and final
-    digits stay with the Latin text instead of taking the paragraph's direction.
+    with one when they open with a bracket after Arabic), so that parentheses
+    and final digits stay with the Latin text instead of taking the
+    paragraph's direction.
 
     >>> bidi_pieces("التوصية I(c) من القرار")
     [('التوصية ', True), ('I(c)\\u200e', False), (' من القرار', True)]
@@ -152,7 +153,7 @@ def bidi_pieces(text: str) -> list[tuple[str, bool]]:
             pieces.append((text[end:start], True))
         stretch = text[start:stop]
         # An opening bracket between Arabic and Latin would take the Arabic side.
-        opening = LRM if not stretch[0].isalnum() else ""
+        opening = LRM if start and not stretch[0].isalnum() else ""
         pieces.append((opening + stretch + LRM, False))
         end = stop
     if end < len(text):
@@ -336,8 +337,9 @@ class WordBuilder:
             return bidi_pieces(text)
         if _LATIN.search(text):
             # Latin text alone in a right-to-left paragraph (a name, an answer
-            # in English): marks at both ends keep its punctuation at its ends.
-            return [(LRM + text + LRM, False)]
+            # in English): a closing mark keeps its final punctuation at its
+            # end. No opening one: LibreOffice then sets the paragraph flush left.
+            return [(text + LRM, False)]
         return [(text, False)]
 
     def para(
