@@ -455,3 +455,28 @@ def test_reports_do_not_import_the_form_writer() -> None:
 )
 def test_module_examples_hold(module: str) -> None:
     assert doctest.testmod(importlib.import_module(module)).failed == 0
+
+
+def test_a_font_cache_built_before_the_fonts_were_installed_does_not_matter(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The fonts are registered by file, so a cache that lacks them is completed."""
+    from matplotlib import font_manager  # noqa: PLC0415 (only this test)
+    from matplotlib.font_manager import FontProperties  # noqa: PLC0415 (only this test)
+
+    font = fonts.SCRIPT_FONTS["zh"]
+    if not any(Path(f).is_file() for f in font.files):
+        pytest.skip(f"{font.family} is not installed ({font.package})")
+    stale = [f for f in font_manager.fontManager.ttflist if "Noto" not in f.name]
+    monkeypatch.setattr(font_manager.fontManager, "ttflist", stale)
+    # matplotlib memoises lookups; cleared so that they see the stale list.
+    font_manager.fontManager._findfont_cached.cache_clear()  # type: ignore[attr-defined]  # private, untyped
+    fonts._register.cache_clear()
+    try:
+        chosen = fonts.chart_fonts("zh")
+        found = font_manager.findfont(FontProperties(family=font.family), fallback_to_default=False)
+    finally:
+        fonts._register.cache_clear()
+        font_manager.fontManager._findfont_cached.cache_clear()  # type: ignore[attr-defined]  # as above
+    assert chosen.warning is None
+    assert found in font.files
