@@ -81,17 +81,17 @@ def chart_fonts(lang: str) -> ChartFonts:
     """The families a chart in ``lang`` uses, registering their files first.
 
     The language's own script font comes first (DejaVu Sans has Arabic
-    letters of its own, in another style), then DejaVu Sans, then the other
-    script fonts, so that a name in another script is drawn too, glyph by glyph.
+    letters of its own, in another style), then DejaVu Sans for Latin letters
+    and digits, glyph by glyph. A chart holds text of its report's language
+    only, so no other script's font is searched.
     """
-    families = [BASE_FAMILY]
-    warning = None
-    for script, font in SCRIPT_FONTS.items():
-        if _register(font):
-            families.insert(0 if script == lang else len(families), font.family)
-        elif script == lang:
-            warning = (
-                f"the {font.family} font is not installed, so {lang} chart labels may show "
-                f"as boxes; install the Debian package {font.package}"
-            )
-    return ChartFonts(tuple(families), warning)
+    font = SCRIPT_FONTS.get(lang)
+    if font is None:
+        return ChartFonts((BASE_FAMILY,), None)
+    if _register(font):
+        return ChartFonts((font.family, BASE_FAMILY), None)
+    return ChartFonts(
+        (BASE_FAMILY,),
+        f"the {font.family} font is not installed, so {lang} chart labels may show "
+        f"as boxes; install the Debian package {font.package}",
+    )
