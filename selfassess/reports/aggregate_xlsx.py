@@ -23,8 +23,8 @@ from openpyxl.utils import get_column_letter
 
 from selfassess.i18n.localizer import Localizer
 from selfassess.office.excel import fit_row_heights, print_setup, sheet_title
-from selfassess.safety.files import output_file
 from selfassess.reports.country import DASH
+from selfassess.safety.files import output_file
 from selfassess.safety.text import set_text
 from selfassess.secretariat.aggregate import TOTAL, AggregateReport
 

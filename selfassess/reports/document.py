@@ -20,7 +20,6 @@ from docx.shared import Twips
 from lxml import etree
 
 from selfassess.i18n.localizer import Localizer
-from selfassess.safety.files import output_file
 from selfassess.office.word import (
     GREY,
     LANDSCAPE_TEXT_WIDTH,
@@ -28,6 +27,7 @@ from selfassess.office.word import (
     WordBuilder,
     column_widths,
 )
+from selfassess.safety.files import output_file
 
 #: Font sizes (half-points) tried in turn for a table before it goes landscape.
 TABLE_SIZES = (18, 16, 15)
