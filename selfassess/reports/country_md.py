@@ -50,8 +50,9 @@ def render_md(report: CountryReport) -> str:
     r = report
     lines = [f"# {escape(r.title)}", "", escape(r.subtitle), ""]
     lines += [f"## {escape(r.headings.summary)}", ""]
-    # A list, not a table: a table of label and value would need an empty header row.
-    lines += [f"- **{escape(row.label)}:** {escape(row.value)}" for row in r.summary] + [""]
+    # Lines of one paragraph, not a table: a table of label and value would
+    # need an empty header row.
+    lines += ["<br>\n".join(f"{escape(row.label)}: {escape(row.value)}" for row in r.summary), ""]
     lines += [escape(r.note), ""]
     lines += [f"## {escape(r.headings.chart)}", ""]
     lines += _table((r.chart.category, r.chart.axis), [(b.label, b.text) for b in r.chart.bars])
