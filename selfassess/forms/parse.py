@@ -53,9 +53,9 @@ def read_source(source: Source, limits: Limits | None = None) -> bytes:
 
 def open_reader(package: Package, ui: Localizer | None = None) -> Reader:
     if package.format == "xlsx":
-        from selfassess.forms.xlsx_reader import XlsxReader  # noqa: PLC0415 (openpyxl is slow to import; load one reader only)
+        from selfassess.forms.xlsx_reader import XlsxReader  # noqa: PLC0415 (load one reader only)
 
-        return XlsxReader(package.data, ui)
+        return XlsxReader(package, ui)
     from selfassess.forms.docx_reader import DocxReader  # noqa: PLC0415 (python-docx is slow to import; load one reader only)
 
     return DocxReader(package.data, ui)

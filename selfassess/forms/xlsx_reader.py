@@ -5,28 +5,31 @@ Slots are found only through the workbook's defined names (``XLSX_NAME_PREFIX``
 renamed or re-ordered sheets do not matter. Interpretation (labels to codes,
 numbers, dates, conditions) is :func:`selfassess.response.interpret.interpret`'s job.
 
-The workbook is loaded in full mode, not ``read_only``: read-only mode cannot
-see protection or validations and gives cells only by streaming rows, and a
-whole form still loads in well under a second (``docs/excel-forms.md``).
-Formulas are loaded as formulas (never ``data_only``): a cached value can be
-forged, and a formula is not an answer.
+The reader never builds a workbook model (a return is untrusted: openpyxl
+turns validations, formats and ranges a file declares into objects). It
+walks the lxml trees :func:`~selfassess.safety.package.check_package` already
+built, following relationships from the package root, and touches only the
+workbook part, the sheets, the shared strings, the cell formats (which
+numbers are dates; which cells the writer formatted) and the custom
+properties. Its work is one pass over those trees and its memory one entry
+per cell that holds something. A part a relationship points to that was not
+checked as XML is a rejection, whatever its name or content type.
+Formulas are read as formulas: a cached value can be forged, and a formula
+is not an answer.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
+import posixpath
 import re
 import unicodedata
-import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from openpyxl import load_workbook
-from openpyxl.workbook.workbook import Workbook
-from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
-from openpyxl.worksheet.worksheet import Worksheet
+from lxml import etree
 from pydantic import ValidationError
 
 from selfassess.constants import (
@@ -44,79 +47,290 @@ from selfassess.constants import (
 from selfassess.definitions.model import Questionnaire
 from selfassess.errors import Rejected, UsageError
 from selfassess.i18n.localizer import Localizer, check_language, country_code
-from selfassess.office.excel import destination
+from selfassess.office.excel import Cell, cell_ref, coordinate, name_target
+from selfassess.office.ooxml import read_custom_properties
 from selfassess.response.interpret import Problem, RawForm, RawScalar, RawValue, slot_id
 from selfassess.response.meta import FormMeta
 from selfassess.response.values import fold
+from selfassess.safety.package import Package
 
-_CELL = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)(?::\$?[A-Za-z]{1,3}\$?\d+)?$")
 #: How many locations a warning about stray cells names.
 _SHOWN = 5
+#: SpreadsheetML's namespaces: transitional (what Excel and Calc write) and strict.
+_MAIN_NS = (
+    "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+    "http://purl.oclc.org/ooxml/spreadsheetml/main",
+)
+_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_R_NS = (
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    "http://purl.oclc.org/ooxml/officeDocument/relationships",
+)
+_WINDOWS_EPOCH = dt.datetime(1899, 12, 30)
+_MAC_EPOCH = dt.datetime(1904, 1, 1)
+#: Built-in number formats that show a date or time (ECMA-376 Part 1, 18.8.30).
+_DATE_FORMAT_IDS = frozenset({14, 15, 16, 17, 18, 19, 20, 21, 22, 45, 46, 47})
+# A format is a date when a date or time letter remains after quoted text,
+# escaped characters and bracketed colours or conditions are taken out
+# (the same test as openpyxl's, which Excel-made forms were read with before).
+_FORMAT_NOISE = re.compile(r'\[(?!(?:h+|m+|s+)\])[^\]]*\]|"[^"]*"|\\.')
+_DATE_LETTER = re.compile(r"(?<![_\\])[dmhysDMHYS]")
+
+
+@dataclass(frozen=True)
+class _Cell:
+    """What the reader keeps of one cell that holds something."""
+
+    value: RawScalar
+    formula: bool
+    formatted: bool
+
+
+@dataclass(eq=False)
+class _Sheet:
+    title: str
+    cells: dict[Cell, _Cell]
 
 
 @dataclass(frozen=True)
 class _Found:
-    """A defined name resolved to one cell, or to nothing (a deleted row)."""
+    """The cell a defined name points to."""
 
-    sheet: Worksheet | None
-    coordinate: str | None
+    sheet: _Sheet
+    cell: Cell
+
+    def value(self) -> RawValue:
+        held = self.sheet.cells.get(self.cell)
+        location = f"{self.sheet.title}!{coordinate(self.cell)}"
+        if held is None:
+            return RawValue(None, location)
+        return RawValue(held.value, location, formula=held.formula)
 
 
 class XlsxReader:
     """Reader of our .xlsx forms (see :class:`selfassess.forms.parse.Reader`).
 
-    ``data`` has already passed :func:`selfassess.safety.package.check_package`.
+    ``package`` has passed :func:`selfassess.safety.package.check_package`.
     Messages are in ``ui``'s language (English by default).
     """
 
-    def __init__(self, data: bytes, ui: Localizer | None = None) -> None:
+    def __init__(self, package: Package, ui: Localizer | None = None) -> None:
         self.ui = ui or Localizer("en")
-        try:
-            with warnings.catch_warnings():
-                # openpyxl warns about parts it drops (x14 validations, slicers).
-                warnings.simplefilter("ignore")
-                self.wb: Workbook = load_workbook(
-                    io.BytesIO(data), data_only=False, keep_links=False, rich_text=False
-                )
-        # openpyxl raises almost any exception on a damaged part; each is a rejection.
-        except Exception as exc:
-            raise Rejected(f"the workbook cannot be read ({type(exc).__name__}: {exc})") from None
+        self._parts = package.xml
+        self._folded = {name.casefold(): name for name in package.xml}
+        main = self._related("", "officeDocument")
+        if main is None:
+            raise Rejected("not an Excel workbook: it has no workbook part")
+        self._workbook_name = main
+        self._workbook = self._part(main)
+        ns = _namespace(self._workbook)
+        if ns not in _MAIN_NS:
+            raise Rejected(
+                f"not an Excel workbook: the part {main} is not a SpreadsheetML workbook"
+            )
+        self._ns = "{" + ns + "}"
+        self._date1904 = any(
+            (pr.get("date1904") or "").lower() in ("1", "true")
+            for pr in self._workbook.iterchildren(self._ns + "workbookPr")
+        )
+        self._styles = self._cell_formats()
+        self._strings = self._shared_strings()
+        self._sheets = self._read_sheets()
         self._meta: FormMeta | None = None
         self._meta_problems: list[Problem] = []
+
+    # --- parts -------------------------------------------------------------
+
+    def _part(self, name: str) -> etree._Element:
+        """The checked tree of a part; a part that was not checked as XML is refused."""
+        found = self._folded.get(name.casefold())
+        if found is None:
+            raise Rejected(
+                f"the file is damaged: the part {name[:80]} that the workbook points to is "
+                "missing or is not XML"
+            )
+        return self._parts[found]
+
+    def _relationships(self, source: str) -> Iterator[tuple[str, str, str]]:
+        """(id, type's last segment, target part name) of a part's internal relationships."""
+        folder, base = posixpath.split(source)
+        rels = posixpath.join(folder, "_rels", base + ".rels")
+        found = self._folded.get(rels.casefold())
+        if found is None:
+            return
+        for rel in self._parts[found].iter(f"{{{_REL_NS}}}Relationship"):
+            target, kind = rel.get("Target"), rel.get("Type") or ""
+            if not target or (rel.get("TargetMode") or "").strip().lower() == "external":
+                continue
+            name = target[1:] if target.startswith("/") else posixpath.join(folder, target)
+            yield rel.get("Id") or "", kind.rsplit("/", 1)[-1], posixpath.normpath(name)
+
+    def _related(self, source: str, kind: str) -> str | None:
+        return next((t for _i, k, t in self._relationships(source) if k == kind), None)
+
+    # --- formats, strings, sheets ------------------------------------------
+
+    def _cell_formats(self) -> list[tuple[bool, bool]]:
+        """(is a date, formatted by the writer) of every cell format, by index."""
+        name = self._related(self._workbook_name, "styles")
+        if name is None:
+            return []
+        root = self._part(name)
+        ns = "{" + _namespace(root) + "}"
+        codes: dict[int, str] = {}
+        for numfmts in root.iterchildren(ns + "numFmts"):
+            for fmt in numfmts.iterchildren(ns + "numFmt"):
+                codes[_int(fmt.get("numFmtId"))] = fmt.get("formatCode") or ""
+        formats: list[tuple[bool, bool]] = []
+        for xfs in root.iterchildren(ns + "cellXfs"):
+            for xf in xfs.iterchildren(ns + "xf"):
+                number = _int(xf.get("numFmtId"))
+                is_date = number in _DATE_FORMAT_IDS or (
+                    number in codes and _is_date_format(codes[number])
+                )
+                # The ids are 0 for the workbook's defaults; a number format
+                # alone does not count, as Excel and Calc set one on typed dates.
+                formatted = any(_int(xf.get(k)) for k in ("fontId", "fillId", "borderId")) or any(
+                    len(al.attrib) for al in xf.iterchildren(ns + "alignment")
+                )
+                formats.append((is_date, formatted))
+        return formats
+
+    def _shared_strings(self) -> list[str]:
+        name = self._related(self._workbook_name, "sharedStrings")
+        if name is None:
+            return []
+        root = self._part(name)
+        ns = "{" + _namespace(root) + "}"
+        return [_text(si, ns) for si in root.iterchildren(ns + "si")]
+
+    def _read_sheets(self) -> list[_Sheet]:
+        """Every worksheet in the workbook's order, with the cells that hold something."""
+        targets = {
+            rid: target
+            for rid, kind, target in self._relationships(self._workbook_name)
+            if kind == "worksheet"
+        }
+        sheets: list[_Sheet] = []
+        for holder in self._workbook.iterchildren(self._ns + "sheets"):
+            for entry in holder.iterchildren(self._ns + "sheet"):
+                rid = next(
+                    (entry.get(f"{{{ns}}}id") for ns in _R_NS if entry.get(f"{{{ns}}}id")), ""
+                )
+                if rid not in targets:
+                    # Chart sheets and dialog sheets hold no cells; a missing
+                    # worksheet is a deleted sheet.
+                    continue
+                sheets.append(_Sheet(entry.get("name") or "", self._cells(targets[rid])))
+        return sheets
+
+    def _cells(self, part: str) -> dict[Cell, _Cell]:
+        root = self._part(part)
+        ns = "{" + _namespace(root) + "}"
+        cells: dict[Cell, _Cell] = {}
+        row_number = 0
+        for data in root.iterchildren(ns + "sheetData"):
+            for row in data.iterchildren(ns + "row"):
+                row_number = _position(row.get("r"), row_number + 1, part)
+                col_number = 0
+                for c in row.iterchildren(ns + "c"):
+                    ref = c.get("r")
+                    if ref is None:
+                        col_number += 1
+                    else:
+                        found = cell_ref(ref)
+                        if found is None:
+                            raise Rejected(
+                                f"the file is damaged: the cell reference {ref[:20]!r} in {part} "
+                                "is not a cell of a worksheet"
+                            )
+                        row_number, col_number = found
+                    cell = self._cell(c, ns)
+                    if cell is not None:
+                        cells[(row_number, col_number)] = cell
+        return cells
+
+    def _cell(self, c: etree._Element, ns: str) -> _Cell | None:
+        style = _int(c.get("s"))
+        is_date, formatted = (
+            self._styles[style] if 0 <= style < len(self._styles) else (False, False)
+        )
+        f = c.find(ns + "f")
+        if f is not None:
+            # A formula's text, as a person would see it in the formula bar.
+            return _Cell("=" + (f.text or ""), True, formatted)
+        kind = c.get("t") or "n"
+        if kind == "inlineStr":
+            inline = c.find(ns + "is")
+            value: RawScalar = None if inline is None else decode_xstring(_text(inline, ns))
+            return _Cell(value, False, formatted)
+        v = c.find(ns + "v")
+        text = None if v is None else v.text
+        if text is None:
+            return _Cell(None, False, formatted) if formatted else None
+        if kind == "s":
+            index = _int(text, -1)
+            if not 0 <= index < len(self._strings):
+                raise Rejected(
+                    "the file is damaged: a cell points to a shared string that is not there"
+                )
+            value = decode_xstring(self._strings[index])
+        elif kind in ("str", "e"):
+            value = decode_xstring(text)
+        elif kind == "b":
+            value = text.strip() in ("1", "true")
+        elif kind == "d":
+            value = _iso_datetime(text)
+        else:
+            value = self._number(text, is_date)
+        return _Cell(value, False, formatted)
+
+    def _number(self, text: str, is_date: bool) -> RawScalar:
+        """A number as Excel stores it, a date when its format shows a date."""
+        clean = text.strip()
+        try:
+            number: int | float = (
+                float(clean) if any(ch in clean for ch in ".eE") or len(clean) > 20 else int(clean)
+            )
+        except ValueError:
+            return text
+        # Excel's dates run from serial 0 to 2,958,465 (31 December 9999).
+        if not is_date or not 0 <= number < 2_958_466:
+            return number
+        return _from_serial(float(number), self._date1904)
 
     # --- metadata ----------------------------------------------------------
 
     def _from_properties(self) -> dict[str, str]:
-        found: dict[str, str] = {}
-        for prop in self.wb.custom_doc_props.props:
-            name = str(prop.name or "")
-            if name.startswith(META_PREFIX):
-                found[name[len(META_PREFIX) :]] = (
-                    "" if prop.value is None else _meta_text(prop.value)
-                )
-        return found
+        name = self._related("", "custom-properties")
+        if name is None:
+            return {}
+        props = read_custom_properties(self._part(name))
+        return {k[len(META_PREFIX) :]: v for k, v in props.items() if k.startswith(META_PREFIX)}
 
-    def _meta_sheet(self) -> Worksheet | None:
-        for ws in self.wb.worksheets:
-            if ws.title.casefold() == SHEET_META.casefold():
-                return ws
-        return None
+    def _sheet(self, title: str) -> _Sheet | None:
+        """The worksheet of that title, whatever its case (Excel's rule for titles)."""
+        folded = title.casefold()
+        return next((ws for ws in self._sheets if ws.title.casefold() == folded), None)
 
     def _from_sheet(self) -> tuple[dict[str, str], dict[str, str]]:
         """(key -> value, key -> location) from the metadata sheet."""
-        ws = self._meta_sheet()
+        ws = self._sheet(SHEET_META)
         values: dict[str, str] = {}
         where: dict[str, str] = {}
         if ws is None:
             return values, where
-        for row in ws.iter_rows(min_col=XLSX_META_KEY_COLUMN, max_col=XLSX_META_VALUE_COLUMN):
-            key_cell, value_cell = row[0], row[-1]
-            key = key_cell.value
-            if isinstance(key, str) and key.startswith(META_PREFIX):
+        for (row, col), cell in sorted(ws.cells.items()):
+            key = cell.value
+            if col != XLSX_META_KEY_COLUMN or not isinstance(key, str):
+                continue
+            if key.startswith(META_PREFIX):
                 name = key[len(META_PREFIX) :]
-                value = value_cell.value
+                value_at = (row, XLSX_META_VALUE_COLUMN)
+                found = ws.cells.get(value_at)
+                value = None if found is None else found.value
                 values[name] = "" if value is None else _meta_text(value)
-                where[name] = f"{ws.title}!{value_cell.coordinate}"
+                where[name] = f"{ws.title}!{coordinate(value_at)}"
         return values, where
 
     def meta(self) -> FormMeta:
@@ -157,45 +371,51 @@ class XlsxReader:
 
     # --- slots -------------------------------------------------------------
 
-    def _names(self) -> dict[str, _Found]:
-        """Every slot name of the workbook (lower case, prefix kept) and its cell."""
-        found: dict[str, _Found] = {}
-        scoped = [(name, dn) for ws in self.wb.worksheets for name, dn in ws.defined_names.items()]
-        # Workbook-level names win over sheet-level ones of the same name.
-        for name, dn in [*scoped, *self.wb.defined_names.items()]:
-            key = name.lower()
-            if not key.startswith(XLSX_NAME_PREFIX):
-                continue
-            found[key] = self._resolve(dn)
-        return found
+    def _names(self) -> dict[str, list[_Found | None]]:
+        """Every slot name (lower case, prefix kept) and the cells it points to
+        (None for a definition that points nowhere, as after a deleted row).
 
-    def _resolve(self, dn: Any) -> _Found:
-        found = destination(dn)
-        if found is None:
-            return _Found(None, None)
-        title, ref = found
-        match = _CELL.match(str(ref))
-        if title not in self.wb.sheetnames or match is None:
-            return _Found(None, None)
-        return _Found(self.wb[title], f"{match[1].upper()}{match[2]}")
+        A name may be defined more than once: in another case (Excel treats
+        names case-insensitively, a file need not), or for the workbook and a
+        sheet. Workbook-level definitions come first, and the first is the
+        one read; each other cell is kept, so that :meth:`read` can report
+        definitions that disagree.
+        """
+        found: dict[str, list[_Found | None]] = {}
+        ordered: list[tuple[str, str]] = []
+        scoped: list[tuple[str, str]] = []
+        for holder in self._workbook.iterchildren(self._ns + "definedNames"):
+            for dn in holder.iterchildren(self._ns + "definedName"):
+                name = (dn.get("name") or "").lower()
+                if name.startswith(XLSX_NAME_PREFIX):
+                    pair = (name, dn.text or "")
+                    (scoped if dn.get("localSheetId") is not None else ordered).append(pair)
+        for name, formula in [*ordered, *scoped]:
+            target = name_target(formula)
+            ws = None if target is None else self._sheet(target[0])
+            places = found.setdefault(name, [])
+            place = None if ws is None or target is None else _Found(ws, target[1])
+            if place not in places:
+                places.append(place)
+        return found
 
     def read(self, questionnaire: Questionnaire) -> RawForm:
         _ = self.ui.gettext
         meta = self.meta()
         raw = RawForm(meta=meta, format="xlsx", problems=list(self._meta_problems))
         names = self._names()
-        used: set[tuple[str, str]] = set()
+        used: set[tuple[int, Cell]] = set()
         lost: list[str] = []
-        for name, found in sorted(names.items()):
+        for name, places in sorted(names.items()):
             rest = name[len(XLSX_NAME_PREFIX) :]
             item_id, _join, option = rest.partition(XLSX_OPTION_JOIN)
-            if found.sheet is None or found.coordinate is None:
+            cells = [p for p in places if p is not None]
+            if not cells:
                 lost.append(rest)
                 continue
-            used.add((found.sheet.title, found.coordinate))
-            cell = found.sheet[found.coordinate]
-            location = f"{found.sheet.title}!{found.coordinate}"
-            value = RawValue(_raw(cell.value), location, formula=_is_formula(cell))
+            used.update((id(p.sheet), p.cell) for p in cells)
+            value = cells[0].value()
+            self._two_faced(rest, value, cells[1:], raw.problems)
             if rest == COUNTRY_SLOT:
                 raw.meta = self._country(meta, value, raw.problems)
                 continue
@@ -274,7 +494,34 @@ class XlsxReader:
             return meta
         return meta.model_copy(update={"country": code})
 
-    def _stray_cells(self, used: set[tuple[str, str]]) -> list[str]:
+    def _two_faced(
+        self, slot: str, value: RawValue, others: list[_Found], problems: list[Problem]
+    ) -> None:
+        """An error for each other cell the slot's name points to that says something else."""
+        _ = self.ui.gettext
+        for other in others:
+            second = other.value()
+            if (second.value, second.formula) == (value.value, value.formula):
+                continue
+            problems.append(
+                Problem(
+                    severity="error",
+                    location=value.location,
+                    message=_(
+                        "The answer cell {slot} is named twice, at {first} ('{first_value}') "
+                        "and at {second} ('{second_value}'), with different contents; {first} "
+                        "was read. Put the answer in one cell and clear the other."
+                    ).format(
+                        slot=slot,
+                        first=value.location,
+                        first_value=_shown(value.value),
+                        second=second.location,
+                        second_value=_shown(second.value),
+                    ),
+                )
+            )
+
+    def _stray_cells(self, used: set[tuple[int, Cell]]) -> list[str]:
         """Cells with content that are neither slots nor part of the printed form.
 
         Everything the writer puts in a cell is formatted (font, fill, border
@@ -282,31 +529,17 @@ class XlsxReader:
         """
         stray: list[str] = []
         skip = {SHEET_LISTS.casefold(), SHEET_META.casefold()}
-        for ws in self.wb.worksheets:
+        for ws in self._sheets:
             if ws.title.casefold() in skip:
                 continue
-            # The cells the file holds, not every cell of the used range
-            # (iter_rows would create each one).
-            for cell in sorted(ws._cells.values(), key=lambda c: (c.row, c.column)):
+            for at, cell in sorted(ws.cells.items()):
                 value = cell.value
                 if value is None or (isinstance(value, str) and not value.strip()):
                     continue
-                if (ws.title, cell.coordinate) in used or _formatted(cell):
+                if cell.formatted or (id(ws), at) in used:
                     continue
-                stray.append(f"{ws.title}!{cell.coordinate}")
+                stray.append(f"{ws.title}!{coordinate(at)}")
         return stray
-
-
-def _formatted(cell: Any) -> bool:
-    # The style array's ids are 0 for the workbook's defaults; a number
-    # format alone does not count, as Excel and Calc set one on typed dates.
-    # openpyxl exposes these ids only on the cell's private style array.
-    style = cell._style
-    return bool(style.fontId or style.fillId or style.borderId or style.alignmentId)
-
-
-def _is_formula(cell: Any) -> bool:
-    return cell.data_type == "f" or isinstance(cell.value, ArrayFormula | DataTableFormula)
 
 
 _XSTRING_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
@@ -333,18 +566,83 @@ def decode_xstring(text: str) -> str:
     return _XSTRING_ESCAPE.sub(one, text) if "_x" in text else text
 
 
-def _raw(value: Any) -> RawScalar:
-    """A cell value as one of the raw scalar types; anything else as its text."""
-    if isinstance(value, str):
-        return decode_xstring(value)
-    if value is None or isinstance(value, bool | int | float | dt.date):
-        return value
-    if isinstance(value, ArrayFormula):
-        return str(value.text or "")
-    return str(value)
+def _namespace(root: etree._Element) -> str:
+    tag = root.tag if isinstance(root.tag, str) else ""
+    return tag[1 : tag.index("}")] if tag.startswith("{") else ""
 
 
-def _meta_text(value: Any) -> str:
+def _int(text: str | None, default: int = 0) -> int:
+    """A small non-negative integer attribute; anything else is ``default``."""
+    if text is None or not text.isascii() or not text.isdigit() or len(text) > 9:
+        return default
+    return int(text)
+
+
+def _position(text: str | None, default: int, part: str) -> int:
+    """A row number (``row/@r``) by the rule for cell references."""
+    if text is None:
+        return default
+    found = cell_ref("A" + text)
+    if found is None:
+        raise Rejected(
+            f"the file is damaged: the row number {text[:20]!r} in {part} is not a row of a "
+            "worksheet"
+        )
+    return found[0]
+
+
+def _text(holder: etree._Element, ns: str) -> str:
+    """A string item's text: its ``t`` and rich-text runs, not its phonetic guide."""
+    parts: list[str] = []
+    for child in holder:
+        if child.tag == ns + "t":
+            parts.append(child.text or "")
+        elif child.tag == ns + "r":
+            parts.extend(t.text or "" for t in child.iterchildren(ns + "t"))
+    return "".join(parts)
+
+
+def _is_date_format(code: str) -> bool:
+    """Whether a number format code shows a date or a time (its first section).
+
+    >>> _is_date_format("dd/mm/yyyy"), _is_date_format('0.00" days"'), _is_date_format("[Red]0")
+    (True, False, False)
+    """
+    return _DATE_LETTER.search(_FORMAT_NOISE.sub("", code.split(";", maxsplit=1)[0])) is not None
+
+
+def _from_serial(number: float, date1904: bool) -> RawScalar:
+    """The date-time of an Excel serial; a time of day alone stays a number.
+
+    >>> _from_serial(45658.0, False), _from_serial(0.5, False)
+    (datetime.datetime(2025, 1, 1, 0, 0), 0.5)
+    """
+    if 0 <= number < 1:
+        return number
+    day, fraction = divmod(number, 1)
+    # Excel counts a 29 February 1900 that never was; serials before it are a day off.
+    if not date1904 and 0 < number < 60:
+        day += 1
+    epoch = _MAC_EPOCH if date1904 else _WINDOWS_EPOCH
+    moment = epoch + dt.timedelta(days=day, milliseconds=round(fraction * 86_400_000))
+    return moment
+
+
+def _iso_datetime(text: str) -> RawScalar:
+    """An ISO 8601 cell (``t="d"``) as a date-time, or its text when it is not one."""
+    try:
+        return dt.datetime.fromisoformat(text.strip().removesuffix("Z"))
+    except ValueError:
+        return text
+
+
+def _shown(value: RawScalar) -> str:
+    """A raw value as a message quotes it: its text, cut short."""
+    text = "" if value is None else str(value)
+    return text if len(text) <= 60 else text[:59] + "…"
+
+
+def _meta_text(value: RawScalar) -> str:
     if isinstance(value, dt.datetime):
         return value.date().isoformat()
     if isinstance(value, dt.date):

@@ -1,4 +1,4 @@
-"""Excel tab titles: one rule for every workbook the package writes."""
+"""Excel rules shared by the form writer and reader and the reports: tab titles, cell references, printing."""
 
 from __future__ import annotations
 
@@ -38,9 +38,7 @@ def sheet_title(text: str, taken: set[str]) -> str:
 def destination(defined_name: Any) -> tuple[str, str] | None:
     """(sheet title, cell) of an openpyxl defined name pointing at one cell.
 
-    openpyxl strips the quotes around a sheet title in a name's formula but
-    leaves a doubled apostrophe doubled (``'d''examen'!$C$5`` gives
-    ``d''examen``); the title is unescaped here, and the ``$`` dropped.
+    The name's formula is read by :func:`name_target`, the rule the reader uses.
 
     >>> from openpyxl.workbook.defined_name import DefinedName
     >>> destination(DefinedName("sa_x", attr_text="'3. Le Mécanisme d''examen'!$C$5"))
@@ -48,14 +46,130 @@ def destination(defined_name: Any) -> tuple[str, str] | None:
     >>> destination(DefinedName("sa_x", attr_text="#REF!")) is None
     True
     """
-    try:
-        found = list(defined_name.destinations)
-    except (ValueError, TypeError, AttributeError):
+    found = name_target(str(defined_name.attr_text or ""))
+    return None if found is None else (found[0], coordinate(found[1]))
+
+
+# --- cell references -----------------------------------------------------------
+
+#: Excel's grid: columns A..XFD, rows 1..1,048,576.
+MAX_COLUMN = 16_384
+MAX_ROW = 1_048_576
+# ASCII digits only: ``\d`` would also match Arabic-Indic and other digits.
+_REF = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]+)")
+_NAME_TARGET = re.compile(r"(?:'((?:[^']|'')+)'|([^'!\[\]:]+))!(.+)")
+
+Cell = tuple[int, int]
+"""(row, column), both from 1."""
+
+
+def cell_ref(text: str) -> Cell | None:
+    """(row, column) of one A1 reference, or None when Excel has no such cell.
+
+    The one rule for every reference read from a workbook (cell ``r``
+    attributes, ranges, defined names). ``$`` marks are allowed; leading
+    zeros in the row are read for their value, as Excel's formula bar reads
+    ``A01``; anything past column XFD or row 1,048,576 is no cell, however
+    the number is written.
+
+    >>> cell_ref("$C$5"), cell_ref("a0000001"), cell_ref("XFD1048576")
+    ((5, 3), (1, 1), (1048576, 16384))
+    >>> cell_ref("XFE1"), cell_ref("A1048577"), cell_ref("A12345678"), cell_ref("A0")
+    (None, None, None, None)
+    >>> cell_ref("A١"), cell_ref(" A1")
+    (None, None)
+    """
+    match = _REF.fullmatch(text)
+    if match is None:
         return None
-    if not found:
+    digits = match[2].lstrip("0")
+    if not digits or len(digits) > 7:
         return None
-    title, ref = found[0]
-    return str(title).replace("''", "'"), str(ref).replace("$", "")
+    row, col = int(digits), column_number(match[1])
+    if row > MAX_ROW or col > MAX_COLUMN:
+        return None
+    return row, col
+
+
+def range_ref(text: str) -> tuple[Cell, Cell] | None:
+    """(first, last) corner of ``A1`` or ``A1:C3`` as written, or None.
+
+    >>> range_ref("B2:$A$1"), range_ref("C3"), range_ref("A1:"), range_ref("A1:B2:C3")
+    (((2, 2), (1, 1)), ((3, 3), (3, 3)), None, None)
+    """
+    first, sep, last = text.partition(":")
+    start = cell_ref(first)
+    end = cell_ref(last) if sep else start
+    if start is None or end is None:
+        return None
+    return start, end
+
+
+def range_area(text: str) -> int:
+    """Cells covered by a space-separated list of ranges; an unreadable part counts 1.
+
+    >>> range_area("A1:C3 E5"), range_area("A1:XFD1048576"), range_area("junk")
+    (10, 17179869184, 1)
+    """
+    total = 0
+    for part in text.split():
+        found = range_ref(part)
+        if found is None:
+            total += 1
+            continue
+        (r1, c1), (r2, c2) = found
+        total += (abs(r2 - r1) + 1) * (abs(c2 - c1) + 1)
+    return total
+
+
+def column_number(letters: str) -> int:
+    """1 for A, 16,384 for XFD (any case).
+
+    >>> column_number("A"), column_number("xfd")
+    (1, 16384)
+    """
+    number = 0
+    for ch in letters.upper():
+        number = number * 26 + ord(ch) - 64
+    return number
+
+
+def column_letters(col: int) -> str:
+    """A for 1, XFD for 16,384.
+
+    >>> column_letters(1), column_letters(28), column_letters(16384)
+    ('A', 'AB', 'XFD')
+    """
+    out = ""
+    while col:
+        col, rem = divmod(col - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def coordinate(cell: Cell) -> str:
+    """``C5`` for (5, 3)."""
+    return f"{column_letters(cell[1])}{cell[0]}"
+
+
+def name_target(formula: str) -> tuple[str, Cell] | None:
+    """(sheet title, first cell) a defined name's formula points to, or None.
+
+    Only a plain reference to one sheet is a target: ``'d''examen'!$C$5`` or
+    ``Cover!C5:D5`` (its first cell); ``#REF!``, external (``[1]Sheet!A1``),
+    3-D (``A:B!C1``), and anything with a function are not.
+
+    >>> name_target("'3. Le Mécanisme d''examen'!$C$5"), name_target("Cover!C5:D5")
+    (("3. Le Mécanisme d'examen", (5, 3)), ('Cover', (5, 3)))
+    >>> name_target("#REF!"), name_target("Cover!#REF!"), name_target("[1]Cover!A1")
+    (None, None, None)
+    """
+    match = _NAME_TARGET.fullmatch(formula.strip())
+    if match is None:
+        return None
+    title = match[1].replace("''", "'") if match[1] is not None else match[2]
+    found = range_ref(match[3])
+    return (title, found[0]) if found else None
 
 
 #: openpyxl's code of A4 paper.

@@ -30,6 +30,7 @@ from lxml import etree
 
 from selfassess.errors import Rejected, UsageError
 from selfassess.i18n.localizer import Localizer
+from selfassess.office.excel import cell_ref, range_area
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -61,7 +62,6 @@ _FIELD_TAGS = ("{*}fldChar", "{*}instrText", "{*}fldSimple")
 #: Content that Word imports when it opens the file (altChunk), by content type or name.
 _CHUNK_TYPES = ("html", "rtf", "message/rfc822", "multipart/related", "mht", "text/plain")
 _CHUNK_NAMES = (".htm", ".html", ".xhtml", ".mht", ".mhtml", ".rtf")
-_CELL = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d{1,7})$")
 _XML_NAMES = (".xml", ".rels", ".vml")
 _BOMS = (
     (b"\x00\x00\xfe\xff", "utf-32-be"),
@@ -165,6 +165,9 @@ class Package:
     format: Format
     data: bytes
     warnings: list[str] = field(default_factory=list)
+    xml: dict[str, etree._Element] = field(default_factory=dict)
+    """Every part checked as XML, by part name, parsed once by the hardened
+    parser: readers take their parts from here and refuse any other."""
 
 
 class _Checker:
@@ -180,6 +183,7 @@ class _Checker:
         self.warnings: list[str] = []
         self.elements = 0
         self.range_cells = 0
+        self.xml: dict[str, etree._Element] = {}
 
     # -- helpers -------------------------------------------------------------
 
@@ -476,10 +480,10 @@ class _Checker:
             row_number = _int(row.get("r"), row_number + 1)
             col_number = 0
             for cell in row.iter(ns + "c"):
-                match = _CELL.match(cell.get("r") or "")
-                col_number = _column(match[1]) if match else col_number + 1
-                if match:
-                    row_number = max(row_number, int(match[2]))
+                found = cell_ref(cell.get("r") or "")
+                col_number = found[1] if found else col_number + 1
+                if found:
+                    row_number = max(row_number, found[0])
                 last_col = max(last_col, col_number)
             last_row = max(last_row, row_number)
         if last_row * last_col > self.limits.max_sheet_area:
@@ -493,7 +497,7 @@ class _Checker:
             )
         for tag in ("mergeCell", "hyperlink"):
             for el in root.iter(ns + tag):
-                self.range_cells += _area(el.get("ref") or "")
+                self.range_cells += range_area(el.get("ref") or "")
                 if self.range_cells > self.limits.max_range_cells:
                     raise self.reject(
                         "the file is damaged: its merged or linked cell ranges cover more "
@@ -531,14 +535,13 @@ class _Checker:
             if "externallink" in ctype.lower():
                 self.external_link(info.filename)
             if not (
-                lowered.endswith(_XML_NAMES)
-                or ctype.lower().endswith("xml")
-                or _decoded(body[:64]).lstrip(" \t\r\n\ufeff").startswith("<")
+                lowered.endswith(_XML_NAMES) or ctype.lower().endswith("xml") or _looks_xml(body)
             ):
                 continue
             root = self.parse(info.filename, body)
             del body
             self.active_content(info.filename, root)
+            self.xml[info.filename] = root
             if lowered.endswith(".rels"):
                 main = self.relationships(info.filename, root) or main
             elif lowered.startswith("word/"):
@@ -549,6 +552,7 @@ class _Checker:
             format=self.detect(names, main, defaults, overrides),
             data=self.data,
             warnings=self.warnings,
+            xml=self.xml,
         )
 
     def detect(
@@ -709,9 +713,16 @@ def _decoded(body: bytes) -> str:
     return body.decode("utf-8", errors="replace")
 
 
+def _looks_xml(body: bytes) -> bool:
+    """Whether a part starts like XML in any Unicode encoding, with or without a
+    byte-order mark or white space first (UTF-16/32 without a BOM included)."""
+    head = body[:256].replace(b"\x00", b"")
+    return head.lstrip(b" \t\r\n\xef\xbb\xbf\xfe\xff").startswith(b"<")
+
+
 def _has_dtd(body: bytes) -> bool:
     """A DOCTYPE or ENTITY declaration, in UTF-8 or in the UTF-16/32 its BOM says."""
-    if body.startswith((b"\x00", b"<\x00", b"\xfe\xff", b"\xff\xfe")):
+    if b"\x00" in body[:4] or body.startswith((b"\xfe\xff", b"\xff\xfe")):
         return _DTD.search(_decoded(body)) is not None
     return _DTD_BYTES.search(body) is not None
 
@@ -732,29 +743,6 @@ def _small_int(text: str | None, limit: int) -> bool:
         return 0 <= int(text or "1") <= limit
     except ValueError:
         return False
-
-
-def _column(letters: str) -> int:
-    number = 0
-    for ch in letters.upper():
-        number = number * 26 + ord(ch) - 64
-    return number
-
-
-def _area(ref: str) -> int:
-    """Cells in an A1 range list such as ``A1:C3 E5``; unreadable parts count as 1."""
-    total = 0
-    for part in ref.split():
-        ends = part.split(":")
-        corners = [_CELL.match(end) for end in ends]
-        if len(ends) == 2 and corners[0] and corners[1]:
-            (c1, r1), (c2, r2) = corners[0].groups(), corners[1].groups()
-            rows = abs(int(r2) - int(r1)) + 1
-            cols = abs(_column(c2) - _column(c1)) + 1
-            total += rows * cols
-        else:
-            total += 1
-    return total
 
 
 def xml_parser() -> etree.XMLParser:

@@ -24,6 +24,7 @@ from selfassess.forms.parse import parse_form
 from selfassess.forms.xlsx_reader import XlsxReader
 from selfassess.forms.xlsx_writer import slot_name, write_xlsx
 from selfassess.response.interpret import ParseResult
+from selfassess.safety.package import check_package
 from tests.forms.xlsx_fill import (
     apply,
     cell_of,
@@ -38,6 +39,10 @@ from tests.forms.xlsx_fill import (
 
 def parse(data: bytes) -> ParseResult:
     return parse_form(io.BytesIO(data))
+
+
+def reader(data: bytes) -> XlsxReader:
+    return XlsxReader(check_package(data))
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +60,7 @@ def issued_ar() -> bytes:
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_meta_of_a_generated_form(lang: str) -> None:
-    found = XlsxReader(generate(lang, "KE")).meta()
+    found = reader(generate(lang, "KE")).meta()
     assert found == meta(lang, "KE")
 
 
@@ -90,13 +95,13 @@ def _without_meta_sheet(data: bytes) -> bytes:
 
 def test_metadata_from_the_hidden_sheet_when_the_properties_are_gone(blank_en: bytes) -> None:
     data = _without_properties(blank_en)
-    assert XlsxReader(data).meta() == meta("en")
+    assert reader(data).meta() == meta("en")
     assert parse(data).errors == []
 
 
 def test_metadata_from_the_properties_when_the_sheet_is_gone(blank_en: bytes) -> None:
     data = _without_meta_sheet(blank_en)
-    assert XlsxReader(data).meta() == meta("en")
+    assert reader(data).meta() == meta("en")
     assert parse(data).errors == []
 
 
@@ -135,7 +140,7 @@ def test_unreadable_metadata_is_a_rejection(key: str, value: str, reason: str) -
         if prop.name == META_PREFIX + key:
             prop.value = value
     with pytest.raises(Rejected, match=reason):
-        XlsxReader(save(wb)).meta()
+        reader(save(wb)).meta()
 
 
 @pytest.mark.parametrize(
