@@ -122,13 +122,7 @@ class XlsxReader:
         if main is None:
             raise Rejected("not an Excel workbook: it has no workbook part")
         self._workbook_name = main
-        self._workbook = self._part(main)
-        ns = _namespace(self._workbook)
-        if ns not in _MAIN_NS:
-            raise Rejected(
-                f"not an Excel workbook: the part {main} is not a SpreadsheetML workbook"
-            )
-        self._ns = "{" + ns + "}"
+        self._workbook, self._ns = self._spreadsheet_part(main)
         self._date1904 = any(
             (pr.get("date1904") or "").lower() in ("1", "true")
             for pr in self._workbook.iterchildren(self._ns + "workbookPr")
@@ -150,6 +144,17 @@ class XlsxReader:
                 "missing or is not XML"
             )
         return self._parts[found]
+
+    def _spreadsheet_part(self, name: str) -> tuple[etree._Element, str]:
+        """(tree, ``{namespace}``) of a SpreadsheetML part; any other root is refused."""
+        root = self._part(name)
+        ns = _namespace(root)
+        if ns not in _MAIN_NS:
+            raise Rejected(
+                f"the file is damaged: the part {name[:80]} is not SpreadsheetML "
+                f"(its root is in the namespace {ns[:80]!r})"
+            )
+        return root, "{" + ns + "}"
 
     def _relationships(self, source: str) -> Iterator[tuple[str, str, str]]:
         """(id, type's last segment, target part name) of a part's internal relationships."""
@@ -175,8 +180,7 @@ class XlsxReader:
         name = self._related(self._workbook_name, "styles")
         if name is None:
             return []
-        root = self._part(name)
-        ns = "{" + _namespace(root) + "}"
+        root, ns = self._spreadsheet_part(name)
         codes: dict[int, str] = {}
         for numfmts in root.iterchildren(ns + "numFmts"):
             for fmt in numfmts.iterchildren(ns + "numFmt"):
@@ -200,8 +204,7 @@ class XlsxReader:
         name = self._related(self._workbook_name, "sharedStrings")
         if name is None:
             return []
-        root = self._part(name)
-        ns = "{" + _namespace(root) + "}"
+        root, ns = self._spreadsheet_part(name)
         return [_text(si, ns) for si in root.iterchildren(ns + "si")]
 
     def _read_sheets(self) -> list[_Sheet]:
@@ -225,8 +228,7 @@ class XlsxReader:
         return sheets
 
     def _cells(self, part: str) -> dict[Cell, _Cell]:
-        root = self._part(part)
-        ns = "{" + _namespace(root) + "}"
+        root, ns = self._spreadsheet_part(part)
         cells: dict[Cell, _Cell] = {}
         row_number = 0
         for data in root.iterchildren(ns + "sheetData"):

@@ -120,9 +120,9 @@ def _far_cell() -> bytes:
     return _inject("xlsx", "xl/worksheets/sheet4.xml", b"</sheetData>", cell + b"</sheetData>")
 
 
-def _openpyxl_cannot_load() -> bytes:
-    # openpyxl's message for this one spans three lines.
-    return _inject("xlsx", "xl/worksheets/sheet2.xml", b' min="1"', b' min=""')
+def _cell_off_the_grid() -> bytes:
+    # Column XFE is one past Excel's last.
+    return _inject("xlsx", "xl/worksheets/sheet2.xml", b'<c r="A2"', b'<c r="XFE2"')
 
 
 def _deep() -> bytes:
@@ -190,7 +190,7 @@ CASES: dict[str, Case] = {
     "merge-bomb": Case(_merge_bomb, "rejected", "cell ranges"),
     "far-cell": Case(_far_cell, "rejected", "rows by 16384 columns"),
     "deep-nesting": Case(_deep, "rejected", "levels deep"),
-    "openpyxl-cannot-load": Case(_openpyxl_cannot_load, "rejected", "cannot be read"),
+    "cell-off-the-grid": Case(_cell_off_the_grid, "rejected", "not a cell of a worksheet"),
     "unknown-version": Case(_unknown_version, "rejected", "known questionnaire version"),
     "external-link": Case(_external_link, "parsed", "not followed", "warning"),
     "dde-field": Case(_dde_field, "parsed", "fetches or runs something", "warning"),
@@ -267,7 +267,7 @@ CLI_CASES = {
     "encrypted": 2,
     "macro-renamed-xlsx": 2,
     "truncated": 2,
-    "openpyxl-cannot-load": 2,
+    "cell-off-the-grid": 2,
 }
 
 
