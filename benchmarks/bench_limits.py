@@ -1,8 +1,12 @@
 """Time and peak memory of parsing returns that sit just inside the safety limits.
 
-Run: ``python -m benchmarks.bench_limits``. Each file is parsed in a fresh
-child process (``tests/hostile/isolated.py``-style, no cap here), and the
-child's wall time and peak resident size are printed; the figures go in
+Run: ``python -m benchmarks.bench_limits``. Besides typed cells and long
+text, each kind of element an Excel reader could turn into objects
+(data validations, cell formats, merged and hyperlink ranges, defined names,
+shared strings) is pushed to what the element, size and ratio limits let
+through; random digits keep parts from compressing past ``max_ratio``.
+Each file is parsed in a fresh child process (``tests/hostile/isolated.py``-style,
+no cap here), and the child's wall time and peak resident size are printed; the figures go in
 docs/security.md. They show what the default :class:`~selfassess.safety.package.Limits`
 let through at worst, against a clean form.
 """
@@ -81,10 +85,90 @@ def _many_paragraphs_docx() -> bytes:
     body = corpus.parts_of(data)["word/document.xml"]
     paragraphs = b"".join(
         b"<w:p><w:r><w:t>" + base64.b64encode(os.urandom(9)) + b"</w:t></w:r></w:p>"
-        for _ in range(300_000)
+        for _ in range(150_000)
     )
     paragraphs += b"<w:sectPr"
     return corpus.with_parts(data, {"word/document.xml": body.replace(b"<w:sectPr", paragraphs, 1)})
+
+
+def _random_digits() -> str:
+    return str(int.from_bytes(os.urandom(4), "big"))
+
+
+def _cover_with(before: bytes, xml: str) -> bytes:
+    """The form's cover sheet with ``xml`` put right before ``before``."""
+    data = corpus.real_form("xlsx")
+    part = "xl/worksheets/sheet2.xml"
+    body = corpus.parts_of(data)[part]
+    assert before in body, before
+    return corpus.with_parts(data, {part: body.replace(before, xml.encode() + before, 1)})
+
+
+def _validations(count: int) -> bytes:
+    rules = "".join(
+        f'<dataValidation type="list" sqref="A1:XFD1048576 B{_random_digits()[:6]}">'
+        f'<formula1>"{_random_digits()}"</formula1></dataValidation>'
+        for _ in range(count)
+    )
+    return _cover_with(b"<pageMargins", f"<dataValidations>{rules}</dataValidations>")
+
+
+def _ranges(tag: str, count: int) -> bytes:
+    """``count`` one-cell ranges (merges or links), each cell counted by the range budget."""
+    items = "".join(
+        f'<{tag} ref="{_letters(1 + n % 16384)}{1 + n // 16384}"/>' for n in range(count)
+    )
+    return _cover_with(b"<pageMargins", f"<{tag}s>{items}</{tag}s>")
+
+
+def _cell_formats(count: int) -> bytes:
+    data = corpus.real_form("xlsx")
+    body = corpus.parts_of(data)["xl/styles.xml"]
+    xfs = "".join(
+        f'<xf numFmtId="{n % 200}" fontId="0" fillId="0" borderId="0" xfId="{_random_digits()}"/>'
+        for n in range(count)
+    )
+    return corpus.with_parts(
+        data, {"xl/styles.xml": body.replace(b"</cellXfs>", xfs.encode() + b"</cellXfs>", 1)}
+    )
+
+
+def _defined_names(count: int, slots: bool) -> bytes:
+    data = corpus.real_form("xlsx")
+    body = corpus.parts_of(data)["xl/workbook.xml"]
+    prefix = "sa_" if slots else "n"
+    names = "".join(
+        f'<definedName name="{prefix}x{_random_digits()}{n}">Cover!$C${1 + n % 999}</definedName>'
+        for n in range(count)
+    )
+    return corpus.with_parts(
+        data,
+        {"xl/workbook.xml": body.replace(b"</definedNames>", names.encode() + b"</definedNames>")},
+    )
+
+
+def _shared_strings(count: int) -> bytes:
+    """``count`` shared strings, a fifth of them used by cells typed far below the form."""
+    data = corpus.real_form("xlsx")
+    parts = corpus.parts_of(data)
+    strings = "".join(f"<si><t>{_random_digits()}</t></si>" for _ in range(count))
+    sst = (
+        f'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">{strings}</sst>'
+    ).encode()
+    part = "xl/worksheets/sheet4.xml"
+    rows = "".join(
+        f'<row r="{r}"><c r="A{r}" t="s"><v>{r * 3 % count}</v></c></row>'
+        for r in range(1001, 1001 + count // 5)
+    )
+    body = parts[part].replace(b"</sheetData>", rows.encode() + b"</sheetData>")
+    rels = parts["xl/_rels/workbook.xml.rels"].replace(
+        b"</Relationships>",
+        b'<Relationship Id="rIdS" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        b'relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>',
+    )
+    return corpus.with_parts(
+        data, {"xl/sharedStrings.xml": sst, "xl/_rels/workbook.xml.rels": rels, part: body}
+    )
 
 
 CASES: dict[str, Callable[[], bytes]] = {
@@ -92,10 +176,17 @@ CASES: dict[str, Callable[[], bytes]] = {
     "clean form (docx)": lambda: corpus.real_form("docx"),
     "one cell at T24999 (area 499,980)": _far_cell,
     "100,000 typed cells (5 x 20,000)": lambda: _sheet_with(20_000, 5),
-    "300,000 typed cells (10 x 30,000)": lambda: _sheet_with(30_000, 10),
-    "450,000 typed cells (15 x 30,000)": lambda: _sheet_with(30_000, 15),
+    "150,000 typed cells (5 x 30,000, 480,000 elements)": lambda: _sheet_with(30_000, 5),
+    "160,000 typed cells (rejected: elements)": lambda: _sheet_with(32_000, 5),
     "9.6 MB of text in one paragraph (docx)": _long_text_docx,
-    "300,000 extra paragraphs, 0.95M elements (docx)": _many_paragraphs_docx,
+    "150,000 extra paragraphs, 0.49M elements (docx)": _many_paragraphs_docx,
+    "240,000 whole-sheet validations (480,000 elements)": lambda: _validations(240_000),
+    "490,000 cell formats": lambda: _cell_formats(490_000),
+    "99,000 merged ranges (range budget)": lambda: _ranges("mergeCell", 99_000),
+    "99,000 hyperlink ranges (range budget)": lambda: _ranges("hyperlink", 99_000),
+    "490,000 defined names": lambda: _defined_names(490_000, slots=False),
+    "490,000 slot names (sa_...)": lambda: _defined_names(490_000, slots=True),
+    "180,000 shared strings, 36,000 used": lambda: _shared_strings(180_000),
 }
 
 

@@ -39,6 +39,7 @@ from selfassess.constants import (
     META_PREFIX,
     SHEET_LISTS,
     SHEET_META,
+    SLOT_SEPARATOR,
     XLSX_META_KEY_COLUMN,
     XLSX_META_VALUE_COLUMN,
     XLSX_NAME_PREFIX,
@@ -49,7 +50,14 @@ from selfassess.errors import Rejected, UsageError
 from selfassess.i18n.localizer import Localizer, check_language, country_code
 from selfassess.office.excel import Cell, cell_ref, coordinate, name_target
 from selfassess.office.ooxml import read_custom_properties
-from selfassess.response.interpret import Problem, RawForm, RawScalar, RawValue, slot_id
+from selfassess.response.interpret import (
+    Problem,
+    RawForm,
+    RawScalar,
+    RawValue,
+    item_slots,
+    slot_id,
+)
 from selfassess.response.meta import FormMeta
 from selfassess.response.values import fold
 from selfassess.safety.package import Package
@@ -75,6 +83,16 @@ _DATE_FORMAT_IDS = frozenset({14, 15, 16, 17, 18, 19, 20, 21, 22, 45, 46, 47})
 # (the same test as openpyxl's, which Excel-made forms were read with before).
 _FORMAT_NOISE = re.compile(r'\[(?!(?:h+|m+|s+)\])[^\]]*\]|"[^"]*"|\\.')
 _DATE_LETTER = re.compile(r"(?<![_\\])[dmhysDMHYS]")
+
+
+#: The value of a slot the questionnaire does not have (never read).
+_UNREAD = RawValue(None, "")
+
+
+def _name_of(slot: str) -> str:
+    """The defined name of a slot id, lower case (how names are compared)."""
+    item_id, _sep, option = slot.partition(SLOT_SEPARATOR)
+    return (XLSX_NAME_PREFIX + item_id + (XLSX_OPTION_JOIN + option if option else "")).lower()
 
 
 @dataclass(frozen=True)
@@ -127,9 +145,12 @@ class XlsxReader:
             (pr.get("date1904") or "").lower() in ("1", "true")
             for pr in self._workbook.iterchildren(self._ns + "workbookPr")
         )
-        self._styles = self._cell_formats()
+        sheets = self._sheet_parts()
+        self._styles = self._cell_formats(sheets)
         self._strings = self._shared_strings()
-        self._sheets = self._read_sheets()
+        self._sheets = [
+            _Sheet(title, self._cells(root, ns, part)) for title, part, root, ns in sheets
+        ]
         self._meta: FormMeta | None = None
         self._meta_problems: list[Problem] = []
 
@@ -175,30 +196,38 @@ class XlsxReader:
 
     # --- formats, strings, sheets ------------------------------------------
 
-    def _cell_formats(self) -> list[tuple[bool, bool]]:
-        """(is a date, formatted by the writer) of every cell format, by index."""
+    def _cell_formats(
+        self, sheets: list[tuple[str, str, etree._Element, str]]
+    ) -> dict[int, tuple[bool, bool]]:
+        """(is a date, formatted by the writer) of each cell format a cell uses.
+
+        Only formats some cell uses are looked at: a file may declare many more.
+        """
         name = self._related(self._workbook_name, "styles")
         if name is None:
-            return []
+            return {}
+        used = {_int(c.get("s")) for _t, _p, root, ns in sheets for c in root.iter(ns + "c")}
         root, ns = self._spreadsheet_part(name)
-        codes: dict[int, str] = {}
+        picked: dict[int, tuple[int, bool]] = {}
+        for xfs in root.iterchildren(ns + "cellXfs"):
+            for index, xf in enumerate(xfs.iterchildren(ns + "xf")):
+                if index in used:
+                    # The ids are 0 for the workbook's defaults; a number format
+                    # alone does not count, as Excel and Calc set one on typed dates.
+                    formatted = any(
+                        _int(xf.get(k)) for k in ("fontId", "fillId", "borderId")
+                    ) or any(len(al.attrib) for al in xf.iterchildren(ns + "alignment"))
+                    picked[index] = (_int(xf.get("numFmtId")), formatted)
+        numbers = {number for number, _formatted in picked.values()}
+        dates = numbers & _DATE_FORMAT_IDS
         for numfmts in root.iterchildren(ns + "numFmts"):
             for fmt in numfmts.iterchildren(ns + "numFmt"):
-                codes[_int(fmt.get("numFmtId"))] = fmt.get("formatCode") or ""
-        formats: list[tuple[bool, bool]] = []
-        for xfs in root.iterchildren(ns + "cellXfs"):
-            for xf in xfs.iterchildren(ns + "xf"):
-                number = _int(xf.get("numFmtId"))
-                is_date = number in _DATE_FORMAT_IDS or (
-                    number in codes and _is_date_format(codes[number])
-                )
-                # The ids are 0 for the workbook's defaults; a number format
-                # alone does not count, as Excel and Calc set one on typed dates.
-                formatted = any(_int(xf.get(k)) for k in ("fontId", "fillId", "borderId")) or any(
-                    len(al.attrib) for al in xf.iterchildren(ns + "alignment")
-                )
-                formats.append((is_date, formatted))
-        return formats
+                number = _int(fmt.get("numFmtId"))
+                if number in numbers and _is_date_format(fmt.get("formatCode") or ""):
+                    dates.add(number)
+        return {
+            index: (number in dates, formatted) for index, (number, formatted) in picked.items()
+        }
 
     def _shared_strings(self) -> list[str]:
         name = self._related(self._workbook_name, "sharedStrings")
@@ -207,14 +236,15 @@ class XlsxReader:
         root, ns = self._spreadsheet_part(name)
         return [_text(si, ns) for si in root.iterchildren(ns + "si")]
 
-    def _read_sheets(self) -> list[_Sheet]:
-        """Every worksheet in the workbook's order, with the cells that hold something."""
+    def _sheet_parts(self) -> list[tuple[str, str, etree._Element, str]]:
+        """(title, part name, tree, ``{namespace}``) of every worksheet, in the
+        workbook's order."""
         targets = {
             rid: target
             for rid, kind, target in self._relationships(self._workbook_name)
             if kind == "worksheet"
         }
-        sheets: list[_Sheet] = []
+        sheets: list[tuple[str, str, etree._Element, str]] = []
         for holder in self._workbook.iterchildren(self._ns + "sheets"):
             for entry in holder.iterchildren(self._ns + "sheet"):
                 rid = next(
@@ -224,11 +254,11 @@ class XlsxReader:
                     # Chart sheets and dialog sheets hold no cells; a missing
                     # worksheet is a deleted sheet.
                     continue
-                sheets.append(_Sheet(entry.get("name") or "", self._cells(targets[rid])))
+                part = targets[rid]
+                sheets.append((entry.get("name") or "", part, *self._spreadsheet_part(part)))
         return sheets
 
-    def _cells(self, part: str) -> dict[Cell, _Cell]:
-        root, ns = self._spreadsheet_part(part)
+    def _cells(self, root: etree._Element, ns: str, part: str) -> dict[Cell, _Cell]:
         cells: dict[Cell, _Cell] = {}
         row_number = 0
         for data in root.iterchildren(ns + "sheetData"):
@@ -254,9 +284,7 @@ class XlsxReader:
 
     def _cell(self, c: etree._Element, ns: str) -> _Cell | None:
         style = _int(c.get("s"))
-        is_date, formatted = (
-            self._styles[style] if 0 <= style < len(self._styles) else (False, False)
-        )
+        is_date, formatted = self._styles.get(style, (False, False))
         f = c.find(ns + "f")
         if f is not None:
             # A formula's text, as a person would see it in the formula bar.
@@ -373,9 +401,10 @@ class XlsxReader:
 
     # --- slots -------------------------------------------------------------
 
-    def _names(self) -> dict[str, list[_Found | None]]:
-        """Every slot name (lower case, prefix kept) and the cells it points to
-        (None for a definition that points nowhere, as after a deleted row).
+    def _names(self, wanted: set[str]) -> tuple[dict[str, list[_Found | None]], list[str]]:
+        """The slot names in ``wanted`` (lower case, prefix kept) and the cells each
+        points to (None for a definition that points nowhere, as after a deleted
+        row); and the other slot names, whose cells are never looked at.
 
         A name may be defined more than once: in another case (Excel treats
         names case-insensitively, a file need not), or for the workbook and a
@@ -384,14 +413,17 @@ class XlsxReader:
         definitions that disagree.
         """
         found: dict[str, list[_Found | None]] = {}
+        unknown: set[str] = set()
         ordered: list[tuple[str, str]] = []
         scoped: list[tuple[str, str]] = []
         for holder in self._workbook.iterchildren(self._ns + "definedNames"):
             for dn in holder.iterchildren(self._ns + "definedName"):
                 name = (dn.get("name") or "").lower()
-                if name.startswith(XLSX_NAME_PREFIX):
+                if name in wanted:
                     pair = (name, dn.text or "")
                     (scoped if dn.get("localSheetId") is not None else ordered).append(pair)
+                elif name.startswith(XLSX_NAME_PREFIX):
+                    unknown.add(name)
         for name, formula in [*ordered, *scoped]:
             target = name_target(formula)
             ws = None if target is None else self._sheet(target[0])
@@ -399,29 +431,38 @@ class XlsxReader:
             place = None if ws is None or target is None else _Found(ws, target[1])
             if place not in places:
                 places.append(place)
-        return found
+        return found, sorted(unknown)
 
     def read(self, questionnaire: Questionnaire) -> RawForm:
         _ = self.ui.gettext
         meta = self.meta()
         raw = RawForm(meta=meta, format="xlsx", problems=list(self._meta_problems))
-        names = self._names()
+        slots = {
+            _name_of(slot): slot
+            for item in questionnaire.items()
+            for slot in item_slots(questionnaire, item)
+        }
+        country = XLSX_NAME_PREFIX + COUNTRY_SLOT
+        names, unknown = self._names({*slots, country})
         used: set[tuple[int, Cell]] = set()
         lost: list[str] = []
         for name, places in sorted(names.items()):
-            rest = name[len(XLSX_NAME_PREFIX) :]
-            item_id, _join, option = rest.partition(XLSX_OPTION_JOIN)
             cells = [p for p in places if p is not None]
             if not cells:
-                lost.append(rest)
+                lost.append(name[len(XLSX_NAME_PREFIX) :])
                 continue
             used.update((id(p.sheet), p.cell) for p in cells)
             value = cells[0].value()
-            self._two_faced(rest, value, cells[1:], raw.problems)
-            if rest == COUNTRY_SLOT:
+            self._two_faced(name[len(XLSX_NAME_PREFIX) :], value, cells[1:], raw.problems)
+            if name == country:
                 raw.meta = self._country(meta, value, raw.problems)
                 continue
-            raw.values[slot_id(item_id, option or None)] = value
+            raw.values[slots[name]] = value
+        for name in unknown:
+            # Named for a slot the questionnaire does not have: only its name
+            # is passed on, for interpret's warning; its cell is never read.
+            item_id, _join, option = name[len(XLSX_NAME_PREFIX) :].partition(XLSX_OPTION_JOIN)
+            raw.values.setdefault(slot_id(item_id, option or None), _UNREAD)
         if lost:
             raw.problems.append(
                 Problem(
@@ -432,7 +473,7 @@ class XlsxReader:
                     ).format(count=len(lost), slots=", ".join(lost[:10])),
                 )
             )
-        if meta.country is None and XLSX_NAME_PREFIX + COUNTRY_SLOT not in names:
+        if meta.country is None and country not in names:
             raw.problems.append(
                 Problem(
                     severity="error",

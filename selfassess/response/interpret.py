@@ -99,6 +99,13 @@ def slot_id(item_id: str, option: str | None = None) -> str:
     return f"{item_id}{SLOT_SEPARATOR}{option}" if option else item_id
 
 
+def item_slots(questionnaire: Questionnaire, item: Item) -> list[str]:
+    """The slot ids of an item: one per option of a multiple choice, else the item id."""
+    if item.type == "multichoice":
+        return [slot_id(item.id, ch.code) for ch in questionnaire.choices_of(item)]
+    return [item.id]
+
+
 class _Labels:
     """Every way a respondent may write a choice: any language's label, or the code."""
 
@@ -154,11 +161,7 @@ def interpret(
 
     known_slots: set[str] = set()
     for item in questionnaire.items():
-        slots = (
-            [slot_id(item.id, ch.code) for ch in questionnaire.choices_of(item)]
-            if item.type == "multichoice"
-            else [item.id]
-        )
+        slots = item_slots(questionnaire, item)
         known_slots.update(slots)
         for s in slots:
             if s in raw.values:

@@ -103,7 +103,7 @@ class Limits:
     """Uncompressed / compressed size of one part above ``ratio_floor_bytes``."""
     ratio_floor_bytes: int = MIB
     """Parts smaller than this are not held to ``max_ratio``."""
-    max_xml_elements: int = 1_000_000
+    max_xml_elements: int = 500_000
     """XML elements in all parts together (cells, paragraphs, runs...)."""
     max_range_cells: int = 100_000
     """Cells covered by merged ranges and hyperlink ranges of all sheets
