@@ -309,7 +309,6 @@ def available() -> list[tuple[str, str]]:
     return sorted(_registry(), key=lambda k: (k[0], _version_key(k[1])))
 
 
-@cache
 def load_questionnaire(
     questionnaire_id: str = DEFAULT_QUESTIONNAIRE, version: str | None = None
 ) -> Questionnaire:
@@ -330,6 +329,12 @@ def load_questionnaire(
             f"questionnaire '{questionnaire_id}' has no version '{version}'; "
             f"known versions: {', '.join(versions)}"
         )
+    return _load(questionnaire_id, version)
+
+
+@cache
+def _load(questionnaire_id: str, version: str) -> Questionnaire:
+    """One shipped definition, loaded once per process whichever way it was asked for."""
     q = load_path(_registry()[(questionnaire_id, version)])
     if q.key != (questionnaire_id, version):
         raise DefinitionError(
