@@ -107,26 +107,69 @@ def item_slots(questionnaire: Questionnaire, item: Item) -> list[str]:
 
 
 class _Labels:
-    """Every way a respondent may write a choice: any language's label, or the code."""
+    """Every way a respondent may write a choice: any language's label, or the code.
 
-    def __init__(self, questionnaire: Questionnaire) -> None:
-        self.by_list: dict[str, dict[str, str]] = {}
-        locs = [Localizer(lang) for lang in LANGUAGES]
-        for cl in questionnaire.choice_lists:
-            table: dict[str, str] = {}
-            for ch in cl.choices:
-                table.setdefault(fold(ch.code), ch.code)
-                for loc in locs:
-                    table.setdefault(fold(loc.content("choice.label", ch.label)), ch.code)
-            self.by_list[cl.id] = table
-        # Tick marks for multiple-choice cells, in every language.
+    The code comes first, then the form's language, then the others in the
+    order of ``LANGUAGES``; a language's table is built (and its catalog
+    read) only when an answer matched none before it, so a return answered
+    in its own language never reads another language's catalog.
+    """
+
+    def __init__(self, questionnaire: Questionnaire, lang: str) -> None:
+        self.questionnaire = questionnaire
+        self.order = [lang, *(other for other in LANGUAGES if other != lang)]
+        self.codes = {
+            cl.id: {fold(ch.code): ch.code for ch in cl.choices}
+            for cl in questionnaire.choice_lists
+        }
         # Cyrillic "х" (U+0445) looks like "x" and is what a Russian keyboard
         # types; refusing it would ask the respondent to type what they typed.
         self.ticks = {fold(t) for t in ("x", "х", "✓", "✔", "☒", "☑", "true", "1")}
         self.blanks = {fold(t) for t in ("☐", "false", "0", "-")}
-        for loc in locs:
-            self.ticks |= {fold(loc.pgettext("tick", "Yes")), fold(loc.pgettext("tick", "x"))}
-            self.blanks.add(fold(loc.pgettext("tick", "No")))
+        self._tables: dict[str, _LanguageLabels] = {}
+
+    def _table(self, lang: str) -> _LanguageLabels:
+        table = self._tables.get(lang)
+        if table is None:
+            table = self._tables[lang] = _LanguageLabels(self.questionnaire, Localizer(lang))
+        return table
+
+    def choice(self, list_id: str, folded: str) -> str | None:
+        """The code of a folded label or code in the choice list ``list_id``."""
+        found = self.codes.get(list_id, {}).get(folded)
+        for lang in self.order:
+            if found is not None:
+                break
+            found = self._table(lang).choices.get(list_id, {}).get(folded)
+        return found
+
+    def tick(self, folded: str) -> bool | None:
+        """True for a tick mark, False for a blank one, None for anything else."""
+        if folded in self.ticks:
+            return True
+        if folded in self.blanks:
+            return False
+        for lang in self.order:
+            table = self._table(lang)
+            if folded in table.ticks:
+                return True
+            if folded in table.blanks:
+                return False
+        return None
+
+
+class _LanguageLabels:
+    """One language's choice labels and tick words, folded."""
+
+    def __init__(self, questionnaire: Questionnaire, loc: Localizer) -> None:
+        self.choices = {
+            cl.id: {
+                fold(loc.content("choice.label", ch.label)): ch.code for ch in reversed(cl.choices)
+            }
+            for cl in questionnaire.choice_lists
+        }
+        self.ticks = {fold(loc.pgettext("tick", "Yes")), fold(loc.pgettext("tick", "x"))}
+        self.blanks = {fold(loc.pgettext("tick", "No"))}
 
 
 def interpret(
@@ -142,7 +185,7 @@ def interpret(
     """
     ui = ui or Localizer("en")
     _ = ui.gettext
-    labels = _Labels(questionnaire)
+    labels = _Labels(questionnaire, raw.meta.language)
     lang = raw.meta.language
     answers: dict[str, Answer] = {}
     locations: dict[str, str] = {}
@@ -299,12 +342,7 @@ def _tick(value: RawScalar, labels: _Labels) -> bool | None:
         return value
     if isinstance(value, int | float):
         return {1: True, 0: False}.get(int(value)) if value in (0, 1) else None
-    folded = fold(str(value))
-    if folded in labels.ticks:
-        return True
-    if folded in labels.blanks:
-        return False
-    return None
+    return labels.tick(fold(str(value)))
 
 
 def _label(q: Questionnaire, item: Item, code: str, loc: Localizer) -> str:
@@ -344,7 +382,7 @@ def _convert(
         if isinstance(value, bool | dt.date):
             return None, _NOT_A_CHOICE
         text = str(number_value(value)) if isinstance(value, float) else str(value)
-        code = labels.by_list.get(item.choices or "", {}).get(fold(text))
+        code = labels.choice(item.choices or "", fold(text))
         return (code, None) if code else (None, _NOT_A_CHOICE)
     if item.type == "number":
         if isinstance(value, bool | dt.date) or value is None:
