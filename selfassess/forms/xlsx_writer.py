@@ -27,6 +27,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Si
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.protection import WorkbookProtection
+from openpyxl.worksheet.cell_range import MultiCellRange
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -183,8 +184,8 @@ class _Builder:
         self.catalogue = load_catalogue(q.catalogue)
         self.wb = Workbook()
         self.slots: list[_Slot] = []
-        # One validation per kind per sheet, covering all its cells.
-        self.validations: dict[str, dict[str, DataValidation]] = {}
+        # One validation per kind per sheet, and the cells it covers.
+        self.validations: dict[str, dict[str, tuple[DataValidation, list[str]]]] = {}
         self.tick = loc.pgettext("tick", "x")
         self.taken_titles = {SHEET_LISTS.casefold(), SHEET_META.casefold()}
         font_name = _FONT_NAMES.get(loc.lang, _DEFAULT_FONT)
@@ -240,13 +241,24 @@ class _Builder:
         for col in _WIDTHS:
             ws.cell(row=row, column=col).fill = fill
 
-    def validation(self, ws: Worksheet, key: str, make: Any) -> DataValidation:
+    def validate(self, ws: Worksheet, key: str, make: Any, cell: Any) -> None:
+        """Put ``cell`` under the sheet's validation of kind ``key`` (made by ``make()``).
+
+        The cells are gathered and each validation given its whole range once
+        (:meth:`close_validations`): ``DataValidation.add`` rebuilds the range
+        on every call, which is quadratic in the cells of a sheet.
+        """
         per_sheet = self.validations.setdefault(ws.title, {})
         if key not in per_sheet:
             dv: DataValidation = make()
             ws.add_data_validation(dv)
-            per_sheet[key] = dv
-        return per_sheet[key]
+            per_sheet[key] = (dv, [])
+        per_sheet[key][1].append(cell.coordinate)
+
+    def close_validations(self) -> None:
+        for per_sheet in self.validations.values():
+            for dv, cells in per_sheet.values():
+                dv.sqref = MultiCellRange(" ".join(cells))
 
     def list_validation(self, list_name: str, error_title: str, error: str) -> DataValidation:
         return DataValidation(
@@ -375,6 +387,7 @@ class _Builder:
         self.instructions(instructions, cover.title, section_sheets)
         self.lists_sheet()
         self.meta_sheet()
+        self.close_validations()
         self.names()
         self.properties()
         self.wb.active = 0
@@ -395,7 +408,7 @@ class _Builder:
             )
             return row + 1
         self.answer_cell(ws, row)
-        dv = self.validation(
+        self.validate(
             ws,
             "country",
             lambda: self.list_validation(
@@ -403,8 +416,8 @@ class _Builder:
                 _("Not a country"),
                 _("Pick your country from the drop-down list of the cell."),
             ),
+            ws.cell(row=row, column=_COL_ANSWER),
         )
-        dv.add(ws.cell(row=row, column=_COL_ANSWER))
         self.add_slot(XLSX_NAME_PREFIX + COUNTRY_SLOT, ws, row)
         self.put(ws, row, _COL_GUIDE, _("Pick your country from the list."), self.guide_font)
         self.required_empty(ws, f"{get_column_letter(_COL_ANSWER)}{row}")
@@ -503,7 +516,7 @@ class _Builder:
                 cell.number_format = _FMT_TEXT
                 if ch.code in picked:
                     _put_text(cell, self.tick)
-                dv = self.validation(
+                self.validate(
                     ws,
                     "tick",
                     lambda: self.list_validation(
@@ -513,8 +526,8 @@ class _Builder:
                             tick=self.tick
                         ),
                     ),
+                    cell,
                 )
-                dv.add(cell)
                 self.add_slot(slot_name(item.id, ch.code), ws, row)
             return row + 1
         cell = self.answer_cell(ws, row)
@@ -522,7 +535,7 @@ class _Builder:
         if item.required:
             self.required_empty(ws, cell.coordinate)
         if item.type == "choice":
-            dv = self.validation(
+            self.validate(
                 ws,
                 f"list:{item.choices}",
                 lambda: self.list_validation(
@@ -530,17 +543,18 @@ class _Builder:
                     _("Not one of the answers"),
                     _("Pick one answer from the drop-down list of the cell."),
                 ),
+                cell,
             )
             cell.number_format = _FMT_TEXT
             if isinstance(answer, str):
                 _put_text(cell, self.choice_label(item, answer))
         elif item.type == "number":
-            dv = self.validation(ws, "number", self.number_validation)
+            self.validate(ws, "number", self.number_validation, cell)
             cell.number_format = _FMT_NUMBER
             if isinstance(answer, int | float):
                 cell.value = answer
         elif item.type == "date":
-            dv = self.validation(ws, "date", self.date_validation)
+            self.validate(ws, "date", self.date_validation, cell)
             cell.number_format = _FMT_DATE
             if isinstance(answer, str):
                 cell.value = _iso_date(answer)
@@ -549,8 +563,6 @@ class _Builder:
             cell.number_format = _FMT_TEXT
             if isinstance(answer, str):
                 _put_text(cell, answer)
-            return row + 1
-        dv.add(cell)
         return row + 1
 
     def choice_label(self, item: Item, code: str) -> str:
