@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import io
 import os
+import posixpath
 import re
 import unicodedata
 import zipfile
@@ -185,6 +186,8 @@ class _Checker:
         self.elements = 0
         self.range_cells = 0
         self.xml: dict[str, etree._Element] = {}
+        self.sheet_targets: set[str] = set()
+        self.sheets_checked: set[str] = set()
 
     # -- helpers -------------------------------------------------------------
 
@@ -424,6 +427,8 @@ class _Checker:
                 self.external_link(name)
             elif name == "_rels/.rels" and rtype == "officeDocument":
                 main = (rel.get("Target") or "").lstrip("/")
+            elif rtype == "worksheet":
+                self.sheet_targets.add(_target(name, rel.get("Target") or "").lower())
         return main
 
     def active_content(self, name: str, root: etree._Element) -> None:
@@ -551,6 +556,13 @@ class _Checker:
                 self.grid_spans(info.filename, root)
             elif lowered.startswith("xl/worksheets/") or "worksheet" in ctype.lower():
                 self.sheet(info.filename, root)
+                self.sheets_checked.add(lowered)
+        # A worksheet is whatever a relationship calls one, wherever it is
+        # stored and whatever its declared type: readers follow relationships.
+        for name, root in self.xml.items():
+            lowered = name.lower()
+            if lowered in self.sheet_targets and lowered not in self.sheets_checked:
+                self.sheet(name, root)
         return Package(
             format=self.detect(names, main, defaults, overrides),
             data=self.data,
@@ -714,6 +726,21 @@ def _decoded(body: bytes) -> str:
         if body.startswith(bom):
             return body.decode(encoding, errors="replace")
     return body.decode("utf-8", errors="replace")
+
+
+def _target(rels_name: str, target: str) -> str:
+    """The part a relationship in ``rels_name`` points to (``xl/_rels/workbook.xml.rels``
+    holds the relationships of ``xl/workbook.xml``; targets are relative to ``xl/``).
+
+    >>> _target("xl/_rels/workbook.xml.rels", "worksheets/sheet1.xml")
+    'xl/worksheets/sheet1.xml'
+    >>> _target("xl/_rels/workbook.xml.rels", "/misc/blob.bin")
+    'misc/blob.bin'
+    """
+    if target.startswith("/"):
+        return posixpath.normpath(target[1:])
+    folder = posixpath.dirname(posixpath.dirname(rels_name))
+    return posixpath.normpath(posixpath.join(folder, target))
 
 
 def _looks_xml(body: bytes) -> bool:

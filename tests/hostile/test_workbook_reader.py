@@ -67,6 +67,28 @@ def test_a_sheet_stored_under_another_name_and_content_type_is_still_read(filled
     assert result.locations["respondent_name"] == "Cover!C6"
 
 
+def _moved_cover(data: bytes, body: bytes) -> bytes:
+    """The cover sheet, holding ``body``, stored as ``misc/blob.bin`` of no XML type."""
+    return corpus.with_parts(
+        data,
+        {
+            _COVER: None,
+            "misc/blob.bin": body,
+            **_changed(data, _RELS, b"/xl/worksheets/sheet2.xml", b"/misc/blob.bin"),
+        },
+    )
+
+
+def test_a_sheet_stored_under_another_name_gets_the_sheet_checks_too(filled: bytes) -> None:
+    body = corpus.parts_of(filled)[_COVER]
+    far = b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>'
+    with pytest.raises(Rejected, match="rows by 16384 columns"):
+        parse(_moved_cover(filled, body.replace(b"</sheetData>", far)))
+    dde = b'<row r="60"><c r="A60"><f>cmd|\'/c calc\'!A1</f></c></row></sheetData>'
+    result = parse(_moved_cover(filled, body.replace(b"</sheetData>", dde)))
+    assert any("DDE" in p.message and "misc/blob.bin" in p.message for p in result.warnings)
+
+
 @pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-32-le"])
 def test_a_sheet_in_utf16_or_utf32_without_a_byte_order_mark_is_still_read(
     filled: bytes, encoding: str
