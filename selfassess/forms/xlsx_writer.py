@@ -190,6 +190,7 @@ class _Builder:
         self.taken_titles = {SHEET_LISTS.casefold(), SHEET_META.casefold()}
         font_name = _FONT_NAMES.get(loc.lang, _DEFAULT_FONT)
         self.style_cache: dict[tuple[int, ...], tuple[tuple[Any, ...], Any]] = {}
+        self.restyle_cache: dict[tuple[Any, ...], tuple[Any, Any]] = {}
         self.font = Font(name=font_name, size=11)
         self.bold = Font(name=font_name, size=11, bold=True)
         self.title_font = Font(name=font_name, size=14, bold=True, color="FF1F4E79")
@@ -239,7 +240,7 @@ class _Builder:
 
     def band(self, ws: Worksheet, row: int, fill: PatternFill) -> None:
         for col in _WIDTHS:
-            ws.cell(row=row, column=col).fill = fill
+            self.restyle(ws.cell(row=row, column=col), "fill", fill)
 
     def validate(self, ws: Worksheet, key: str, make: Any, cell: Any) -> None:
         """Put ``cell`` under the sheet's validation of kind ``key`` (made by ``make()``).
@@ -298,6 +299,23 @@ class _Builder:
         if cached is None:
             style()
             self.style_cache[ident] = (key, copy.copy(cell._style))
+        else:
+            cell._style = copy.copy(cached[1])
+
+    def restyle(self, cell: Any, attribute: str, value: Any) -> None:
+        """Set one style attribute of ``cell`` through the cache.
+
+        The same change to the same style gives the same style indexes, so it
+        is computed once (see :meth:`styled`); the cache holds ``value`` so
+        that its id is never reused.
+        """
+        # A cell openpyxl has not styled yet has no style array.
+        current = tuple(cell._style) if cell._style is not None else ()
+        ident = (current, attribute, value if isinstance(value, str) else id(value))
+        cached = self.restyle_cache.get(ident)
+        if cached is None:
+            setattr(cell, attribute, value)
+            self.restyle_cache[ident] = (value, copy.copy(cell._style))
         else:
             cell._style = copy.copy(cached[1])
 
@@ -402,7 +420,7 @@ class _Builder:
         self.put(ws, row, _COL_TEXT, _("Country"), self.bold)
         if self.meta.country:
             self.put(ws, row, _COL_ANSWER, self.loc.country(self.meta.country), self.bold)
-            ws.cell(row=row, column=_COL_ANSWER).border = _BOX
+            self.restyle(ws.cell(row=row, column=_COL_ANSWER), "border", _BOX)
             self.put(
                 ws, row, _COL_GUIDE, _("The form was issued to this country."), self.guide_font
             )
@@ -505,7 +523,7 @@ class _Builder:
         self.put(ws, row, _COL_TEXT, self.loc.content(CTX_ITEM_PROMPT, item.prompt))
         self.put(ws, row, _COL_GUIDE, self.guidance(item), self.guide_font)
         for col in _WIDTHS:
-            ws.cell(row=row, column=col).border = _UNDERLINE
+            self.restyle(ws.cell(row=row, column=col), "border", _UNDERLINE)
         answer = self.prefill.get(item.id)
         if item.type == "multichoice":
             picked = answer if isinstance(answer, list) else []
@@ -513,7 +531,7 @@ class _Builder:
                 row += 1
                 self.put(ws, row, _COL_TEXT, self.loc.content(CTX_CHOICE_LABEL, ch.label), indent=2)
                 cell = self.answer_cell(ws, row, centred=True)
-                cell.number_format = _FMT_TEXT
+                self.restyle(cell, "number_format", _FMT_TEXT)
                 if ch.code in picked:
                     _put_text(cell, self.tick)
                 self.validate(
@@ -545,22 +563,22 @@ class _Builder:
                 ),
                 cell,
             )
-            cell.number_format = _FMT_TEXT
+            self.restyle(cell, "number_format", _FMT_TEXT)
             if isinstance(answer, str):
                 _put_text(cell, self.choice_label(item, answer))
         elif item.type == "number":
             self.validate(ws, "number", self.number_validation, cell)
-            cell.number_format = _FMT_NUMBER
+            self.restyle(cell, "number_format", _FMT_NUMBER)
             if isinstance(answer, int | float):
                 cell.value = answer
         elif item.type == "date":
             self.validate(ws, "date", self.date_validation, cell)
-            cell.number_format = _FMT_DATE
+            self.restyle(cell, "number_format", _FMT_DATE)
             if isinstance(answer, str):
                 cell.value = _iso_date(answer)
-                cell.number_format = _FMT_DATE
+                self.restyle(cell, "number_format", _FMT_DATE)
         else:
-            cell.number_format = _FMT_TEXT
+            self.restyle(cell, "number_format", _FMT_TEXT)
             if isinstance(answer, str):
                 _put_text(cell, answer)
         return row + 1
@@ -729,7 +747,7 @@ class _Builder:
 
     def instr_heading(self, ws: Worksheet, row: int, text: str) -> int:
         self.put(ws, row, 1, text, self.header_font, _HEADER_FILL)
-        ws.cell(row=row, column=2).fill = _HEADER_FILL
+        self.restyle(ws.cell(row=row, column=2), "fill", _HEADER_FILL)
         return row + 1
 
     def lists_sheet(self) -> None:
@@ -759,7 +777,7 @@ class _Builder:
         for row, (key, value) in enumerate(self.meta.as_strings().items(), start=1):
             _put_text(ws.cell(row=row, column=XLSX_META_KEY_COLUMN), META_PREFIX + key)
             cell = ws.cell(row=row, column=XLSX_META_VALUE_COLUMN)
-            cell.number_format = _FMT_TEXT
+            self.restyle(cell, "number_format", _FMT_TEXT)
             if value:
                 _put_text(cell, value)
         self.protect(ws)
