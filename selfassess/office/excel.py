@@ -1,4 +1,7 @@
-"""Excel rules shared by the form writer and reader and the reports: tab titles, cell references, printing."""
+"""Excel rules shared by the form writer, the reader and the reports.
+
+Tab titles, cell references, and printing.
+"""
 
 from __future__ import annotations
 
