@@ -15,7 +15,12 @@ from selfassess.constants import ID_PATTERN
 
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN.pattern)]
 AnswerType = Literal["choice", "multichoice", "text", "number", "date"]
-Addressee = Literal["parties", "states", "unodc", "mixed"]
+#: Who a recommendation asks to act: Parties (States parties), States (Member
+#: States), UNODC, the secretariat (or Secretary-General), another body, or mixed.
+Addressee = Literal["parties", "states", "unodc", "secretariat", "other", "mixed"]
+#: How strongly it asks. The last four come from texts other than the Working
+#: Group's: "Requests", "Calls upon", a list's bare imperatives ("Ratify ..."),
+#: and "shall".
 Modality = Literal[
     "urged",
     "strongly_encouraged",
@@ -25,6 +30,10 @@ Modality = Literal[
     "encouraged_to_consider",
     "may_wish",
     "invited",
+    "requested",
+    "called_upon",
+    "recommended",
+    "shall",
 ]
 
 
@@ -38,14 +47,36 @@ class Model(BaseModel):
 
 
 class Citation(Model):
-    """Where one version of a recommendation is published."""
+    """Where one version of a recommendation is published.
+
+    Only ``document`` and ``paragraph`` are always known; the others are
+    ``None`` where the text does not give them (an importer never invents a
+    resolution number or a date).
+    """
 
     document: str
-    date: dt.date
-    annex: str
+    date: dt.date | None = None
+    symbol: str | None = Field(default=None, description="document symbol, e.g. A/HRC/43/15")
+    resolution: str | None = Field(default=None, description="resolution number, e.g. 78/123")
+    annex: str | None = None
     paragraph: str
-    report: str
-    report_paragraphs: str
+    report: str | None = None
+    report_paragraphs: str | None = None
+
+    def describe(self) -> str:
+        """One line for translators and reviewers: every part the citation has."""
+        parts = [self.document]
+        parts += [p for p in (self.symbol, self.resolution and f"resolution {self.resolution}") if p]
+        if self.date:
+            parts.append(self.date.isoformat())
+        if self.annex:
+            parts.append(f"annex {self.annex}")
+        text = ", ".join([*parts, f"paragraph {self.paragraph}"])
+        if self.report:
+            text += f"; report {self.report}"
+            if self.report_paragraphs:
+                text += f", paragraphs {self.report_paragraphs}"
+        return text + "."
 
 
 class Version(Model):
@@ -69,7 +100,12 @@ class Recommendation(Model):
     @property
     def text(self) -> str:
         """The text of the most recent version."""
-        return max(self.versions, key=lambda v: v.citation.date).text
+        return self.newest.text
+
+    @property
+    def newest(self) -> Version:
+        """The most recent version; undated versions count as oldest."""
+        return max(self.versions, key=lambda v: v.citation.date or dt.date.min)
 
 
 class Topic(Model):

@@ -355,17 +355,14 @@ class _Content:
                 lines.at("title", rec.title),
                 [f"Short title of recommendation {rec.ref} ({rec.id})."],
             )
-            newest = max(rec.versions, key=lambda v: v.citation.date)
-            cit = newest.citation
+            newest = rec.newest
             self.add(
                 CTX_REC_TEXT,
                 newest.text,
                 lines.at("text", newest.text),
                 [
                     UNOFFICIAL_NOTE,
-                    f"Recommendation {rec.ref} ({rec.id}): {cit.document}, "
-                    f"{cit.date.isoformat()}, annex {cit.annex}, paragraph {cit.paragraph}; "
-                    f"report {cit.report}, paragraphs {cit.report_paragraphs}.",
+                    f"Recommendation {rec.ref} ({rec.id}): {newest.citation.describe()}",
                 ],
             )
 

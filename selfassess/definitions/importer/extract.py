@@ -1,0 +1,109 @@
+"""The lines of a source file: text and Markdown, Word, PDF.
+
+A PDF's pages are joined with their page breaks kept as empty lines, so the
+reader mends items cut by a page break the same way in every format. Word
+headings come out as Markdown headings, so that a topic is found the same way.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+from selfassess.errors import Rejected
+
+#: Largest source read. A resolution's PDF is a few hundred kilobytes; a
+#: session's whole report a few megabytes.
+MAX_SOURCE_BYTES = 64 * 1024 * 1024
+#: Most text taken from one source, in characters, whatever its pages declare.
+MAX_SOURCE_CHARS = 20_000_000
+SOURCE_SUFFIXES = (".txt", ".md", ".docx", ".pdf")
+
+
+def source_lines(path: Path) -> list[str]:
+    """The text lines of one source; Rejected with a one-line reason if it has none."""
+    suffix = path.suffix.lower()
+    if suffix not in SOURCE_SUFFIXES:
+        raise Rejected(
+            f"{path}: cannot import a '{suffix or 'suffix-less'}' file; "
+            f"give a {', '.join(SOURCE_SUFFIXES)} file"
+        )
+    try:
+        if not path.is_file():
+            raise Rejected(f"{path}: no such file")
+        size = path.stat().st_size
+        if size > MAX_SOURCE_BYTES:
+            raise Rejected(
+                f"{path}: {size / 2**20:.0f} MiB is over the {MAX_SOURCE_BYTES // 2**20} MiB "
+                "a resolution's text can take; give the resolution alone"
+            )
+        data = path.read_bytes()
+    except OSError as exc:
+        raise Rejected(f"{path}: cannot read the file ({exc.strerror})") from None
+    if not data.strip():
+        raise Rejected(f"{path}: the file is empty; give the resolution's text")
+    if suffix == ".pdf":
+        text = _pdf_text(path, data)
+    elif suffix == ".docx":
+        text = _docx_text(path, data)
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise Rejected(
+                f"{path}: not UTF-8 text (byte {exc.start}); save it as UTF-8 and import it again"
+            ) from None
+    if not text.strip():
+        raise Rejected(f"{path}: the file holds no text; give the resolution's text")
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n\n").split("\n")
+
+
+def _pdf_text(path: Path, data: bytes) -> str:
+    # pypdf: pure Python, maintained, reads the text layer page by page; its
+    # layout-free extraction keeps one printed line per line, which is what
+    # the reader expects.
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            raise Rejected(f"{path}: the PDF is encrypted; give an unprotected copy")
+        pages: list[str] = []
+        total = 0
+        for page in reader.pages:
+            text = page.extract_text() or ""
+            total += len(text)
+            if total > MAX_SOURCE_CHARS:
+                raise Rejected(f"{path}: more text than a resolution holds; give the resolution alone")
+            pages.append(text)
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
+        raise Rejected(f"{path}: not a readable PDF ({exc}); export it again as PDF") from None
+    if not "".join(pages).strip():
+        raise Rejected(
+            f"{path}: the PDF has no text layer (a scan?); run OCR on it or give the text "
+            "as .txt or .docx"
+        )
+    return "\f".join(pages)
+
+
+def _docx_text(path: Path, data: bytes) -> str:
+    from docx import Document
+
+    try:
+        document = Document(io.BytesIO(data))
+    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise Rejected(f"{path}: not a readable Word file ({exc}); save it again as .docx") from None
+    lines: list[str] = []
+    total = 0
+    for paragraph in document.paragraphs:
+        text = paragraph.text
+        total += len(text)
+        if total > MAX_SOURCE_CHARS:
+            raise Rejected(f"{path}: more text than a resolution holds; give the resolution alone")
+        style = (paragraph.style.name if paragraph.style is not None else "") or ""
+        if style.lower().startswith(("heading", "title")) and text.strip():
+            text = f"# {text}"
+        lines += [text, ""]
+    return "\n".join(lines)
