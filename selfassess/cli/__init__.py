@@ -7,12 +7,18 @@ exceptions to exit statuses: 0 done, 1 done with problems found, 2 rejected
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
 import typer
 
-from selfassess.cli import definitions, forms
+from selfassess.cli import definitions, forms, importing
 from selfassess.cli.i18n import i18n_app
+from selfassess.cli.common import fail
 from selfassess.cli.score import score_command
 from selfassess.cli.secretariat import demo, ingest, merge, report, status_cmd
+from selfassess.errors import UsageError
+from selfassess.resources import DEFINITIONS_ENV, set_definitions_dir
 
 app = typer.Typer(
     name="selfassess",
@@ -21,7 +27,11 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-app.command("catalogue")(definitions.catalogue)
+catalogue_app = typer.Typer(help="List the catalogue, or import one from resolution texts.")
+catalogue_app.callback(invoke_without_command=True)(definitions.catalogue)
+catalogue_app.command("import")(importing.catalogue_import)
+app.add_typer(catalogue_app, name="catalogue")
+definitions.questionnaire_app.command("init")(importing.questionnaire_init)
 app.add_typer(definitions.questionnaire_app, name="questionnaire")
 app.command("generate")(forms.generate)
 app.command("parse")(forms.parse)
@@ -32,6 +42,25 @@ app.command("status")(status_cmd)
 app.command("merge")(merge)
 app.command("report")(report)
 app.command("demo")(demo)
+
+
+@app.callback()
+def root(
+    definitions_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--definitions",
+            envvar=DEFINITIONS_ENV,
+            help="Folder of your own catalogues, questionnaires, PO files and Parties file, "
+            "searched before the shipped ones.",
+        ),
+    ] = None,
+) -> None:
+    """Self-assessment questionnaires from UN resolutions: generate, parse, score, report."""
+    try:
+        set_definitions_dir(definitions_dir)
+    except UsageError as exc:
+        raise fail(str(exc)) from None
 
 
 def main() -> None:

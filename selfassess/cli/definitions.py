@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from selfassess.cli.common import handle_errors, out, print_json
-from selfassess.constants import DEFAULT_QUESTIONNAIRE
+from selfassess.constants import DEFAULT_CATALOGUE, DEFAULT_QUESTIONNAIRE
 from selfassess.definitions import describe
 from selfassess.definitions.catalogue import load_catalogue
 from selfassess.definitions.questionnaire import available, load_path, load_questionnaire
@@ -22,15 +22,21 @@ questionnaire_app = typer.Typer(
 
 @handle_errors
 def catalogue(
+    ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="Print the catalogue as JSON.")] = False,
+    catalogue_id: Annotated[
+        str, typer.Option("--id", help="Catalogue id (searched in --definitions first).")
+    ] = DEFAULT_CATALOGUE,
 ) -> None:
-    """List the recommendations of the catalogue.
+    """List the recommendations of the catalogue; 'catalogue import' makes a new one.
 
     Example:
 
         selfassess catalogue --json
     """
-    cat = load_catalogue()
+    if ctx.invoked_subcommand is not None:
+        return
+    cat = load_catalogue(catalogue_id)
     if as_json:
         print_json(describe.catalogue_json(cat))
         return

@@ -10,7 +10,7 @@ from selfassess.constants import DEFAULT_CATALOGUE
 from selfassess.definitions import rules, yamlio
 from selfassess.definitions.model import Catalogue
 from selfassess.errors import DefinitionError, DefinitionProblem
-from selfassess.resources import catalogue_dir
+from selfassess.resources import catalogue_path, roots
 
 
 def load_catalogue_file(path: Path) -> Catalogue:
@@ -45,11 +45,17 @@ def _problem(
     return DefinitionProblem(str(path), yamlio.line_of(lines, at), yamlio.format_path(at), msg)
 
 
-@cache
 def load_catalogue(catalogue_id: str = DEFAULT_CATALOGUE) -> Catalogue:
-    """The shipped catalogue with that id.
+    """The catalogue with that id: the user's definitions folder first, then the shipped one.
 
     >>> len(load_catalogue().recommendations)
     35
     """
-    return load_catalogue_file(catalogue_dir() / f"{catalogue_id}.yaml")
+    return _load_catalogue(catalogue_id, roots())
+
+
+@cache
+def _load_catalogue(catalogue_id: str, searched: tuple[Path, ...]) -> Catalogue:
+    # ``searched`` keys the cache: another definitions folder, another catalogue.
+    del searched
+    return load_catalogue_file(catalogue_path(catalogue_id))

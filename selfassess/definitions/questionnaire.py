@@ -21,7 +21,7 @@ from selfassess.definitions import rules, yamlio
 from selfassess.definitions.catalogue import load_catalogue
 from selfassess.definitions.model import Catalogue, Item, Questionnaire
 from selfassess.errors import DefinitionError, DefinitionProblem, UnknownQuestionnaire
-from selfassess.resources import questionnaires_dir
+from selfassess.resources import questionnaire_dirs, roots
 
 SourceMap = dict[yamlio.Path_, yamlio.Path_]
 
@@ -294,25 +294,31 @@ def _version_key(version: str) -> tuple[tuple[int, str], ...]:
     return tuple((int(p), "") if p.isdigit() else (-1, p) for p in version.split("."))
 
 
-@cache
 def _registry() -> dict[tuple[str, str], Path]:
+    return _registry_of(questionnaire_dirs())
+
+
+@cache
+def _registry_of(folders: tuple[Path, ...]) -> dict[tuple[str, str], Path]:
+    """(id, version) -> file; a version in the user's folder hides the shipped one."""
     found: dict[tuple[str, str], Path] = {}
-    for path in sorted(questionnaires_dir().glob("*/*.yaml")):
-        if path.parent.name in NON_QUESTIONNAIRE_DIRS:
-            continue
-        found[(path.parent.name, path.stem)] = path
+    for folder in reversed(folders):
+        for path in sorted(folder.glob("*/*.yaml")):
+            if path.parent.name in NON_QUESTIONNAIRE_DIRS:
+                continue
+            found[(path.parent.name, path.stem)] = path
     return found
 
 
 def available() -> list[tuple[str, str]]:
-    """Every shipped (id, version), oldest version first."""
+    """Every (id, version) on the search path, oldest version first."""
     return sorted(_registry(), key=lambda k: (k[0], _version_key(k[1])))
 
 
 def load_questionnaire(
     questionnaire_id: str = DEFAULT_QUESTIONNAIRE, version: str | None = None
 ) -> Questionnaire:
-    """A shipped questionnaire; the newest version unless one is named.
+    """A questionnaire on the search path; the newest version unless one is named.
 
     >>> q = load_questionnaire()
     >>> q.id
@@ -329,12 +335,17 @@ def load_questionnaire(
             f"questionnaire '{questionnaire_id}' has no version '{version}'; "
             f"known versions: {', '.join(versions)}"
         )
-    return _load(questionnaire_id, version)
+    return _load(questionnaire_id, version, roots())
 
 
 @cache
-def _load(questionnaire_id: str, version: str) -> Questionnaire:
-    """One shipped definition, loaded once per process whichever way it was asked for."""
+def _load(questionnaire_id: str, version: str, searched: tuple[Path, ...]) -> Questionnaire:
+    """One definition, loaded once per process whichever way it was asked for.
+
+    ``searched`` (the search path) keys the cache: another definitions folder
+    may hold another file, checked against another catalogue.
+    """
+    del searched
     q = load_path(_registry()[(questionnaire_id, version)])
     if q.key != (questionnaire_id, version):
         raise DefinitionError(

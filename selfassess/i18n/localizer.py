@@ -41,7 +41,7 @@ from selfassess.constants import (
     SOURCE_LANGUAGE,
 )
 from selfassess.errors import UsageError
-from selfassess.resources import locales_dir
+from selfassess.resources import locales_dir, locales_dirs
 
 Key = tuple[str | None, str]
 
@@ -106,20 +106,26 @@ def po_path(lang: str, domain: str, root: Path | None = None) -> Path:
     return (root or locales_dir()) / lang / "LC_MESSAGES" / f"{domain}.po"
 
 
-@cache
 def _messages(lang: str, domain: str) -> dict[Key, str]:
-    """Translated, non-fuzzy messages of one catalog."""
-    path = po_path(lang, domain)
-    if not path.exists():
-        return {}
-    with path.open("rb") as fh:
-        catalog = read_po(fh, locale=lang, domain=domain)
+    """Translated, non-fuzzy messages of one domain, the user's definitions folder first."""
+    return _messages_in(lang, domain, locales_dirs())
+
+
+@cache
+def _messages_in(lang: str, domain: str, folders: tuple[Path, ...]) -> dict[Key, str]:
     out: dict[Key, str] = {}
-    for msg in catalog:
-        if not msg.id or msg.fuzzy or not isinstance(msg.id, str):
+    # The shipped catalog first, so that the user's translations override it.
+    for folder in reversed(folders):
+        path = po_path(lang, domain, folder)
+        if not path.exists():
             continue
-        if isinstance(msg.string, str) and msg.string:
-            out[(msg.context, msg.id)] = msg.string
+        with path.open("rb") as fh:
+            catalog = read_po(fh, locale=lang, domain=domain)
+        for msg in catalog:
+            if not msg.id or msg.fuzzy or not isinstance(msg.id, str):
+                continue
+            if isinstance(msg.string, str) and msg.string:
+                out[(msg.context, msg.id)] = msg.string
     return out
 
 

@@ -23,7 +23,7 @@ from selfassess.definitions import rules, yamlio
 from selfassess.definitions.model import Model
 from selfassess.errors import DefinitionError, DefinitionProblem, UsageError
 from selfassess.i18n.localizer import N_, Localizer, country_code
-from selfassess.resources import questionnaires_dir
+from selfassess.resources import parties_path
 
 #: The ids of constants.REGIONAL_GROUPS (a test keeps the two equal).
 GroupId = Literal["african", "asia_pacific", "eastern_european", "latin_american_caribbean", "weog"]
@@ -88,7 +88,7 @@ def group_name(group: str | None, loc: Localizer) -> str:
 
 
 def default_parties_path() -> Path:
-    return questionnaires_dir() / "parties" / "untoc_parties.yaml"
+    return parties_path()
 
 
 def load_parties_file(path: Path | str) -> Parties:

@@ -18,6 +18,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import yaml
+
 from selfassess.definitions.importer.extract import source_lines
 from selfassess.definitions.importer.reading import Entry, Reading, read, report_in
 from selfassess.definitions.importer.text import read_lines
@@ -297,3 +299,27 @@ def _into(existing: Catalogue, imported: Catalogue) -> tuple[Catalogue, list[Cha
         ),
         changes,
     )
+
+
+_CATALOGUE_HEADER = """\
+# Recommendation catalogue imported by 'selfassess catalogue import' from:
+{sources}#
+# Review before use: short titles and topics are drafts; check addressees and
+# modalities against the texts. Format: docs/questionnaire-format.md.
+"""
+
+
+def catalogue_yaml(catalogue: Catalogue, sources: list[str]) -> str:
+    """The catalogue in the format of docs/questionnaire-format.md, with a header saying whence."""
+
+    def plain(value: object) -> object:
+        if isinstance(value, dict):
+            return {k: plain(v) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return [plain(v) for v in value]
+        return value
+
+    data = plain(catalogue.model_dump(mode="python", exclude_none=True))
+    header = _CATALOGUE_HEADER.format(sources="".join(f"#   {s}\n" for s in sources))
+    body = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    return header + body

@@ -230,7 +230,9 @@ def _addressee(found: set[Addressee]) -> Addressee | None:
     return found.pop() if len(found) == 1 else "mixed"
 
 
-_INSTRUMENT_WORD = re.compile(r"^(?:Convention|Conventions|Protocol|Covenant|Charter|Treaty)$")
+_INSTRUMENT_WORD = re.compile(
+    r"^(?:Conventions?|Protocols?|Covenant|Charter|Treaty|Code|Programme|Law|Act|Plan|Strategy)$"
+)
 _CONNECTORS = frozenset("of the against on for and to in their from".split())
 
 
@@ -251,18 +253,22 @@ def instruments(text: str) -> tuple[str, ...]:
             continue
         lo = i
         while lo > 0 and (words[lo - 1][:1].isupper() or words[lo - 1] in _CONNECTORS):
+            if words[lo - 1] == "and" and words[lo] == "the":
+                break  # "X and the Y Convention": two names
             lo -= 1
         hi = i
         while hi + 1 < len(words) and (
             words[hi + 1][:1].isupper() or words[hi + 1] in _CONNECTORS
         ):
+            if words[hi + 1] == "and" and hi + 2 < len(words) and words[hi + 2] == "the":
+                break
             hi += 1
         while lo < i and words[lo] in _CONNECTORS:
             lo += 1
         while hi > i and words[hi] in _CONNECTORS:
             hi -= 1
-        name = words[lo : hi + 1]
-        if sum(1 for w in name if w[:1].isupper()) >= 2:
+        name = [w.strip("“”\"'’") for w in words[lo : hi + 1]]
+        if sum(1 for w in name if w[:1].isupper()) >= 2 and name[0] != "Conference":
             found.append(" ".join(name))
     return tuple(dict.fromkeys(found))
 
@@ -368,6 +374,14 @@ class _Reader:
                 continue
             number = label.group("number") or label.group("dotted")
             if number is None:  # a part heading such as "II." is marked a heading
+                continue
+            if (
+                label.group("number")
+                and body.endswith(":")
+                and i < len(paragraphs)
+                and paragraphs[i].text.startswith(f"{number}.")
+            ):
+                self.skip(p, f"chapeau of the list {number}.1, {number}.2…")
                 continue
             children, i = self.children(paragraphs, i)
             if label.group("dotted"):
@@ -602,24 +616,35 @@ def report_in(numbers: list[str], footnotes: dict[str, str]) -> tuple[str, str] 
     return None
 
 
+_ASIDE = re.compile(
+    r"^(?:in accordance with|as appropriate|where appropriate|when appropriate|in appropriate"
+    r"|consistent with|subject to|inter alia|if applicable|within their|as a matter)",
+    re.IGNORECASE,
+)
+
+
 def title_of(text: str) -> str:
     """A draft short title: what the text asks, in its first words (an editor shortens it).
 
-    >>> title_of("Parties are encouraged to consider treating crimes as predicate offences;")
-    'Treating crimes as predicate offences'
+    >>> title_of("Parties are encouraged to consider, as appropriate, treating crimes as predicate")
+    'Treating crimes as predicate'
     """
     m = _MODAL.search(text[:400])
     rest = text[m.end() :] if m else text
-    rest = re.sub(r"^(?:,[^,;]{0,120},)?\s*(?:to\s+)?(?:(?:\w+ly\s+)?consider\s+)?", "", rest)
-    if m and m.group("should") and rest.lower().startswith("consider "):
-        rest = rest[len("consider ") :]
-    cut = re.split(r"[,;:.(]", rest, maxsplit=1)[0].split()
-    shown = cut[:8]
-    title = " ".join(shown).strip()
+    for _ in range(6):
+        before = rest
+        rest = re.sub(r"^[\s,]*(?:to\s+)?(?:(?:\w+ly\s+)?consider\b)?[\s,]*", "", rest)
+        if _ASIDE.match(rest):
+            rest = rest.split(",", 1)[1] if "," in rest else ""
+        if rest == before:
+            break
+    clause = re.split(r"[;:.]\s|[;:]$|\.$|\s\(", rest, maxsplit=1)[0].split()
+    shown = clause[:8]
+    title = " ".join(shown).strip(" ,")
     if not title:
         return _short(text)
     title = title[0].upper() + title[1:]
-    return title + ("…" if len(cut) > len(shown) else "")
+    return title + ("…" if len(clause) > len(shown) else "")
 
 
 def _short(text: str, width: int = 60) -> str:
