@@ -25,6 +25,7 @@ from selfassess.definitions.catalogue import load_catalogue_file
 from selfassess.definitions.model import Catalogue, Recommendation
 from selfassess.definitions.questionnaire import available, load_path
 from selfassess.errors import UsageError
+from selfassess.i18n.localizer import N_
 from selfassess.resources import questionnaires_dir
 
 DRAFT_VERSION = "0.1"
@@ -40,11 +41,26 @@ _CONTRIBUTION = re.compile(
 )
 _MODAL = re.compile(r"\b(?:encouraged|urged|invited|requested|should|may wish|called upon)\b")
 
-# The notes of unscored entries: the shipped questionnaire's own wording.
-NOTE_CONTRIBUTION = "A request for voluntary contributions; never scored as a Party's gap."
-NOTE_UNODC = "Addressed to UNODC; not a Party's gap."
-NOTE_OTHER = "Addressed to another body; not a Party's gap."
-NOTE_MIXED = "Also addressed to UNODC or another body; only what it asks of Parties is scored."
+# The draft's wording is questionnaire content once written, but it is the
+# tool's own: marked here, translated with the tool's strings, and copied into
+# a definitions folder's catalogs by 'i18n update'. The first two notes are the
+# shipped questionnaire's own wording.
+NOTE_CONTRIBUTION = N_("A request for voluntary contributions; never scored as a Party's gap.")
+NOTE_UNODC = N_("Addressed to UNODC; not a Party's gap.")
+NOTE_OTHER = N_("Addressed to another body; not a Party's gap.")
+NOTE_MIXED = N_(
+    "Also addressed to UNODC or another body; only what it asks of Parties is scored."
+)
+PROMPT_CONTRIBUTION = N_(
+    "Has your country provided, or does it plan to provide, the resources or contributions "
+    "this recommendation asks for?"
+)
+PROMPT_AMOUNT = N_("What amount has your country provided for this purpose, in United States dollars?")
+HELP_AMOUNT = N_(
+    "An approximate amount is enough. Report each contribution under one recommendation only."
+)
+PROMPT_COOPERATION = N_("Has your country cooperated in the work this recommendation asks for?")
+PROMPT_SUGGESTIONS = N_("What needs or suggestions does your country have for this work?")
 
 
 @dataclass
@@ -89,17 +105,14 @@ def _entry(rec: Recommendation) -> tuple[dict[str, Any], str | None]:
                 "type": "choice",
                 "choices": "contribution",
                 "required": True,
-                "prompt": "Has your country provided, or does it plan to provide, the "
-                "resources or contributions this recommendation asks for?",
+                "prompt": PROMPT_CONTRIBUTION,
             },
             {
                 "id": "amount_usd",
                 "type": "number",
                 "condition": {"item": "contribution", "equals": "provided"},
-                "prompt": "What amount has your country provided for this purpose, "
-                "in United States dollars?",
-                "help": "An approximate amount is enough. Report each contribution under one "
-                "recommendation only.",
+                "prompt": PROMPT_AMOUNT,
+                "help": HELP_AMOUNT,
             },
         ]
     else:
@@ -110,12 +123,12 @@ def _entry(rec: Recommendation) -> tuple[dict[str, Any], str | None]:
                 "type": "choice",
                 "choices": "yes_no_unknown",
                 "required": True,
-                "prompt": "Has your country cooperated in the work this recommendation asks for?",
+                "prompt": PROMPT_COOPERATION,
             },
             {
                 "id": "suggestions",
                 "type": "text",
-                "prompt": "What needs or suggestions does your country have for this work?",
+                "prompt": PROMPT_SUGGESTIONS,
             },
         ]
     return {"recommendation": rec.id, "scored": False, "note": note, "items": items}, note
@@ -143,7 +156,7 @@ def draft(catalogue: Catalogue, questionnaire_id: str, today: dt.date) -> tuple[
     data = {
         "id": questionnaire_id,
         "version": DRAFT_VERSION,
-        "title": f"Self-assessment: {catalogue.title}",
+        "title": f"Self-assessment of the implementation of: {catalogue.title}",
         "catalogue": catalogue.id,
         "published": today,
         "choice_lists": [lists[name] for name in _LISTS],

@@ -52,8 +52,8 @@ from selfassess.definitions.catalogue import load_catalogue_file
 from selfassess.definitions.model import Catalogue, Questionnaire
 from selfassess.definitions.questionnaire import load_path
 from selfassess.errors import DefinitionError, DefinitionProblem, UsageError
-from selfassess.i18n.localizer import check_language, po_path
-from selfassess.resources import data_root
+from selfassess.i18n.localizer import check_language, po_path, shipped_messages
+from selfassess.resources import data_root, definitions_dir
 
 _PACKAGE = Path(__file__).resolve().parent.parent
 DOMAINS = (DOMAIN_UI, DOMAIN_CONTENT)
@@ -230,13 +230,29 @@ def _languages(languages: Iterable[str] | None) -> list[str]:
     return out
 
 
-def _domains(domains: Iterable[str] | None) -> list[str]:
+def _root(root: Path | None) -> Path | None:
+    """The folder worked on: ``root``, else the user's definitions folder, else the shipped data."""
+    return root or definitions_dir()
+
+
+def _is_definitions_folder(root: Path | None) -> bool:
+    """A user's definitions folder: questionnaire content only, the tool's strings ship translated."""
+    return root is not None and root.resolve() != data_root() and not (root / "selfassess").is_dir()
+
+
+def _domains(domains: Iterable[str] | None, root: Path | None = None) -> list[str]:
+    own = _is_definitions_folder(root)
     if domains is None:
-        return list(DOMAINS)
+        return [DOMAIN_CONTENT] if own else list(DOMAINS)
     out = []
     for domain in domains:
         if domain not in DOMAINS:
             raise UsageError(f"unknown domain '{domain}'; use one of {', '.join(DOMAINS)}")
+        if own and domain == DOMAIN_UI:
+            raise UsageError(
+                f"{root} is a definitions folder: only the '{DOMAIN_CONTENT}' domain lives "
+                f"there (the tool's own strings ship translated)"
+            )
         out.append(domain)
     return out
 
@@ -288,6 +304,7 @@ class _Lines:
             self.name = path.as_posix()
         self.found: dict[tuple[str, str], list[int]] = {}
         self.is_questionnaire = isinstance(data, dict) and "sections" in data
+        self.catalogue_id = str(data.get("catalogue")) if isinstance(data, dict) else ""
         self._walk(data, (), lines)
 
     def _walk(self, node: object, at: yamlio.Path_, lines: dict[yamlio.Path_, int]) -> None:
@@ -376,15 +393,18 @@ def content_template(root: Path | None = None) -> Catalog:
     base = root or data_root()
     qdir = base / "questionnaires"
     content = _Content()
+    # The folder's own catalogues check its questionnaires, whatever the search path.
+    own = {p: load_catalogue_file(p) for p in sorted((qdir / "catalogue").glob("*.yaml"))}
+    by_id = {cat.id: cat for cat in own.values()}
     for path in sorted(qdir.glob("*/*.yaml")):
         lines = _Lines(path, base)
         # Other data shares the folder (the parties file): a questionnaire
         # definition is the file that declares sections.
         if path.parent.name == "catalogue" or not lines.is_questionnaire:
             continue
-        content.questionnaire(load_path(path), lines)
-    for path in sorted((qdir / "catalogue").glob("*.yaml")):
-        content.catalogue(load_catalogue_file(path), _Lines(path, base))
+        content.questionnaire(load_path(path, by_id.get(lines.catalogue_id)), lines)
+    for path, cat in own.items():
+        content.catalogue(cat, _Lines(path, base))
     _strip_format_flags(content.catalog)
     return content.catalog
 
@@ -437,10 +457,11 @@ def extract(root: Path | None = None, domains: Iterable[str] | None = None) -> E
     A template whose messages have not changed is left alone, so that its
     creation date (and the repository) does not churn.
     """
+    root = _root(root)
     out: list[TemplateResult] = []
     warnings: list[str] = []
     builders = {DOMAIN_UI: ui_template, DOMAIN_CONTENT: content_template}
-    for domain in _domains(domains):
+    for domain in _domains(domains, root):
         template = builders[domain](root)
         path = pot_path(domain, root)
         written = _write_if_changed(path, _po_bytes(template))
@@ -542,8 +563,9 @@ def update(
     old translation marked fuzzy (with the old English as ``#| msgid``);
     messages gone from the template are kept as obsolete (``#~``) entries.
     """
+    root = _root(root)
     out: list[UpdateResult] = []
-    doms = _domains(domains)
+    doms = _domains(domains, root)
     langs = _languages(languages)
     for domain in doms:
         template = _read_template(domain, root)
@@ -558,6 +580,17 @@ def update(
             before = {_key(m): bool(m.fuzzy) for m in catalog if m.id}
             previous = {_key(m): m.previous_id for m in catalog if m.id and m.previous_id}
             catalog.update(template, update_header_comment=True)
+            if _is_definitions_folder(root):
+                # A message the shipped catalogs already translate (the shared
+                # questions, a verbatim text shipped before) starts translated.
+                # The draft's own wording is marked in the code and translated
+                # with the tool's strings (selfassess.definitions.draft).
+                shipped = shipped_messages(lang, domain)
+                tool = shipped_messages(lang, DOMAIN_UI)
+                for msg in catalog:
+                    if msg.id and not msg.string and not msg.fuzzy:
+                        key = _key(msg)
+                        msg.string = shipped.get(key) or tool.get((None, key[1]), "")
             # babel drops the old English of a message that was already fuzzy.
             for msg in catalog:
                 if msg.id and msg.fuzzy and not msg.previous_id:
@@ -586,9 +619,10 @@ def compile_catalogs(
     The tool itself reads the PO files; the MO files are for other gettext
     users (and for checking that the catalogs compile).
     """
+    root = _root(root)
     out: list[CompileResult] = []
     warnings: list[str] = []
-    for domain in _domains(domains):
+    for domain in _domains(domains, root):
         for lang in _languages(languages):
             path = po_path(lang, domain, locales_root(root))
             if not path.exists():
@@ -643,9 +677,10 @@ def status(
     Measured against the templates, so a PO file that has not been updated
     since the last extraction shows the new messages as missing.
     """
+    root = _root(root)
     out: list[CatalogStatus] = []
     warnings: list[str] = []
-    for domain in _domains(domains):
+    for domain in _domains(domains, root):
         template = _read_template(domain, root)
         for lang in _languages(languages):
             path = po_path(lang, domain, locales_root(root))

@@ -111,6 +111,11 @@ def _messages(lang: str, domain: str) -> dict[Key, str]:
     return _messages_in(lang, domain, locales_dirs())
 
 
+def shipped_messages(lang: str, domain: str) -> dict[Key, str]:
+    """Translated messages of the shipped catalog alone."""
+    return _messages_in(lang, domain, (locales_dir(),))
+
+
 @cache
 def _messages_in(lang: str, domain: str, folders: tuple[Path, ...]) -> dict[Key, str]:
     out: dict[Key, str] = {}

@@ -196,7 +196,7 @@ class _Builder:
         title = primary.document or catalogue_id
         return Catalogue(
             id=catalogue_id,
-            title=f"Recommendations: {title}",
+            title=title,
             topics=tuple(Topic(id=k, title=v) for k, v in topics.items()),
             recommendations=tuple(
                 Recommendation(

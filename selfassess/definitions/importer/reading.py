@@ -252,9 +252,8 @@ def instruments(text: str) -> tuple[str, ...]:
         if not _INSTRUMENT_WORD.match(word):
             continue
         lo = i
-        while lo > 0 and (words[lo - 1][:1].isupper() or words[lo - 1] in _CONNECTORS):
-            if words[lo - 1] == "and" and words[lo] == "the":
-                break  # "X and the Y Convention": two names
+        # Leftwards a name stops at "the": "Ratify the International Convention ...".
+        while lo > 0 and (words[lo - 1][:1].isupper() or words[lo - 1] in _CONNECTORS - {"the"}):
             lo -= 1
         hi = i
         while hi + 1 < len(words) and (
@@ -657,8 +656,11 @@ def read(source: str, text: Text) -> Reading:
     reader.run()
     reader.check_sequence()
     document, draft = reader.document()
-    symbol = reader.meta.get("symbol", (0, ""))[1] or (
-        text.running_symbols[0] if text.running_symbols else None
+    masthead = [m.group(0) for p in reader.front_headings if (m := SYMBOL.search(p.text))]
+    symbol = (
+        reader.meta.get("symbol", (0, ""))[1]
+        or next(iter(text.running_symbols), None)
+        or next(iter(masthead), None)
     )
     return Reading(
         source=source,
