@@ -13,8 +13,8 @@ from typing import Annotated
 import typer
 
 from selfassess.cli import definitions, forms, importing
-from selfassess.cli.i18n import i18n_app
 from selfassess.cli.common import fail
+from selfassess.cli.i18n import i18n_app
 from selfassess.cli.score import score_command
 from selfassess.cli.secretariat import demo, ingest, merge, report, status_cmd
 from selfassess.errors import UsageError

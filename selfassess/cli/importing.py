@@ -52,9 +52,12 @@ def _report(result: ImportResult, *, show_skipped: bool) -> None:
 @handle_errors
 def catalogue_import(
     sources: Annotated[
-        list[Path], typer.Argument(metavar="SOURCE...", help="Resolution texts: .txt, .md, .docx, .pdf.")
+        list[Path],
+        typer.Argument(metavar="SOURCE...", help="Resolution texts: .txt, .md, .docx, .pdf."),
     ],
-    catalogue_id: Annotated[str, typer.Option("--id", help="Id of the catalogue (lower-case ASCII).")],
+    catalogue_id: Annotated[
+        str, typer.Option("--id", help="Id of the catalogue (lower-case ASCII).")
+    ],
     out_path: Annotated[
         Path | None,
         typer.Option(
@@ -64,7 +67,8 @@ def catalogue_import(
         ),
     ] = None,
     as_json: Annotated[
-        bool, typer.Option("--json", help="Print the catalogue as 'selfassess catalogue --json' does.")
+        bool,
+        typer.Option("--json", help="Print the catalogue as 'selfassess catalogue --json' does."),
     ] = False,
     quiet: Annotated[
         bool, typer.Option("--quiet", help="Do not list the paragraphs not taken.")
@@ -106,7 +110,9 @@ def catalogue_import(
 
 @handle_errors
 def questionnaire_init(
-    catalogue_file: Annotated[Path, typer.Argument(metavar="CATALOGUE.yaml", help="An imported catalogue.")],
+    catalogue_file: Annotated[
+        Path, typer.Argument(metavar="CATALOGUE.yaml", help="An imported catalogue.")
+    ],
     questionnaire_id: Annotated[str, typer.Option("--id", help="Id of the new questionnaire.")],
     out_dir: Annotated[
         Path | None,

@@ -48,14 +48,14 @@ _MODAL = re.compile(r"\b(?:encouraged|urged|invited|requested|should|may wish|ca
 NOTE_CONTRIBUTION = N_("A request for voluntary contributions; never scored as a Party's gap.")
 NOTE_UNODC = N_("Addressed to UNODC; not a Party's gap.")
 NOTE_OTHER = N_("Addressed to another body; not a Party's gap.")
-NOTE_MIXED = N_(
-    "Also addressed to UNODC or another body; only what it asks of Parties is scored."
-)
+NOTE_MIXED = N_("Also addressed to UNODC or another body; only what it asks of Parties is scored.")
 PROMPT_CONTRIBUTION = N_(
     "Has your country provided, or does it plan to provide, the resources or contributions "
     "this recommendation asks for?"
 )
-PROMPT_AMOUNT = N_("What amount has your country provided for this purpose, in United States dollars?")
+PROMPT_AMOUNT = N_(
+    "What amount has your country provided for this purpose, in United States dollars?"
+)
 HELP_AMOUNT = N_(
     "An approximate amount is enough. Report each contribution under one recommendation only."
 )
@@ -134,7 +134,9 @@ def _entry(rec: Recommendation) -> tuple[dict[str, Any], str | None]:
     return {"recommendation": rec.id, "scored": False, "note": note, "items": items}, note
 
 
-def draft(catalogue: Catalogue, questionnaire_id: str, today: dt.date) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+def draft(
+    catalogue: Catalogue, questionnaire_id: str, today: dt.date
+) -> tuple[dict[str, Any], list[tuple[str, str]]]:
     """The draft definition as data, and the unscored recommendations with the reason."""
     starter = _starter()
     lists = {cl["id"]: cl for cl in starter["choice_lists"]}
@@ -204,6 +206,11 @@ def write_draft(
         path=target,
         catalogue_path=cat_target,
         sections=len(data["sections"]),
-        scored=sum(1 for s in data["sections"] for e in s.get("recommendations", []) if e.get("scored", True)),
+        scored=sum(
+            1
+            for s in data["sections"]
+            for e in s.get("recommendations", [])
+            if e.get("scored", True)
+        ),
         unscored=unscored,
     )

@@ -66,7 +66,9 @@ class Citation(Model):
     def describe(self) -> str:
         """One line for translators and reviewers: every part the citation has."""
         parts = [self.document]
-        parts += [p for p in (self.symbol, self.resolution and f"resolution {self.resolution}") if p]
+        parts += [
+            p for p in (self.symbol, self.resolution and f"resolution {self.resolution}") if p
+        ]
         if self.date:
             parts.append(self.date.isoformat())
         if self.annex:

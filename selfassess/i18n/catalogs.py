@@ -236,7 +236,7 @@ def _root(root: Path | None) -> Path | None:
 
 
 def _is_definitions_folder(root: Path | None) -> bool:
-    """A user's definitions folder: questionnaire content only, the tool's strings ship translated."""
+    """A user's definitions folder: content only; the tool's own strings ship translated."""
     return root is not None and root.resolve() != data_root() and not (root / "selfassess").is_dir()
 
 

@@ -17,7 +17,7 @@ from fpdf import FPDF
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from selfassess.definitions.catalogue import load_catalogue
+from selfassess.definitions.catalogue import load_catalogue, load_catalogue_file
 from selfassess.definitions.importer import (
     catalogue_yaml,
     import_sources,
@@ -119,8 +119,6 @@ def test_reimport_of_a_revised_text_adds_a_version_and_keeps_the_id(tmp_path: Pa
 
 
 def test_written_catalogue_loads_back(tmp_path: Path) -> None:
-    from selfassess.definitions.catalogue import load_catalogue_file
-
     cat = _one(tmp_path, GA_STYLE)
     path = _write(tmp_path, "out.yaml", catalogue_yaml(cat, ["res.txt"]))
     assert load_catalogue_file(path) == cat
@@ -135,7 +133,8 @@ def test_upr_list_matches_the_hand_made_reading() -> None:
     result = import_sources([UPR], "upr_slovenia")
     reading = result.readings[0]
     assert reading.symbol == expected["symbol"]
-    assert reading.date is not None and reading.date.isoformat() == expected["date"]
+    assert reading.date is not None
+    assert reading.date.isoformat() == expected["date"]
     recs = result.catalogue.recommendations
     assert [r.ref for r in recs] == [item["label"] for item in expected["items"]]
     for rec, item in zip(recs, expected["items"], strict=True):
@@ -211,8 +210,10 @@ def test_general_assembly_style(tmp_path: Path) -> None:
     assert cit.resolution == "78/999"
     assert cit.symbol == "A/RES/78/999"
     assert cit.document == "Strengthening cooperation against trafficking in cultural property"
-    assert cit.date is not None and cit.date.isoformat() == "2023-12-14"
-    assert cit.annex is None and cit.report is None
+    assert cit.date is not None
+    assert cit.date.isoformat() == "2023-12-14"
+    assert cit.annex is None
+    assert cit.report is None
     skipped = [s.message for s in result.skipped]
     assert any(m.startswith("'Welcomes' asks no one to act") for m in skipped)
     assert any(m.startswith("'Takes note' asks no one to act") for m in skipped)
@@ -335,10 +336,18 @@ def test_a_skipped_letter_is_a_warning(tmp_path: Path) -> None:
 
 
 def test_near_miss_between_sources_is_a_warning_not_a_merge(tmp_path: Path) -> None:
-    one = _write(tmp_path, "one.txt", "11 October 2024\n\nAnnex I\n\n(a) Parties are encouraged to "
-                 "provide training to judges and prosecutors on cybercrime cases.\n")
-    two = _write(tmp_path, "two.txt", "9 September 2024\n\nAnnex I\n\n(a) Parties are encouraged to "
-                 "provide equipment to police units working on cybercrime matters.\n")
+    one = _write(
+        tmp_path,
+        "one.txt",
+        "11 October 2024\n\nAnnex I\n\n(a) Parties are encouraged to "
+        "provide training to judges and prosecutors on cybercrime cases.\n",
+    )
+    two = _write(
+        tmp_path,
+        "two.txt",
+        "9 September 2024\n\nAnnex I\n\n(a) Parties are encouraged to "
+        "provide equipment to police units working on cybercrime matters.\n",
+    )
     result = import_sources([one, two], "near")
     assert len(result.catalogue.recommendations) == 2
     assert not result.merges
@@ -437,7 +446,9 @@ def test_same_file_name_twice_is_refused(tmp_path: Path) -> None:
         import_sources([_write(a, "r.txt", GA_STYLE), _write(b, "r.txt", GA_STYLE)], "x")
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=400))
 def test_any_text_is_read_or_refused_never_crashes(tmp_path: Path, noise: str) -> None:
     text = f"Annex I\n\n(a) Parties should {noise}\n\n{noise}\n"
@@ -446,7 +457,8 @@ def test_any_text_is_read_or_refused_never_crashes(tmp_path: Path, noise: str) -
     except SelfassessError:
         return
     for rec in cat.recommendations:
-        assert "\f" not in rec.text and rec.text == rec.text.strip()
+        assert "\f" not in rec.text
+        assert rec.text == rec.text.strip()
 
 
 def test_read_lines_lists_debris_with_reasons() -> None:

@@ -120,8 +120,9 @@ def import_sources(
     result = ImportResult(catalogue=builder.catalogue(catalogue_id, ordered[0]), readings=readings)
     result.merges = builder.merges
     for reading in readings:
-        result.skipped += [Located(reading.source, s.line, f"{s.reason}: {s.text}")
-                           for s in reading.skipped]
+        result.skipped += [
+            Located(reading.source, s.line, f"{s.reason}: {s.text}") for s in reading.skipped
+        ]
         result.warnings += [Located(reading.source, w.line, w.message) for w in reading.warnings]
     result.warnings += builder.warnings
     if existing is not None:
@@ -271,8 +272,12 @@ def _into(existing: Catalogue, imported: Catalogue) -> tuple[Catalogue, list[Cha
         if fresh:
             versions += fresh
             changes.append(
-                Change(old.id, old.ref, "new_version",
-                       ", ".join(f"{v.source} ({best_score:.2f})" for v in fresh))
+                Change(
+                    old.id,
+                    old.ref,
+                    "new_version",
+                    ", ".join(f"{v.source} ({best_score:.2f})" for v in fresh),
+                )
             )
             recs[best] = old.model_copy(update={"versions": tuple(versions)})
         else:

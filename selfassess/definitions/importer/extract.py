@@ -11,6 +11,10 @@ import io
 import zipfile
 from pathlib import Path
 
+from docx import Document
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
+
 from selfassess.errors import Rejected
 
 #: Largest source read. A resolution's PDF is a few hundred kilobytes; a
@@ -60,12 +64,6 @@ def source_lines(path: Path) -> list[str]:
 
 
 def _pdf_text(path: Path, data: bytes) -> str:
-    # pypdf: pure Python, maintained, reads the text layer page by page; its
-    # layout-free extraction keeps one printed line per line, which is what
-    # the reader expects.
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
@@ -76,7 +74,9 @@ def _pdf_text(path: Path, data: bytes) -> str:
             text = page.extract_text() or ""
             total += len(text)
             if total > MAX_SOURCE_CHARS:
-                raise Rejected(f"{path}: more text than a resolution holds; give the resolution alone")
+                raise Rejected(
+                    f"{path}: more text than a resolution holds; give the resolution alone"
+                )
             pages.append(text)
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
         raise Rejected(f"{path}: not a readable PDF ({exc}); export it again as PDF") from None
@@ -89,12 +89,12 @@ def _pdf_text(path: Path, data: bytes) -> str:
 
 
 def _docx_text(path: Path, data: bytes) -> str:
-    from docx import Document
-
     try:
         document = Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise Rejected(f"{path}: not a readable Word file ({exc}); save it again as .docx") from None
+        raise Rejected(
+            f"{path}: not a readable Word file ({exc}); save it again as .docx"
+        ) from None
     lines: list[str] = []
     total = 0
     for paragraph in document.paragraphs:

@@ -12,6 +12,7 @@ decision is a warning with its line.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -27,9 +28,20 @@ from selfassess.definitions.importer.text import (
 )
 from selfassess.definitions.model import Addressee, Modality
 
-_MONTHS = (
-    "January February March April May June July August September October November December"
-).split()
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 _DATE = re.compile(rf"\b(\d{{1,2}})\s+({'|'.join(_MONTHS)})\s+(\d{{4}})\b")
 _RESOLUTION_TITLE = re.compile(r"^(\d{1,3}/\d{1,4})\.\s+(.+)$")
 
@@ -85,24 +97,50 @@ _TO_CONSIDER = re.compile(r"^(?:,[^,;]{0,120},)?\s*to\s+(?:\w+ly\s+)?consider\b"
 _SHOULD_CONSIDER = re.compile(r"^\s*consider\b", re.IGNORECASE)
 
 #: Who a clause addresses, longest names first.
-_SUBJECTS: tuple[tuple[re.Pattern[str], Addressee], ...] = tuple(
-    (re.compile(rf"\b{pattern}\b", re.IGNORECASE), who)
-    for pattern, who in (
-        (r"States? parties", "parties"),
-        (r"Parties", "parties"),
-        (r"Member States", "states"),
-        (r"(?:all )?States", "states"),
-        (r"Governments?", "states"),
-        (r"United Nations Office on Drugs and Crime|UNODC|the Office", "unodc"),
-        (r"Secretary-General|secretariat", "secretariat"),
-        (r"the Working Group|the Conference|the Commission|the Council|donors|organizations"
-         r"|agencies|entities|stakeholders|the Committee|the Board", "other"),
-    )
+_SUBJECT_NAMES: tuple[tuple[str, Addressee], ...] = (
+    (r"States? parties", "parties"),
+    (r"Parties", "parties"),
+    (r"Member States", "states"),
+    (r"(?:all )?States", "states"),
+    (r"Governments?", "states"),
+    (r"United Nations Office on Drugs and Crime|UNODC|the Office", "unodc"),
+    (r"Secretary-General|secretariat", "secretariat"),
+    (
+        r"the Working Group|the Conference|the Commission|the Council|donors|organizations"
+        r"|agencies|entities|stakeholders|the Committee|the Board",
+        "other",
+    ),
+)
+_SUBJECTS = tuple(
+    (re.compile(rf"\b{pattern}\b", re.IGNORECASE), who) for pattern, who in _SUBJECT_NAMES
 )
 
 _STOP = frozenset(
-    "a an the of on in to for and or with by at from its their that as concerning pertaining"
-    " matters relating including".split()
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "on",
+        "in",
+        "to",
+        "for",
+        "and",
+        "or",
+        "with",
+        "by",
+        "at",
+        "from",
+        "its",
+        "their",
+        "that",
+        "as",
+        "concerning",
+        "pertaining",
+        "matters",
+        "relating",
+        "including",
+    ]
 )
 
 
@@ -233,7 +271,7 @@ def _addressee(found: set[Addressee]) -> Addressee | None:
 _INSTRUMENT_WORD = re.compile(
     r"^(?:Conventions?|Protocols?|Covenant|Charter|Treaty|Code|Programme|Law|Act|Plan|Strategy)$"
 )
-_CONNECTORS = frozenset("of the against on for and to in their from".split())
+_CONNECTORS = frozenset(["of", "the", "against", "on", "for", "and", "to", "in", "their", "from"])
 
 
 def instruments(text: str) -> tuple[str, ...]:
@@ -256,9 +294,7 @@ def instruments(text: str) -> tuple[str, ...]:
         while lo > 0 and (words[lo - 1][:1].isupper() or words[lo - 1] in _CONNECTORS - {"the"}):
             lo -= 1
         hi = i
-        while hi + 1 < len(words) and (
-            words[hi + 1][:1].isupper() or words[hi + 1] in _CONNECTORS
-        ):
+        while hi + 1 < len(words) and (words[hi + 1][:1].isupper() or words[hi + 1] in _CONNECTORS):
             if words[hi + 1] == "and" and hi + 2 < len(words) and words[hi + 2] == "the":
                 break
             hi += 1
@@ -492,8 +528,16 @@ class _Reader:
             modality = "encouraged_to_consider"
         title = title_of(tail) if tail else None
         if not children:
-            self.add(p, ref=number, id_=f"op{number}", paragraph=number, text=body,
-                     modality=modality, who=who, title=title)
+            self.add(
+                p,
+                ref=number,
+                id_=f"op{number}",
+                paragraph=number,
+                text=body,
+                modality=modality,
+                who=who,
+                title=title,
+            )
             return
         self.skip(p, f"chapeau of the sub-items of paragraph {number} (each one an entry)")
         for child in children:
@@ -505,7 +549,7 @@ class _Reader:
                 ref=f"{number} ({letter})",
                 id_=f"op{number}_{letter}",
                 paragraph=f"{number} ({letter})",
-                text=f"{body} {child.text[m.end():]}",
+                text=f"{body} {child.text[m.end() :]}",
                 modality=modality,
                 who=who,
                 title=title_of(child.text[m.end() :]),
@@ -515,16 +559,26 @@ class _Reader:
         """An item of a numbered recommendation list (121.3): the State addressed acts."""
         modality = modality_of(body[:200]) or "recommended"
         who = addressees(body[:200]) or {"states"}
-        self.add(p, ref=number, id_="rec" + number.replace(".", "_"), paragraph=number,
-                 text=body, modality=modality, who=who)
+        self.add(
+            p,
+            ref=number,
+            id_="rec" + number.replace(".", "_"),
+            paragraph=number,
+            text=body,
+            modality=modality,
+            who=who,
+        )
 
     def annex_item(self, p: Paragraph, letter: str, text: str) -> None:
         assert self.annex is not None
         modality = modality_of(text)
         if modality is None:
             self.warnings.append(
-                Warning_(p.line, f"{self.annex}({letter}): no modality recognized; "
-                         "set to 'recommended', check it")
+                Warning_(
+                    p.line,
+                    f"{self.annex}({letter}): no modality recognized; "
+                    "set to 'recommended', check it",
+                )
             )
         self.add(
             p,
@@ -589,7 +643,7 @@ class _Reader:
             if e.paragraph.isalpha() and len(e.paragraph) == 1:
                 by_annex.setdefault(e.annex, []).append(e)
         for annex, entries in by_annex.items():
-            for before, after in zip(entries, entries[1:], strict=False):
+            for before, after in itertools.pairwise(entries):
                 if ord(after.paragraph) != ord(before.paragraph) + 1:
                     self.warnings.append(
                         Warning_(
@@ -670,8 +724,7 @@ def read(source: str, text: Text) -> Reading:
         symbol=symbol,
         resolution=reader.resolution(),
         entries=reader.entries,
-        skipped=reader.skipped
-        + [Skipped(d.line, d.reason, d.text) for d in text.debris],
+        skipped=reader.skipped + [Skipped(d.line, d.reason, d.text) for d in text.debris],
         warnings=reader.warnings,
         footnotes=text.footnotes,
         annex_reports=reader.annex_reports,

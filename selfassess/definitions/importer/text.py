@@ -204,9 +204,7 @@ def _mark_headings(paragraphs: list[Paragraph]) -> list[Paragraph]:
         if p.heading:
             continue
         roman = LABEL.match(p.text)
-        if roman and roman.group("part"):
-            p.heading = True
-        elif (
+        if (roman and roman.group("part")) or (
             not LABEL.match(p.text)
             and p.text[-1] not in _TERMINAL
             and not p.text[0].islower()
@@ -229,7 +227,7 @@ def is_roman(label: str, previous_letter: str | None) -> bool:
         return False
     if len(label) == 1 and previous_letter is not None:
         return ord(label) != ord(previous_letter) + 1
-    return len(label) > 1 or previous_letter is None and label == "i"
+    return len(label) > 1 or (previous_letter is None and label == "i")
 
 
 def annex_of(heading: str) -> str | None:
