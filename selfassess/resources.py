@@ -41,7 +41,9 @@ def data_root() -> Path:
 def set_definitions_dir(path: Path | None) -> None:
     """The user's definitions folder for the rest of the process (the CLI's ``--definitions``)."""
     global _definitions_dir  # noqa: PLW0603 -- the documented process-wide setting
-    _definitions_dir = _checked(path, "--definitions") if path is not None else None
+    _definitions_dir = None
+    if path is not None:
+        _definitions_dir = _checked(path, "--definitions")
 
 
 def definitions_dir() -> Path | None:

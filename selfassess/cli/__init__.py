@@ -50,9 +50,8 @@ def root(
         Path | None,
         typer.Option(
             "--definitions",
-            envvar=DEFINITIONS_ENV,
             help="Folder of your own catalogues, questionnaires, PO files and Parties file, "
-            "searched before the shipped ones.",
+            f"searched before the shipped ones (default: ${DEFINITIONS_ENV}).",
         ),
     ] = None,
 ) -> None:
