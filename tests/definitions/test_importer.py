@@ -27,6 +27,8 @@ from selfassess.definitions.importer import (
 from selfassess.definitions.importer.text import read_lines
 from selfassess.definitions.model import Catalogue
 from selfassess.errors import Rejected, SelfassessError
+from tests.definitions.resolution_docx import write_resolution_docx
+from tests.support.libreoffice import to_pdf
 
 SHARED = Path(__file__).resolve().parents[3] / "shared"
 SOURCES = SHARED / "sources"
@@ -470,3 +472,22 @@ def test_read_lines_lists_debris_with_reasons() -> None:
         "footnote (read for citations)",
     ]
     assert text.footnotes == {"3": "A note."}
+
+
+@needs_sources
+@pytest.mark.libreoffice
+def test_cop12_as_printed_pdfs_reproduce_the_shipped_catalogue(tmp_path: Path) -> None:
+    """The same texts laid out and printed to PDF: page breaks, glued footnote markers."""
+    pdfs = [
+        to_pdf(
+            write_resolution_docx(src.read_text("utf-8"), tmp_path / f"{src.stem}.docx"), tmp_path
+        )
+        for src in sorted(SOURCES.glob("*.txt"))
+    ]
+    cat = import_sources(pdfs, "ctoc_wgta").catalogue
+    shipped = load_catalogue()
+    assert [r.ref for r in cat.recommendations] == [r.ref for r in shipped.recommendations]
+    for want, got in zip(shipped.recommendations, cat.recommendations, strict=True):
+        assert (got.addressee, got.modality) == (want.addressee, want.modality), want.ref
+        assert [v.text for v in got.versions] == [v.text for v in want.versions], want.ref
+        assert [v.citation for v in got.versions] == [v.citation for v in want.versions]

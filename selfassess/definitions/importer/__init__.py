@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import itertools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -86,9 +87,46 @@ def similarity(a: str, b: str) -> float:
     return difflib.SequenceMatcher(None, words(a), words(b), autojunk=False).ratio()
 
 
+class _Index:
+    """Which of many texts could be versions of a given one, without comparing every pair.
+
+    Texts are indexed by their word pairs; pairs that most texts share (a
+    list's boilerplate) are not looked at. The few texts sharing the most
+    pairs with the one asked about are then compared in full, so that the
+    work grows with the number of texts, not with its square.
+    """
+
+    CANDIDATES = 5
+
+    def __init__(self, texts: list[list[str]]) -> None:
+        self.texts = texts
+        postings: dict[tuple[str, str], list[int]] = {}
+        for i, ws in enumerate(texts):
+            for pair in set(itertools.pairwise(ws)):
+                postings.setdefault(pair, []).append(i)
+        common = max(10, len(texts) // 20)
+        self.postings = {k: v for k, v in postings.items() if len(v) <= common}
+
+    def best(self, ws: list[str]) -> list[tuple[float, int]]:
+        """(similarity, index) of the closest texts, best first."""
+        shared: dict[int, int] = {}
+        for pair in set(itertools.pairwise(ws)):
+            for i in self.postings.get(pair, ()):
+                shared[i] = shared.get(i, 0) + 1
+        if not shared and len(self.texts) <= 50:
+            shared = dict.fromkeys(range(len(self.texts)), 0)
+        top = sorted(shared, key=lambda i: -shared[i])[: self.CANDIDATES]
+        scored = [
+            (difflib.SequenceMatcher(None, ws, self.texts[i], autojunk=False).ratio(), i)
+            for i in top
+        ]
+        return sorted(scored, key=lambda t: (-t[0], t[1]))
+
+
 def read_source(path: Path) -> Reading:
     """One source read into entries; Rejected if it holds no operative item."""
-    reading = read(path.name, read_lines(source_lines(path)))
+    lines, dense = source_lines(path)
+    reading = read(path.name, read_lines(lines, dense=dense))
     if not reading.entries:
         raise Rejected(
             f"{path}: no operative items found (no lettered recommendations, no numbered "
@@ -148,16 +186,13 @@ class _Builder:
         if not self.recs:
             self.recs = [_Rec(e.id, e.ref, e, [(reading, e)]) for e in reading.entries]
             return
-        pairs = []
-        for e in reading.entries:
-            for r in self.recs:
-                a, b = words(e.text), words(r.entry.text)
-                matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-                if matcher.real_quick_ratio() < NEAR_SIMILARITY:
-                    continue
-                if matcher.quick_ratio() < NEAR_SIMILARITY:
-                    continue
-                pairs.append((matcher.ratio(), e, r))
+        index = _Index([words(r.entry.text) for r in self.recs])
+        pairs = [
+            (score, e, self.recs[i])
+            for e in reading.entries
+            for score, i in index.best(words(e.text))
+            if score >= NEAR_SIMILARITY
+        ]
         pairs.sort(key=lambda t: -t[0])
         taken_entries: set[int] = set()
         taken_recs: set[int] = set()
@@ -249,14 +284,15 @@ def _into(existing: Catalogue, imported: Catalogue) -> tuple[Catalogue, list[Cha
     recs = list(existing.recommendations)
     matched: set[int] = set()
     added: list[Recommendation] = []
+    flat = [(i, words(v.text)) for i, old in enumerate(recs) for v in old.versions]
+    index = _Index([ws for _, ws in flat])
     for new in imported.recommendations:
         best, best_score = None, 0.0
-        for i, old in enumerate(recs):
-            if i in matched:
-                continue
-            score = max(similarity(a.text, b.text) for a in old.versions for b in new.versions)
-            if score > best_score:
-                best, best_score = i, score
+        for v in new.versions:
+            for score, k in index.best(words(v.text)):
+                i = flat[k][0]
+                if i not in matched and score > best_score:
+                    best, best_score = i, score
         if best is None or best_score < MERGE_SIMILARITY:
             added.append(new)
             changes.append(Change(new.id, new.ref, "added"))

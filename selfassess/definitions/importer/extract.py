@@ -25,8 +25,18 @@ MAX_SOURCE_CHARS = 20_000_000
 SOURCE_SUFFIXES = (".txt", ".md", ".docx", ".pdf")
 
 
-def source_lines(path: Path) -> list[str]:
-    """The text lines of one source; Rejected with a one-line reason if it has none."""
+#: The line that stands for a page break between two pages of a PDF.
+PAGE_BREAK = "\f"
+
+
+def source_lines(path: Path) -> tuple[list[str], bool]:
+    """The text lines of one source, and whether its paragraphs lack blank lines between them.
+
+    A PDF's text layer has no blank lines: paragraphs are told apart by their
+    layout (:func:`selfassess.definitions.importer.text.read_lines`), and its
+    pages are separated by a :data:`PAGE_BREAK` line. Rejected with a one-line
+    reason if the source has no text.
+    """
     suffix = path.suffix.lower()
     if suffix not in SOURCE_SUFFIXES:
         raise Rejected(
@@ -60,7 +70,10 @@ def source_lines(path: Path) -> list[str]:
             ) from None
     if not text.strip():
         raise Rejected(f"{path}: the file holds no text; give the resolution's text")
-    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n\n").split("\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if suffix == ".pdf":
+        return text.replace("\f", f"\n{PAGE_BREAK}\n").split("\n"), True
+    return text.replace("\f", "\n\n").split("\n"), False
 
 
 def _pdf_text(path: Path, data: bytes) -> str:

@@ -493,7 +493,7 @@ class _Reader:
                 self.add(
                     p,
                     ref=self.annex,
-                    id_=f"{self.annex.lower()}_u{self.unlettered}",
+                    id_=f"{_annex_id(self.annex)}_u{self.unlettered}",
                     paragraph="(unlettered)",
                     text=p.text,
                     modality=modality,
@@ -583,7 +583,7 @@ class _Reader:
         self.add(
             p,
             ref=f"{self.annex}({letter})",
-            id_=f"{self.annex.lower()}_{letter}",
+            id_=f"{_annex_id(self.annex)}_{letter}",
             paragraph=letter,
             text=text,
             modality=modality or "recommended",
@@ -698,6 +698,11 @@ def title_of(text: str) -> str:
         return _short(text)
     title = title[0].upper() + title[1:]
     return title + ("…" if len(clause) > len(shown) else "")
+
+
+def _annex_id(annex: str) -> str:
+    """The id prefix of an annex's items: 'ii' for annex II, 'annex3' for annex 3."""
+    return annex.lower() if annex[0].isalpha() else f"annex{annex}"
 
 
 def _short(text: str, width: int = 60) -> str:

@@ -25,6 +25,10 @@ _FOOTNOTE_SUP = re.compile(rf"^(?:<sup>(\d{{1,3}})</sup>|([{_SUP_CHARS}]{{1,3}})
 _FOOTNOTE_STAR = re.compile(r"^\\?\*{1,3}\s+(\S.*)$")
 #: A footnote as PDF text gives it: a small number, then a document symbol or "See".
 _FOOTNOTE_PLAIN = re.compile(rf"^(\d{{1,2}})\s+((?:See\s+)?{SYMBOL.pattern}.*)$")
+#: A footnote at the foot of a PDF page: a small number (or asterisk), then text.
+_PDF_FOOTNOTE = re.compile(r"^(\d{1,2}|\*)\s+(\S.*)$")
+#: A footnote number a PDF glues to the word or punctuation before it.
+_GLUED = re.compile(r"(?<=[A-Za-z,.;:”’)])(\d{1,2})(?=[\s,.;:]|$)")
 _SUP_MARKER = re.compile(rf"<sup>(\d{{1,3}})</sup>|(?<=[\w,.;:”’)])([{_SUP_CHARS}]{{1,3}})")
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _HEADING_HASH = re.compile(r"^#{1,6}\s+")
@@ -115,15 +119,53 @@ def _classify(raw: str) -> tuple[str, str, str] | None:
     return None
 
 
-def read_lines(lines: list[str]) -> Text:
-    """Clean paragraphs from the lines of one source (line numbers count from 1)."""
+def _page_footnotes(lines: list[str]) -> set[int]:
+    """Indexes of the footnote lines at the foot of each page of a PDF's text.
+
+    Read upwards from each page break past page numbers and running headers:
+    lines that open with a small number (or an asterisk) are footnotes, up to
+    the first line that does not.
+    """
+    found: set[int] = set()
+    ends = [i for i, line in enumerate(lines) if line == "\f"] + [len(lines)]
+    for end in ends:
+        i = end - 1
+        while i >= 0 and lines[i] != "\f":
+            s = lines[i].strip()
+            kind = _classify(s) if s else ("debris", "", "")
+            if kind is not None and kind[0] != "footnote":
+                i -= 1
+                continue
+            if kind is not None or _PDF_FOOTNOTE.match(s):
+                found.add(i)
+                i -= 1
+                continue
+            break
+    return found
+
+
+def read_lines(lines: list[str], dense: bool = False) -> Text:
+    """Clean paragraphs from the lines of one source (line numbers count from 1).
+
+    ``dense``: the lines come from a PDF's text layer, with no blank line
+    between paragraphs; a paragraph then ends where a line stops short of the
+    margin and the next one opens with a capital or a label.
+    """
     debris: list[Debris] = []
     footnotes: dict[str, str] = {}
     symbols: list[str] = []
+    at_foot = _page_footnotes(lines) if dense else set()
     # Each block is a run of text lines; a None entry is a blank line or debris.
     stream: list[_Line | None] = []
     for no, raw in enumerate(lines, start=1):
-        if not raw.strip():
+        if not raw.strip() or raw == "\f":
+            stream.append(None)
+            continue
+        if no - 1 in at_foot and _classify(raw) is None:
+            m = _PDF_FOOTNOTE.match(raw.strip())
+            assert m is not None  # _page_footnotes took it for matching
+            footnotes[m.group(1)] = " ".join(m.group(2).split())
+            debris.append(Debris(no, raw.strip(), "footnote (read for citations)"))
             stream.append(None)
             continue
         kind = _classify(raw)
@@ -145,6 +187,9 @@ def read_lines(lines: list[str]) -> Text:
             stream.append(None)
             continue
         stream.append(_Line(no, text, heading, markers))
+    if dense:
+        _unglue_markers(stream, footnotes)
+        stream = _split_dense(stream)
     hyphenated = _hyphenated_words(stream)
     paragraphs: list[Paragraph] = []
     current: Paragraph | None = None
@@ -164,7 +209,7 @@ def read_lines(lines: list[str]) -> Text:
             # A blank line or debris between two runs of text: a new paragraph,
             # unless the text before stops mid-sentence and goes on in lower case
             # (an item cut by a page break or a footnote).
-            starts_new = not (current.text[-1] not in _TERMINAL and entry.text[0].islower())
+            starts_new = not _goes_on(current.text, entry.text)
             if not starts_new:
                 current.joined_across_break = True
         if starts_new or current is None:
@@ -177,22 +222,98 @@ def read_lines(lines: list[str]) -> Text:
     return Text(_mark_headings(paragraphs), footnotes, debris, symbols)
 
 
-def _hyphenated_words(stream: list[_Line | None]) -> set[str]:
-    """Words printed with a hyphen inside a line: a line-end hyphen in them is kept."""
-    words: set[str] = set()
+def _goes_on(before: str, after: str) -> bool:
+    """Whether a paragraph cut by a blank line, a page break or a footnote goes on in ``after``.
+
+    It does when it stopped mid-sentence and the text goes on in lower case, or,
+    for a labelled item, with anything but a new label: a page break can fall
+    before a capital ("the Sharing | Electronic Resources") or a number.
+    """
+    end = before[-1]
+    if end in ".;:!?":
+        return False
+    if after[0].islower():
+        return True
+    return end != "," and bool(LABEL.match(before)) and not LABEL.match(after)
+
+
+def _unglue_markers(stream: list[_Line | None], footnotes: dict[str, str]) -> None:
+    """Footnote markers a PDF glues to the word before ("recommendations2 for")."""
+
+    for line in stream:
+        if line is None:
+            continue
+        found = line.footnotes
+
+        def marker(m: re.Match[str], found: list[str] = found) -> str:
+            if m.group(1) in footnotes:
+                found.append(m.group(1))
+                return ""
+            return m.group(0)
+
+        line.text = _GLUED.sub(marker, line.text)
+
+
+def _split_dense(stream: list[_Line | None]) -> list[_Line | None]:
+    """Blank lines where a PDF's paragraph ends: a line short of the margin, then a capital."""
+    lengths = sorted(len(line.text) for line in stream if line is not None)
+    if not lengths:
+        return stream
+    margin = lengths[int(len(lengths) * 0.9)]
+    out: list[_Line | None] = []
+    previous: _Line | None = None
+    for line in stream:
+        if (
+            line is not None
+            and previous is not None
+            and len(previous.text) < 0.8 * margin
+            and (line.text[0].isupper() or line.text[0] == "(" or line.text[0].isdigit())
+        ):
+            out.append(None)
+        out.append(line)
+        previous = line
+    return out
+
+
+def _hyphenated_words(stream: list[_Line | None]) -> tuple[set[str], set[str]]:
+    """Compounds printed with a hyphen inside a line, and every word printed whole."""
+    hyphenated: set[str] = set()
+    whole: set[str] = set()
     for entry in stream:
         if entry is not None:
-            words.update(w.lower() for w in re.findall(r"\w+-\w+", entry.text))
-    return words
+            hyphenated.update(w.lower() for w in re.findall(r"\w+-\w+", entry.text))
+            whole.update(w.lower() for w in re.findall(r"\w+", entry.text))
+    return hyphenated, whole
 
 
-def _join(before: str, after: str, hyphenated: set[str]) -> str:
-    """Two pieces of one paragraph; a word hyphenated at the line end is mended."""
+#: First parts of compounds written with a hyphen ("non-governmental", "money-laundering"):
+#: a line-end hyphen after one of them is the compound's, not a word broken in two.
+_COMPOUND_HEADS = frozenset(
+    {
+        *("non", "anti", "co", "cross", "multi", "self", "well", "inter", "intra", "counter"),
+        *("pre", "post", "semi", "socio", "cyber", "ex", "extra", "long", "short", "high"),
+        *("low", "full", "part", "one", "two", "three", "four", "five", "decision", "case"),
+        *("law", "money", "child", "state", "gender", "age", "human", "peace", "rule"),
+        *("follow", "build", "capacity"),
+    }
+)
+
+
+def _join(before: str, after: str, words: tuple[set[str], set[str]]) -> str:
+    """Two pieces of one paragraph; a word hyphenated at the line end is mended.
+
+    The hyphen stays where the document writes the compound with a hyphen
+    elsewhere, or where it follows a usual compound head; it goes where the
+    document writes the word whole elsewhere, and otherwise.
+    """
+    hyphenated, whole = words
     m = re.search(r"(\w+)-$", before)
-    if m and after[:1].islower():
-        first = re.match(r"\w+", after)
-        rest = first.group(0) if first else ""
-        if f"{m.group(1)}-{rest}".lower() in hyphenated:
+    first = re.match(r"\w+", after)
+    if m and first and after[:1].islower():
+        head, tail = m.group(1), first.group(0)
+        if f"{head}-{tail}".lower() in hyphenated:
+            return before + after
+        if f"{head}{tail}".lower() not in whole and head.lower() in _COMPOUND_HEADS:
             return before + after
         return before[:-1] + after
     return f"{before} {after}"
