@@ -125,8 +125,8 @@ class _Index:
 
 def read_source(path: Path) -> Reading:
     """One source read into entries; Rejected if it holds no operative item."""
-    lines, dense = source_lines(path)
-    reading = read(path.name, read_lines(lines, dense=dense))
+    lines, pdf = source_lines(path)
+    reading = read(path.name, read_lines(lines, pdf=pdf))
     if not reading.entries:
         raise Rejected(
             f"{path}: no operative items found (no lettered recommendations, no numbered "

@@ -8,11 +8,14 @@ headings come out as Markdown headings, so that a topic is found the same way.
 from __future__ import annotations
 
 import io
+import itertools
+import statistics
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from docx import Document
-from pypdf import PdfReader
+from pypdf import PageObject, PdfReader
 from pypdf.errors import PdfReadError
 
 from selfassess.errors import Rejected
@@ -30,12 +33,10 @@ PAGE_BREAK = "\f"
 
 
 def source_lines(path: Path) -> tuple[list[str], bool]:
-    """The text lines of one source, and whether its paragraphs lack blank lines between them.
+    """The text lines of one source, and whether they come from a PDF.
 
-    A PDF's text layer has no blank lines: paragraphs are told apart by their
-    layout (:func:`selfassess.definitions.importer.text.read_lines`), and its
-    pages are separated by a :data:`PAGE_BREAK` line. Rejected with a one-line
-    reason if the source has no text.
+    A PDF's pages are separated by a :data:`PAGE_BREAK` line. Rejected with a
+    one-line reason if the source has no text.
     """
     suffix = path.suffix.lower()
     if suffix not in SOURCE_SUFFIXES:
@@ -84,7 +85,7 @@ def _pdf_text(path: Path, data: bytes) -> str:
         pages: list[str] = []
         total = 0
         for page in reader.pages:
-            text = page.extract_text() or ""
+            text = _page_text(page)
             total += len(text)
             if total > MAX_SOURCE_CHARS:
                 raise Rejected(
@@ -99,6 +100,67 @@ def _pdf_text(path: Path, data: bytes) -> str:
             "as .txt or .docx"
         )
     return "\f".join(pages)
+
+
+@dataclass
+class _PdfLine:
+    text: str = ""
+    y: float | None = None
+    bold: bool = True
+    """Every piece of text on the line is set in a bold font."""
+
+
+def _page_text(page: PageObject) -> str:
+    """One page's lines, with the layout the text layer alone loses put back.
+
+    pypdf hands each piece of text with its font and position. A blank line
+    goes where the gap to the line before is wider than the page's usual line
+    spacing (a new paragraph), and a run of lines all in bold is one heading,
+    marked as Markdown bold, as a Word heading is.
+    """
+    lines: list[_PdfLine] = [_PdfLine()]
+
+    def visit(text: str, cm: list[float], tm: list[float], font: object, _size: float) -> None:
+        line = lines[-1]
+        if text == "\n":
+            lines.append(_PdfLine())
+            return
+        line.text += text
+        if text.strip():
+            name = str(font.get("/BaseFont", "")) if isinstance(font, dict) else ""
+            line.bold = line.bold and "bold" in name.lower()
+            # The baseline's height on the page: the text matrix within the
+            # current transformation (writers place text with either).
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            if line.y is None and y:
+                line.y = float(y)
+
+    page.extract_text(visitor_text=visit)
+    kept = [line for line in lines if line.text.strip()]
+    steps = [
+        a.y - b.y
+        for a, b in itertools.pairwise(kept)
+        if a.y is not None and b.y is not None and a.y > b.y
+    ]
+    spacing = statistics.median(steps) if steps else None
+    out: list[str] = []
+    previous: _PdfLine | None = None
+    for line in kept:
+        gap = (
+            spacing is not None
+            and previous is not None
+            and previous.y is not None
+            and line.y is not None
+            and previous.y - line.y > 1.3 * spacing
+        )
+        if previous is not None and previous.bold and line.bold and not gap:
+            out[-1] = f"{out[-1][:-2]} {line.text.strip()}**"
+        else:
+            if gap:
+                out.append("")
+            out.append(f"**{line.text.strip()}**" if line.bold else line.text.rstrip())
+        previous = line
+    return "\n".join(out)
 
 
 def _docx_text(path: Path, data: bytes) -> str:

@@ -30,6 +30,7 @@ _PDF_FOOTNOTE = re.compile(r"^(\d{1,2}|\*)\s+(\S.*)$")
 #: A footnote number a PDF glues to the word or punctuation before it.
 _GLUED = re.compile(r"(?<=[A-Za-z,.;:”’)])(\d{1,2})(?=[\s,.;:]|$)")
 _SUP_MARKER = re.compile(rf"<sup>(\d{{1,3}})</sup>|(?<=[\w,.;:”’)])([{_SUP_CHARS}]{{1,3}})")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _HEADING_HASH = re.compile(r"^#{1,6}\s+")
 #: A label that starts a new paragraph even without a blank line before it.
@@ -93,6 +94,9 @@ def _strip_markup(text: str, markers: list[str]) -> tuple[str, bool]:
     text = _SUP_MARKER.sub(marker, text)
     text = _LINK.sub(r"\1", text)
     text = text.replace("\\*", "").replace("*", "").replace("\\", "")
+    # Control characters (a PDF's stray NULs, a pasted BEL) cannot go into a
+    # Word or Excel form; whitespace ones become spaces with the rest.
+    text = _CONTROL.sub(" ", text)
     return " ".join(text.split()), heading
 
 
@@ -144,17 +148,21 @@ def _page_footnotes(lines: list[str]) -> set[int]:
     return found
 
 
-def read_lines(lines: list[str], dense: bool = False) -> Text:
+def read_lines(lines: list[str], pdf: bool = False) -> Text:
     """Clean paragraphs from the lines of one source (line numbers count from 1).
 
-    ``dense``: the lines come from a PDF's text layer, with no blank line
-    between paragraphs; a paragraph then ends where a line stops short of the
-    margin and the next one opens with a capital or a label.
+    ``pdf``: the lines come from a PDF's text layer, pages separated by a
+    form-feed line: footnotes sit at the foot of a page and their markers are
+    glued to the word before. If the layout gave no blank lines between
+    paragraphs, a paragraph ends where a line stops short of the margin and
+    the next one opens with a capital or a label.
     """
+    blank = sum(1 for line in lines if not line.strip())
+    dense = pdf and blank < 0.02 * len(lines)
     debris: list[Debris] = []
     footnotes: dict[str, str] = {}
     symbols: list[str] = []
-    at_foot = _page_footnotes(lines) if dense else set()
+    at_foot = _page_footnotes(lines) if pdf else set()
     # Each block is a run of text lines; a None entry is a blank line or debris.
     stream: list[_Line | None] = []
     for no, raw in enumerate(lines, start=1):
@@ -187,8 +195,9 @@ def read_lines(lines: list[str], dense: bool = False) -> Text:
             stream.append(None)
             continue
         stream.append(_Line(no, text, heading, markers))
-    if dense:
+    if pdf:
         _unglue_markers(stream, footnotes)
+    if dense:
         stream = _split_dense(stream)
     hyphenated = _hyphenated_words(stream)
     paragraphs: list[Paragraph] = []
@@ -204,6 +213,7 @@ def read_lines(lines: list[str], dense: bool = False) -> Text:
             or current.heading
             or bool(LABEL.match(entry.text))
             or bool(_ANNEX.match(entry.text))
+            or bool(_ANNEX.match(current.text))
         )
         if current is not None and gap and not starts_new:
             # A blank line or debris between two runs of text: a new paragraph,
