@@ -362,5 +362,12 @@ def catalogue_yaml(catalogue: Catalogue, sources: list[str]) -> str:
 
     data = plain(catalogue.model_dump(mode="python", exclude_none=True))
     header = _CATALOGUE_HEADER.format(sources="".join(f"#   {s}\n" for s in sources))
-    body = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    body = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
     return header + body
+
+
+class _Dumper(yaml.SafeDumper):
+    """Writes a shared value (two versions' one date) in full each time, never as an alias."""
+
+    def ignore_aliases(self, data: object) -> bool:
+        return True
