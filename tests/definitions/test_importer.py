@@ -17,7 +17,10 @@ from docx import Document
 from fpdf import FPDF
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from typer.testing import CliRunner
 
+from selfassess.cli import app
+from selfassess.definitions import describe
 from selfassess.definitions.catalogue import load_catalogue, load_catalogue_file
 from selfassess.definitions.importer import (
     catalogue_yaml,
@@ -429,7 +432,7 @@ def test_text_without_operative_items_is_refused(tmp_path: Path) -> None:
     [
         ("res.doc", b"\xd0\xcf\x11\xe0 old word", "cannot import a '.doc' file"),
         ("res.pdf", b"%PDF-1.4 garbage", "not a readable PDF|no text layer"),
-        ("res.docx", b"PK\x03\x04 not really", "not a readable Word file"),
+        ("res.docx", b"PK\x03\x04 not really", "damaged or truncated"),
         ("res.txt", b"\xff\xfe\x00bad", "not UTF-8"),
     ],
 )
@@ -493,3 +496,55 @@ def test_cop12_as_printed_pdfs_reproduce_the_shipped_catalogue(tmp_path: Path) -
         assert (got.addressee, got.modality) == (want.addressee, want.modality), want.ref
         assert [v.text for v in got.versions] == [v.text for v in want.versions], want.ref
         assert [v.citation for v in got.versions] == [v.citation for v in want.versions]
+
+
+# --- the command ---------------------------------------------------------------------
+
+runner = CliRunner()
+
+
+def test_cli_json_is_the_catalogue_contract(tmp_path: Path) -> None:
+    source = _write(tmp_path, "ga.txt", GA_STYLE)
+    done = runner.invoke(app, ["catalogue", "import", str(source), "--id", "ga", "--json"])
+    assert done.exit_code == 0, done.output
+    data = json.loads(done.stdout)
+    assert data == describe.catalogue_json(import_sources([source], "ga").catalogue)
+    assert "not taken:" in done.stderr  # the report goes to stderr, never into the JSON
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("", "the file is empty"),
+        ("The Conference,\n\nRecalling its resolutions,\n", "no operative items found"),
+    ],
+)
+def test_cli_refuses_bad_input_in_one_line(tmp_path: Path, content: str, message: str) -> None:
+    source = _write(tmp_path, "bad.txt", content)
+    done = runner.invoke(app, ["catalogue", "import", str(source), "--id", "x"])
+    assert done.exit_code == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert message in lines[0]
+    assert "Traceback" not in done.output
+
+
+def test_cli_reimport_needs_the_same_id(tmp_path: Path) -> None:
+    source = _write(tmp_path, "ga.txt", GA_STYLE)
+    out = tmp_path / "ga.yaml"
+    assert (
+        runner.invoke(
+            app, ["catalogue", "import", str(source), "--id", "ga", "--out", str(out)]
+        ).exit_code
+        == 0
+    )
+    again = runner.invoke(
+        app, ["catalogue", "import", str(source), "--id", "ga", "--out", str(out)]
+    )
+    assert again.exit_code == 0
+    assert "unchanged: 3 recommendation(s)" in again.stderr
+    other = runner.invoke(
+        app, ["catalogue", "import", str(source), "--id", "gb", "--out", str(out)]
+    )
+    assert other.exit_code == 2
+    assert "holds the catalogue 'ga'" in other.stderr

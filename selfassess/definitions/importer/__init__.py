@@ -78,8 +78,13 @@ class ImportResult:
     warnings: list[Located] = field(default_factory=list)
 
 
+#: Words of a text compared when matching versions: enough to tell any two
+#: recommendations apart, and a bound on the comparison's quadratic worst case.
+COMPARED_WORDS = 600
+
+
 def words(text: str) -> list[str]:
-    return re.findall(r"\w+", text.lower())
+    return re.findall(r"\w+", text.lower())[:COMPARED_WORDS]
 
 
 def similarity(a: str, b: str) -> float:

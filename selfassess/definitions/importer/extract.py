@@ -10,15 +10,14 @@ from __future__ import annotations
 import io
 import itertools
 import statistics
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from docx import Document
 from pypdf import PageObject, PdfReader
-from pypdf.errors import PdfReadError
 
 from selfassess.errors import Rejected
+from selfassess.safety.package import check_package
 
 #: Largest source read. A resolution's PDF is a few hundred kilobytes; a
 #: session's whole report a few megabytes.
@@ -92,8 +91,11 @@ def _pdf_text(path: Path, data: bytes) -> str:
                     f"{path}: more text than a resolution holds; give the resolution alone"
                 )
             pages.append(text)
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
-        raise Rejected(f"{path}: not a readable PDF ({exc}); export it again as PDF") from None
+    except Rejected:
+        raise
+    except Exception as exc:  # pypdf raises many kinds on a malformed file
+        reason = " ".join(str(exc).split())[:200] or type(exc).__name__
+        raise Rejected(f"{path}: not a readable PDF ({reason}); export it again as PDF") from None
     if not "".join(pages).strip():
         raise Rejected(
             f"{path}: the PDF has no text layer (a scan?); run OCR on it or give the text "
@@ -164,11 +166,18 @@ def _page_text(page: PageObject) -> str:
 
 
 def _docx_text(path: Path, data: bytes) -> str:
+    # The package checks that guard returns (zip bombs, external parts, DTDs)
+    # run before python-docx parses anything, as for a return.
+    try:
+        check_package(data)
+    except Rejected as exc:
+        raise Rejected(f"{path}: {exc}") from None
     try:
         document = Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+    except Exception as exc:  # python-docx and lxml raise many kinds
+        reason = " ".join(str(exc).split())[:200] or type(exc).__name__
         raise Rejected(
-            f"{path}: not a readable Word file ({exc}); save it again as .docx"
+            f"{path}: not a readable Word file ({reason}); save it again as .docx"
         ) from None
     lines: list[str] = []
     total = 0
