@@ -53,7 +53,6 @@ class Paragraph:
     heading: bool = False
     footnotes: list[str] = field(default_factory=list)
     """Numbers of the footnote markers it carried."""
-    joined_across_break: bool = False
 
 
 @dataclass
@@ -217,11 +216,8 @@ def read_lines(lines: list[str], pdf: bool = False) -> Text:
         )
         if current is not None and gap and not starts_new:
             # A blank line or debris between two runs of text: a new paragraph,
-            # unless the text before stops mid-sentence and goes on in lower case
-            # (an item cut by a page break or a footnote).
+            # unless the text before goes on after a page break or a footnote.
             starts_new = not _goes_on(current.text, entry.text)
-            if not starts_new:
-                current.joined_across_break = True
         if starts_new or current is None:
             current = Paragraph(entry.no, entry.text, entry.heading, list(entry.footnotes))
             paragraphs.append(current)
