@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -105,7 +106,8 @@ def catalogue_import(
     if as_json:
         print_json(describe.catalogue_json(result.catalogue))
     elif out_path is None:
-        out.print(text, markup=False, end="")
+        # Not through rich: a text may hold ':name:' that rich would turn into an emoji.
+        sys.stdout.write(text)
 
 
 @handle_errors

@@ -8,6 +8,7 @@ works on it; ``--strict`` refuses until its translations are complete.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
@@ -172,3 +173,30 @@ def test_init_refuses_to_overwrite_a_draft(folder: Path) -> None:
     catalogue = folder / "questionnaires" / "catalogue" / "sea.yaml"
     with pytest.raises(UsageError, match="exists"):
         write_draft(catalogue, "sea_q", folder, dt.date(2025, 1, 1))
+
+
+def test_parse_finds_the_form_through_the_definitions_folder(folder: Path, tmp_path: Path) -> None:
+    q = load_questionnaire("sea_q")
+    (form,) = generate_forms(q, ["es"], ["MX"], ["xlsx"], tmp_path / "f").forms
+    found = runner.invoke(app, ["--definitions", str(folder), "parse", str(form.path), "--json"])
+    assert found.exit_code in (0, 1), found.output
+    assert json.loads(found.stdout)["form"]["questionnaire"] == "sea_q"
+
+
+def test_without_the_folder_the_form_is_unknown(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = tmp_path / "sea.txt"
+    source.write_text(RESOLUTION, encoding="utf-8")
+    catalogue = tmp_path / "sea.yaml"
+    runner.invoke(app, ["catalogue", "import", str(source), "--id", "sea", "--out", str(catalogue)])
+    defs = tmp_path / "defs"
+    write_draft(catalogue, "sea_q", defs, dt.date(2025, 1, 1))
+    monkeypatch.setenv(DEFINITIONS_ENV, str(defs))
+    (form,) = generate_forms(
+        load_questionnaire("sea_q"), ["en"], [None], ["docx"], tmp_path / "f"
+    ).forms
+    monkeypatch.delenv(DEFINITIONS_ENV)
+    unknown = runner.invoke(app, ["parse", str(form.path)])
+    assert unknown.exit_code == 2
+    assert "not a form of a known questionnaire version" in unknown.stderr
