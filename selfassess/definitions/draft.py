@@ -24,6 +24,7 @@ from selfassess.definitions import yamlio
 from selfassess.definitions.catalogue import load_catalogue_file
 from selfassess.definitions.model import Catalogue, Recommendation
 from selfassess.definitions.questionnaire import available, load_path
+from selfassess.definitions.rules import check_id
 from selfassess.errors import UsageError
 from selfassess.i18n.localizer import N_
 from selfassess.resources import questionnaires_dir
@@ -185,6 +186,7 @@ def write_draft(
     ``out_dir`` becomes a definitions folder (``--definitions``): the catalogue
     is copied to ``questionnaires/catalogue/`` unless it is already there.
     """
+    check_id(questionnaire_id, "--id")
     catalogue = load_catalogue_file(catalogue_file)
     target = out_dir / "questionnaires" / questionnaire_id / f"{DRAFT_VERSION}.yaml"
     if target.exists():

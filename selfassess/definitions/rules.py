@@ -8,9 +8,9 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from selfassess.constants import ID_RULE
+from selfassess.constants import ID_PATTERN, ID_RULE
 from selfassess.definitions import yamlio
-from selfassess.errors import DefinitionError, DefinitionProblem
+from selfassess.errors import DefinitionError, DefinitionProblem, UsageError
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -30,6 +30,17 @@ def _friendly(err: Any) -> str:
         expected = err.get("ctx", {}).get("expected", "")
         return f"'{value}' is not allowed here; use one of {expected}"
     return f"{err['msg']} (got {value!r})" if not isinstance(value, dict | list) else err["msg"]
+
+
+def check_id(value: str, what: str) -> str:
+    """An id given on the command line, or UsageError saying the rule.
+
+    >>> check_id("cop13", "--id")
+    'cop13'
+    """
+    if not ID_PATTERN.match(value):
+        raise UsageError(f"{what} '{value}' is not a valid id: use {ID_RULE}")
+    return value
 
 
 def read(path: Path) -> tuple[Any, dict[yamlio.Path_, int]]:

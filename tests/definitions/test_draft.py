@@ -200,3 +200,20 @@ def test_without_the_folder_the_form_is_unknown(
     unknown = runner.invoke(app, ["parse", str(form.path)])
     assert unknown.exit_code == 2
     assert "not a form of a known questionnaire version" in unknown.stderr
+
+
+@pytest.mark.parametrize("bad", ["../escape", "COP13", "cop-13", ""])
+def test_ids_from_the_command_line_are_checked(tmp_path: Path, bad: str) -> None:
+    source = tmp_path / "sea.txt"
+    source.write_text(RESOLUTION, encoding="utf-8")
+    done = runner.invoke(app, ["catalogue", "import", str(source), "--id", bad])
+    assert done.exit_code == 2
+    assert "is not a valid id" in done.stderr
+    catalogue = tmp_path / "sea.yaml"
+    runner.invoke(app, ["catalogue", "import", str(source), "--id", "sea", "--out", str(catalogue)])
+    init = runner.invoke(
+        app, ["questionnaire", "init", str(catalogue), "--id", bad, "--out", str(tmp_path / "d")]
+    )
+    assert init.exit_code == 2
+    assert "is not a valid id" in init.stderr
+    assert not (tmp_path / "escape").exists()

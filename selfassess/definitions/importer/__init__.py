@@ -25,6 +25,7 @@ from selfassess.definitions.importer.extract import source_lines
 from selfassess.definitions.importer.reading import Entry, Reading, read, report_in
 from selfassess.definitions.importer.text import read_lines
 from selfassess.definitions.model import Catalogue, Citation, Recommendation, Topic, Version
+from selfassess.definitions.rules import check_id
 from selfassess.errors import Rejected
 
 #: Two texts at least this similar (share of words in common, in order) are
@@ -149,6 +150,7 @@ def import_sources(
     The newest source (by the date it gives) sets the order and the refs; an
     older one adds its versions to the recommendations it shares with it.
     """
+    check_id(catalogue_id, "--id")
     if not paths:
         raise Rejected("no source given; give one or more .txt, .md, .docx or .pdf files")
     readings = [read_source(p) for p in paths]
