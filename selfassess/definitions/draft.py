@@ -196,8 +196,14 @@ def write_draft(
     data, unscored = draft(catalogue, questionnaire_id, today or dt.date.today())
     cat_target = out_dir / "questionnaires" / "catalogue" / f"{catalogue.id}.yaml"
     cat_target.parent.mkdir(parents=True, exist_ok=True)
-    if not cat_target.exists() or not cat_target.samefile(catalogue_file):
+    if not cat_target.exists():
         shutil.copyfile(catalogue_file, cat_target)
+    elif cat_target.read_bytes() != catalogue_file.read_bytes():
+        # The folder's copy may hold an editor's review: never overwrite it.
+        raise UsageError(
+            f"{cat_target} exists and differs from {catalogue_file}; import into it "
+            f"(selfassess catalogue import ... --out {cat_target}) or remove it first"
+        )
     target.parent.mkdir(parents=True, exist_ok=True)
     text = _HEADER.format(catalogue=catalogue.id) + yaml.safe_dump(
         data, sort_keys=False, allow_unicode=True, width=100

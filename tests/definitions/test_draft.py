@@ -217,3 +217,15 @@ def test_ids_from_the_command_line_are_checked(tmp_path: Path, bad: str) -> None
     assert init.exit_code == 2
     assert "is not a valid id" in init.stderr
     assert not (tmp_path / "escape").exists()
+
+
+def test_init_never_overwrites_a_reviewed_catalogue(folder: Path, tmp_path: Path) -> None:
+    copy = folder / "questionnaires" / "catalogue" / "sea.yaml"
+    reviewed = copy.read_text("utf-8").replace("title: Establish", "title: Reviewed, establish")
+    copy.write_text(reviewed, encoding="utf-8")
+    with pytest.raises(UsageError, match="exists and differs"):
+        write_draft(tmp_path / "sea.yaml", "sea_q2", folder, dt.date(2025, 1, 1))
+    assert copy.read_text("utf-8") == reviewed
+    # The folder's own copy drafts a second questionnaire.
+    result = write_draft(copy, "sea_q2", folder, dt.date(2025, 1, 1))
+    assert result.path.is_file()
