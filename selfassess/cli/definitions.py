@@ -49,7 +49,7 @@ def catalogue(
 @questionnaire_app.command("list")
 @handle_errors
 def list_questionnaires() -> None:
-    """List every questionnaire and version that ships, oldest version first.
+    """List every questionnaire and version (--definitions first, then shipped), oldest first.
 
     Example:
 

@@ -686,7 +686,9 @@ def title_of(text: str) -> str:
     rest = text[m.end() :] if m else text
     for _ in range(6):
         before = rest
-        rest = re.sub(r"^[\s,]*(?:to\s+)?(?:(?:\w+ly\s+)?consider\b)?[\s,]*", "", rest)
+        rest = re.sub(
+            r"^[\s,]*(?:to\s+)?(?:(?:\w+ly\s+)?consider\b)?[\s,:]*(?:\([a-z]{1,2}\)\s*)?", "", rest
+        )
         if _ASIDE.match(rest):
             rest = rest.split(",", 1)[1] if "," in rest else ""
         if rest == before:
