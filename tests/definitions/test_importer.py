@@ -216,6 +216,7 @@ def test_general_assembly_style(tmp_path: Path) -> None:
     assert cit.resolution == "78/999"
     assert cit.symbol == "A/RES/78/999"
     assert cit.document == "Strengthening cooperation against trafficking in cultural property"
+    assert two.topic == "strengthening_cooperation_against"
     assert cit.date is not None
     assert cit.date.isoformat() == "2023-12-14"
     assert cit.annex is None

@@ -473,7 +473,9 @@ class _Reader:
             return
         if not self.body_started:
             self.front_headings.append(p)
-        self.topic = (slug(p.text), p.text)
+        numbered = _RESOLUTION_TITLE.match(p.text)
+        title = numbered.group(2) if numbered else p.text
+        self.topic = (slug(title), title)
         self.skip(p, "heading")
 
     def unlabelled(self, p: Paragraph) -> None:
