@@ -370,12 +370,14 @@ def test_docx_source(tmp_path: Path) -> None:
     doc.add_heading("Draft resolution", level=1)
     doc.add_heading("Countering organized crime at sea", level=1)
     doc.add_paragraph("The Conference of the Parties,")
+    doc.add_paragraph().add_run("Mutual legal assistance").bold = True
     doc.add_paragraph("1. Invites States parties to designate a central authority;")
     path = tmp_path / "res.docx"
     doc.save(str(path))
     cat = import_sources([path], "sea").catalogue
     (rec,) = cat.recommendations
     assert (rec.ref, rec.addressee, rec.modality) == ("1", "parties", "invited")
+    assert rec.topic == "mutual_legal_assistance"  # a paragraph all in bold is a heading
     assert rec.versions[0].citation.document == (
         "Countering organized crime at sea (draft resolution)"
     )

@@ -187,7 +187,11 @@ def _docx_text(path: Path, data: bytes) -> str:
         if total > MAX_SOURCE_CHARS:
             raise Rejected(f"{path}: more text than a resolution holds; give the resolution alone")
         style = (paragraph.style.name if paragraph.style is not None else "") or ""
-        if style.lower().startswith(("heading", "title")) and text.strip():
+        runs = [run for run in paragraph.runs if run.text.strip()]
+        # UN templates name their heading styles their own way ("_ H_1_G"): a
+        # paragraph set all in bold is a heading too, as in a PDF.
+        bold = bool(runs) and all(run.bold for run in runs)
+        if text.strip() and (style.lower().startswith(("heading", "title")) or bold):
             text = f"# {text}"
         lines += [text, ""]
     return "\n".join(lines)
