@@ -38,11 +38,16 @@ def _report(result: ImportResult, *, show_skipped: bool) -> None:
             markup=False,
         )
     for c in result.changes:
-        if c.kind != "unchanged":
+        if c.kind not in ("unchanged", "cited"):
             err.print(f"{c.kind}: {c.ref} ({c.id}) {c.detail}".rstrip(), markup=False)
-    unchanged = sum(1 for c in result.changes if c.kind == "unchanged")
     if result.changes:
-        err.print(f"unchanged: {unchanged} recommendation(s)", markup=False)
+        cited = sum(1 for c in result.changes if c.kind == "cited")
+        unchanged = sum(1 for c in result.changes if c.kind == "unchanged")
+        err.print(
+            f"same text, new citation: {cited} recommendation(s); "
+            f"unchanged: {unchanged} recommendation(s)",
+            markup=False,
+        )
     if show_skipped:
         for s in result.skipped:
             err.print(f"not taken: {s}", markup=False)

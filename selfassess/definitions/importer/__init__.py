@@ -65,7 +65,8 @@ class Change:
     id: str
     ref: str
     kind: str
-    """'added', 'new_version', 'unchanged' or 'not_found'."""
+    """'added'; 'new_version' (a new wording); 'cited' (a wording seen before, in
+    another source: added as a version for its citation); 'unchanged'; 'not_found'."""
     detail: str = ""
 
 
@@ -313,13 +314,16 @@ def _into(existing: Catalogue, imported: Catalogue) -> tuple[Catalogue, list[Cha
             if not any(o.source == v.source and o.text == v.text for o in versions)
         ]
         if fresh:
+            # A wording seen before, now in another document (the adopted text
+            # of a draft), is cited again; a wording never seen is a change.
+            reworded = [v for v in fresh if not any(o.text == v.text for o in versions)]
             versions += fresh
             changes.append(
                 Change(
                     old.id,
                     old.ref,
-                    "new_version",
-                    ", ".join(f"{v.source} ({best_score:.2f})" for v in fresh),
+                    "new_version" if reworded else "cited",
+                    ", ".join(f"{v.source} ({best_score:.2f})" for v in reworded or fresh),
                 )
             )
             recs[best] = old.model_copy(update={"versions": tuple(versions)})
