@@ -23,7 +23,7 @@ from selfassess.constants import DEFAULT_QUESTIONNAIRE
 from selfassess.definitions import yamlio
 from selfassess.definitions.catalogue import load_catalogue_file
 from selfassess.definitions.model import Catalogue, Recommendation
-from selfassess.definitions.questionnaire import available, load_path
+from selfassess.definitions.questionnaire import load_path, version_key
 from selfassess.definitions.rules import check_id
 from selfassess.errors import UsageError
 from selfassess.i18n.localizer import N_
@@ -84,8 +84,9 @@ def is_contribution(rec: Recommendation) -> bool:
 
 def _starter() -> dict[str, Any]:
     """The shipped questionnaire's definition, as written (templates unexpanded)."""
-    versions = [v for qid, v in available() if qid == DEFAULT_QUESTIONNAIRE]
-    path = questionnaires_dir() / DEFAULT_QUESTIONNAIRE / f"{versions[-1]}.yaml"
+    # The shipped file itself: a definitions folder may hold its own versions.
+    shipped = questionnaires_dir() / DEFAULT_QUESTIONNAIRE
+    path = max(shipped.glob("*.yaml"), key=lambda p: version_key(p.stem))
     data, _ = yamlio.load_path(path)
     return dict(data)
 

@@ -290,7 +290,7 @@ def load_path(path: Path | str, catalogue: Catalogue | None = None) -> Questionn
     return q
 
 
-def _version_key(version: str) -> tuple[tuple[int, str], ...]:
+def version_key(version: str) -> tuple[tuple[int, str], ...]:
     return tuple((int(p), "") if p.isdigit() else (-1, p) for p in version.split("."))
 
 
@@ -312,7 +312,7 @@ def _registry_of(folders: tuple[Path, ...]) -> dict[tuple[str, str], Path]:
 
 def available() -> list[tuple[str, str]]:
     """Every (id, version) on the search path, oldest version first."""
-    return sorted(_registry(), key=lambda k: (k[0], _version_key(k[1])))
+    return sorted(_registry(), key=lambda k: (k[0], version_key(k[1])))
 
 
 def load_questionnaire(
