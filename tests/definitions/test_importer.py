@@ -28,7 +28,8 @@ from selfassess.definitions.importer import (
     read_source,
     similarity,
 )
-from selfassess.definitions.importer.text import read_lines
+from selfassess.definitions.importer.extract import source_lines
+from selfassess.definitions.importer.text import LABEL, read_lines
 from selfassess.definitions.model import Catalogue
 from selfassess.errors import Rejected, SelfassessError
 from tests.definitions.resolution_docx import write_resolution_docx
@@ -554,3 +555,26 @@ def test_cli_reimport_needs_the_same_id(tmp_path: Path) -> None:
     )
     assert other.exit_code == 2
     assert "holds the catalogue 'ga'" in other.stderr
+
+
+@pytest.mark.parametrize("text", [GA_STYLE, CAPITALS, NESTED, PAGE_BREAK])
+def test_nothing_is_dropped_silently(tmp_path: Path, text: str) -> None:
+    """Every paragraph read ends up in an entry's text or in the list of what was not taken."""
+    source = _write(tmp_path, "r.txt", text)
+    lines, pdf = source_lines(source)
+    paragraphs = read_lines(lines, pdf=pdf).paragraphs
+    reading = read_source(source)
+    accounted = " ".join([e.text for e in reading.entries] + [s.text for s in reading.skipped])
+    for p in paragraphs:
+        body = LABEL.sub("", p.text)
+        assert body in accounted, p.text
+
+
+@needs_sources
+def test_nothing_is_dropped_silently_from_the_cop12_texts() -> None:
+    for source in sorted(SOURCES.glob("*.txt")):
+        lines, pdf = source_lines(source)
+        paragraphs = read_lines(lines, pdf=pdf).paragraphs
+        reading = read_source(source)
+        accounted = " ".join([e.text for e in reading.entries] + [s.text for s in reading.skipped])
+        assert all(LABEL.sub("", p.text) in accounted for p in paragraphs)
