@@ -578,3 +578,11 @@ def test_nothing_is_dropped_silently_from_the_cop12_texts() -> None:
         reading = read_source(source)
         accounted = " ".join([e.text for e in reading.entries] + [s.text for s in reading.skipped])
         assert all(LABEL.sub("", p.text) in accounted for p in paragraphs)
+
+
+def test_more_text_than_a_resolution_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("selfassess.definitions.importer.extract.MAX_SOURCE_CHARS", 100)
+    with pytest.raises(Rejected, match="more text than a resolution holds"):
+        read_source(_write(tmp_path, "long.txt", GA_STYLE))

@@ -70,10 +70,16 @@ def source_lines(path: Path) -> tuple[list[str], bool]:
             ) from None
     if not text.strip():
         raise Rejected(f"{path}: the file holds no text; give the resolution's text")
+    if len(text) > MAX_SOURCE_CHARS:
+        raise _too_much(path)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if suffix == ".pdf":
         return text.replace("\f", f"\n{PAGE_BREAK}\n").split("\n"), True
     return text.replace("\f", "\n\n").split("\n"), False
+
+
+def _too_much(path: Path) -> Rejected:
+    return Rejected(f"{path}: more text than a resolution holds; give the resolution alone")
 
 
 def _pdf_text(path: Path, data: bytes) -> str:
@@ -87,9 +93,7 @@ def _pdf_text(path: Path, data: bytes) -> str:
             text = _page_text(page)
             total += len(text)
             if total > MAX_SOURCE_CHARS:
-                raise Rejected(
-                    f"{path}: more text than a resolution holds; give the resolution alone"
-                )
+                raise _too_much(path)
             pages.append(text)
     except Rejected:
         raise
@@ -185,7 +189,7 @@ def _docx_text(path: Path, data: bytes) -> str:
         text = paragraph.text
         total += len(text)
         if total > MAX_SOURCE_CHARS:
-            raise Rejected(f"{path}: more text than a resolution holds; give the resolution alone")
+            raise _too_much(path)
         style = (paragraph.style.name if paragraph.style is not None else "") or ""
         runs = [run for run in paragraph.runs if run.text.strip()]
         # UN templates name their heading styles their own way ("_ H_1_G"): a
