@@ -175,12 +175,16 @@ def test_init_refuses_to_overwrite_a_draft(folder: Path) -> None:
         write_draft(catalogue, "sea_q", folder, dt.date(2025, 1, 1))
 
 
-def test_parse_finds_the_form_through_the_definitions_folder(folder: Path, tmp_path: Path) -> None:
+def test_parse_and_score_find_the_form_through_the_definitions_folder(
+    folder: Path, tmp_path: Path
+) -> None:
     q = load_questionnaire("sea_q")
     (form,) = generate_forms(q, ["es"], ["MX"], ["xlsx"], tmp_path / "f").forms
     found = runner.invoke(app, ["--definitions", str(folder), "parse", str(form.path), "--json"])
     assert found.exit_code in (0, 1), found.output
     assert json.loads(found.stdout)["form"]["questionnaire"] == "sea_q"
+    scored = runner.invoke(app, ["--definitions", str(folder), "score", str(form.path)])
+    assert scored.exit_code in (0, 1), scored.output
 
 
 def test_without_the_folder_the_form_is_unknown(
