@@ -45,7 +45,7 @@ class FormInfo(Model):
     language: str
     country: str | None
     form_id: str
-    format: Literal["docx", "xlsx", "json"]
+    format: Literal["docx", "xlsx", "json", "odk_central", "kobotoolbox"]
     signature: SignatureStatus
     issued: dt.date | None = None
     deadline: dt.date | None = None
@@ -89,7 +89,7 @@ class RawForm:
     """What a reader returns: metadata, raw slot values, reader-level problems."""
 
     meta: FormMeta
-    format: Literal["docx", "xlsx"]
+    format: Literal["docx", "xlsx", "odk_central", "kobotoolbox"]
     values: dict[str, RawValue] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
 
