@@ -82,6 +82,10 @@ _SERVER_COLUMNS = frozenset(
         "audit",
     )
 )
+#: Most submissions read from one export: a round has one per Party and
+#: language, and a file within the size limit could otherwise hold millions
+#: of tiny rows, each interpreted at full cost.
+MAX_SUBMISSIONS = 2_000
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 _PATH_SEPARATORS = re.compile(r"[-/.]")
 
@@ -128,9 +132,14 @@ def read_submissions(
     """
     ui = ui or Localizer("en")
     limits = limits or Limits.from_env()
-    rows = list(_rows(data, name, limits, ui))
     out: list[Submission] = []
-    for index, (fields, meta) in enumerate(rows, start=1):
+    for index, (fields, meta) in enumerate(_rows(data, name, limits, ui), start=1):
+        if index > MAX_SUBMISSIONS:
+            raise Rejected(
+                ui.gettext(
+                    "the export holds more than {count} submissions; export them in parts"
+                ).format(count=MAX_SUBMISSIONS)
+            )
         q = questionnaire or _questionnaire_of(fields, index)
         out.append(_submission(q, fields, meta, index, ui))
     return out
