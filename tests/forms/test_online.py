@@ -27,6 +27,7 @@ from selfassess.constants import COUNTRY_SLOT, LANGUAGES
 from selfassess.definitions.model import Item, Questionnaire, Section
 from selfassess.definitions.questionnaire import load_questionnaire
 from selfassess.errors import Rejected, UsageError
+from selfassess.forms import online
 from selfassess.forms.online import is_online_export, read_submissions
 from selfassess.forms.xlsform import language_column, write_xlsform, xlsform_rows
 from selfassess.response.interpret import Answer
@@ -289,6 +290,14 @@ def test_a_country_that_is_not_a_party_is_an_error(q: Questionnaire) -> None:
 def test_what_is_not_an_export_is_rejected(data: bytes, name: str) -> None:
     with pytest.raises(Rejected):
         read_submissions(data, name)
+
+
+def test_an_export_of_too_many_submissions_is_rejected(
+    q: Questionnaire, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(online, "MAX_SUBMISSIONS", 2)
+    with pytest.raises(Rejected, match="more than 2 submissions"):
+        read_submissions(_central_csv(q, _filled(q, seed=3, count=3)), "x.csv")
 
 
 @settings(
