@@ -44,6 +44,9 @@ _ADDRESS = re.compile(r"^\$?(?:'((?:[^']|'')+)'|([^.']+))\.\$?([A-Za-z]{1,3})\$?
 _ROW_CONTAINERS = frozenset(
     _q("table", n) for n in ("table-header-rows", "table-rows", "table-row-group")
 )
+#: Notes and comments are not what a reader sees in the cell or control.
+_NOT_TEXT = frozenset({_q("text", "note"), _q("office", "annotation")})
+_CONTROL = _q("loext", "content-control")
 _CELLS = frozenset({_q("table", "table-cell"), _q("table", "covered-table-cell")})
 
 
