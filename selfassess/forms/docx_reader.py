@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import re
 from collections import defaultdict
 from functools import cache
 
@@ -40,15 +41,25 @@ from selfassess.office.ooxml import (
     CHECKED_GLYPH,
     UNCHECKED_GLYPH,
     content_text,
+    custom_xml_stores,
     open_word_package,
     placeholders,
     read_custom_properties,
+    store_key,
     w,
     w14,
 )
-from selfassess.response.interpret import Problem, RawForm, RawScalar, RawValue, slot_id
+from selfassess.response.interpret import (
+    Problem,
+    RawForm,
+    RawScalar,
+    RawValue,
+    Severity,
+    slot_id,
+)
 from selfassess.response.meta import FormMeta
-from selfassess.response.values import fold
+from selfassess.response.values import fold, parse_date_text
+from selfassess.safety.text import shown
 
 _REQUIRED_META = ("questionnaire", "version", "language", "form_id", "issued")
 _TRUE = frozenset({"1", "true", "on"})
@@ -86,12 +97,17 @@ def _is_placeholder(text: str) -> bool:
     return fold(text) in _placeholder_texts()
 
 
-def _checkbox_value(checkbox: etree._Element, content: etree._Element | None) -> RawScalar:
+def _checkbox_flag(checkbox: etree._Element) -> bool | None:
+    """What ``w14:checked`` says (absent ``val`` means ticked); None without the flag."""
     checked = checkbox.find(w14("checked"))
-    if checked is not None:
-        val = checked.get(w14("val"))
-        return val is None or val.strip().lower() in _TRUE
-    text = content_text(content, nested=True).strip() if content is not None else ""
+    if checked is None:
+        return None
+    val = checked.get(w14("val"))
+    return val is None or val.strip().lower() in _TRUE
+
+
+def _glyph_state(checkbox: etree._Element, text: str) -> bool | None:
+    """What the box shows: ticked, not ticked, or None when it shows neither glyph."""
     on, off = {CHECKED_GLYPH}, {UNCHECKED_GLYPH}
     for state, into in (("checkedState", on), ("uncheckedState", off)):
         glyph = checkbox.find(w14(state))
@@ -99,11 +115,16 @@ def _checkbox_value(checkbox: etree._Element, content: etree._Element | None) ->
         if code:
             with contextlib.suppress(ValueError, OverflowError):
                 into.add(chr(int(code, 16)))
-    if text in on:
-        return True
-    if text in off:
-        return False
-    return text or None
+    return True if text in on else False if text in off else None
+
+
+def _checkbox_value(checkbox: etree._Element, content: etree._Element | None) -> RawScalar:
+    flag = _checkbox_flag(checkbox)
+    if flag is not None:
+        return flag
+    text = content_text(content, nested=True).strip() if content is not None else ""
+    shown = _glyph_state(checkbox, text)
+    return text or None if shown is None else shown
 
 
 def control_value(sdt: etree._Element) -> RawScalar:
@@ -155,6 +176,9 @@ class DocxReader:
 
     def __init__(self, data: bytes, ui: Localizer | None = None) -> None:
         self.ui = ui or Localizer("en")
+        self._data = data
+        self._stores: dict[str, etree._Element] | None = None
+        self._binding_budget = _BINDING_BUDGET
         package = open_word_package(data)
         self._document = package.document
         self._custom = package.custom
@@ -204,25 +228,9 @@ class DocxReader:
         for tag, sdts in controls.items():
             if tag == COUNTRY_SLOT:
                 continue
-            found = {_key(v): v for v in (control_value(s) for s in sdts)}
-            if len(found) > 1:
-                raw.problems.append(
-                    Problem(
-                        severity="error",
-                        item=tag.split(":")[0],
-                        location=f"tag {tag}",
-                        message=ui.gettext(
-                            "The control {tag} appears {count} times with different answers "
-                            "({values}); keep one copy with the right answer."
-                        ).format(
-                            tag=tag,
-                            count=len(sdts),
-                            values="; ".join(str(v) for v in found.values()),
-                        ),
-                    )
-                )
-                continue
-            raw.values[tag] = RawValue(next(iter(found.values())), f"tag {tag}")
+            readable, value = self._one_value(tag, sdts, meta.language, raw)
+            if readable:
+                raw.values[tag] = RawValue(value, f"tag {tag}")
         recovered = 0
         for item in questionnaire.items():
             slots = _slots(questionnaire, item)
@@ -254,7 +262,9 @@ class DocxReader:
         location = f"tag {COUNTRY_SLOT}"
         value: RawScalar = None
         if sdts:
-            value = control_value(sdts[0])
+            readable, value = self._one_value(COUNTRY_SLOT, sdts, meta.language, raw)
+            if not readable:
+                return meta
         else:
             label = Localizer(meta.language).gettext("Country")
             rows = self.rows().get(label, [])
@@ -288,6 +298,126 @@ class DocxReader:
             )
             return meta
         return meta.model_copy(update={"country": code})
+
+    # --- two-faced controls ---------------------------------------------------
+
+    def _one_value(
+        self, tag: str, sdts: list[etree._Element], lang: str, raw: RawForm
+    ) -> tuple[bool, RawScalar]:
+        """(True, the value) of a slot's controls; (False, None) after adding the
+        problem that names both values when controls disagree with each other, or
+        one's stored and shown values differ. Never resolved silently."""
+        ui = self.ui
+        item = None if tag == COUNTRY_SLOT else tag.split(":", maxsplit=1)[0]
+        faces = [p for sdt in sdts if (p := self._faces(tag, sdt, lang)) is not None]
+        for severity, message in faces:
+            raw.problems.append(
+                Problem(severity=severity, item=item, location=f"tag {tag}", message=message)
+            )
+        if any(severity == "error" for severity, _ in faces):
+            return False, None
+        found = {_key(v): v for v in (control_value(s) for s in sdts)}
+        if len(found) > 1:
+            raw.problems.append(
+                Problem(
+                    severity="error",
+                    item=item,
+                    location=f"tag {tag}",
+                    message=ui.gettext(
+                        "The control {tag} appears {count} times with different answers "
+                        "({values}); keep one copy with the right answer."
+                    ).format(
+                        tag=tag,
+                        count=len(sdts),
+                        values="; ".join(shown(str(v)) for v in found.values()),
+                    ),
+                )
+            )
+            return False, None
+        return True, next(iter(found.values()))
+
+    def _faces(self, tag: str, sdt: etree._Element, lang: str) -> tuple[Severity, str] | None:
+        """A problem when what a control stores disagrees with what it shows."""
+        _ = self.ui.gettext
+        pr = sdt.find(w("sdtPr"))
+        if pr is None:
+            return None
+        content = sdt.find(w("sdtContent"))
+        text = content_text(content, nested=True).strip() if content is not None else ""
+        checkbox = pr.find(w14("checkbox"))
+        flag = _checkbox_flag(checkbox) if checkbox is not None else None
+        if checkbox is not None and flag is not None:
+            glyph = _glyph_state(checkbox, text)
+            if glyph is not None and glyph != flag:
+                return "error", _(
+                    "The box {tag} is {stored} in the file (w14:checked) but shows {glyph}; "
+                    "the box was not read. Ask the respondent whether it is ticked."
+                ).format(tag=tag, stored=_glyph(flag), glyph=_glyph(glyph))
+        date = pr.find(w("date"))
+        full = date.get(w("fullDate")) if date is not None else None
+        stored = _iso_date(full)
+        if (
+            stored is not None
+            and text
+            and pr.find(w("showingPlcHdr")) is None
+            and not _is_placeholder(text)
+            and parse_date_text(text, lang) != stored
+        ):
+            return "error", _(
+                "The date {tag} is stored as {stored} (w:fullDate) but shows '{shown}'; "
+                "the date was not read. Ask the respondent which date is right."
+            ).format(tag=tag, stored=stored.isoformat(), shown=shown(text))
+        binding = pr.find(w("dataBinding"))
+        if binding is None:
+            return None
+        value = control_value(sdt)
+        cached = _shown_value(value)
+        bound = self._bound(binding)
+        if bound is None:
+            return "warning", _(
+                "The control {tag} is bound to custom XML (w:dataBinding {xpath}) that "
+                "cannot be checked; '{shown}' was read as the form shows it, but Word may "
+                "show another value."
+            ).format(tag=tag, xpath=shown(_attr(binding, "xpath")[:120]), shown=cached)
+        if not _same_bound(value, bound):
+            return "error", _(
+                "The control {tag} shows '{shown}' but is bound to custom XML "
+                "(w:dataBinding) that says '{bound}', which Word shows instead; the answer "
+                "was not read. Ask the respondent which is right."
+            ).format(tag=tag, shown=cached, bound=shown(bound[:200]))
+        return None
+
+    def _bound(self, binding: etree._Element) -> str | None:
+        """The text a ``w:dataBinding`` points to, or None when it cannot be found
+        by a plain path (``/p:a[1]/p:b[2]`` or ``.../@attr``) within the budget."""
+        if self._stores is None:
+            self._stores = custom_xml_stores(self._data)
+        root = self._stores.get(store_key(_attr(binding, "storeItemID")))
+        steps = _attr(binding, "xpath").strip().split("/")
+        if root is None or len(steps) < 2 or steps[0]:
+            return None
+        prefixes = dict(_PREFIX_MAPPING.findall(_attr(binding, "prefixMappings")))
+        nodes: list[etree._Element] = [root]
+        node: etree._Element | None = None
+        for i, step in enumerate(steps[1:]):
+            if step.startswith("@") and i == len(steps) - 2 and node is not None:
+                name = _qualified(step[1:], prefixes)
+                value = node.get(name) if name else None
+                return None if value is None else str(value)
+            match = _STEP.match(step)
+            name = _qualified(match[1], prefixes) if match else None
+            if match is None or name is None:
+                return None
+            wanted = int(match[2] or 1)
+            self._binding_budget -= len(nodes)
+            if self._binding_budget < 0 or wanted < 1:
+                return None
+            same = [n for n in nodes if isinstance(n.tag, str) and n.tag == name]
+            if len(same) < wanted:
+                return None
+            node = same[wanted - 1]
+            nodes = list(node)
+        return None if node is None else "".join(map(str, node.itertext()))[:_BOUND_CHARS]
 
     # --- the fallback: reading by layout --------------------------------------
 
@@ -344,6 +474,51 @@ class DocxReader:
         for code, ticked in ticks.items():
             raw.values[slot_id(item.id, code)] = RawValue(ticked, location)
         return len(ticks)
+
+
+#: Children visited in all to follow data bindings (an attacker picks the paths).
+_BINDING_BUDGET = 1_000_000
+_BOUND_CHARS = 100_000
+_STEP = re.compile(r"^((?:[A-Za-z_][\w.-]*:)?[A-Za-z_][\w.-]*)(?:\[(\d{1,6})\])?$")
+_PREFIX_MAPPING = re.compile(r"xmlns:([A-Za-z_][\w.-]*)\s*=\s*['\"]([^'\"]*)['\"]")
+
+
+def _qualified(name: str, prefixes: dict[str, str]) -> str | None:
+    prefix, _, local = name.rpartition(":")
+    if not prefix:
+        return local
+    return f"{{{prefixes[prefix]}}}{local}" if prefix in prefixes else None
+
+
+def _attr(el: etree._Element, local: str) -> str:
+    return str(el.get(w(local)) or "")
+
+
+def _glyph(ticked: bool) -> str:
+    return CHECKED_GLYPH if ticked else UNCHECKED_GLYPH
+
+
+def _iso_date(text: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text.strip()[:10]) if text else None
+    except ValueError:
+        return None
+
+
+def _shown_value(value: RawScalar) -> str:
+    if isinstance(value, bool):
+        return _glyph(value)
+    return "" if value is None else shown(str(value))[:200]
+
+
+def _same_bound(value: RawScalar, bound: str) -> bool:
+    """Whether a control's value is what its custom XML says (Word's mapping)."""
+    text = bound.strip()
+    if isinstance(value, bool):
+        return text.lower() in ({"true", "1"} if value else {"false", "0", ""})
+    if isinstance(value, dt.date):
+        return _iso_date(text) == value
+    return fold("" if value is None else str(value)) == fold(text)
 
 
 def _slots(q: Questionnaire, item: Item) -> list[str]:

@@ -24,6 +24,7 @@ from selfassess.errors import UsageError
 from selfassess.i18n.localizer import Localizer
 from selfassess.response.interpret import Answer
 from selfassess.response.meta import FormMeta, new_form_id
+from selfassess.safety.files import output_file
 from selfassess.safety.text import safe_filename
 
 Format = Literal["docx", "xlsx"]
@@ -119,14 +120,16 @@ def generate_forms(
                 ).signed(key)
                 path = out_dir / form_filename(meta, fmt)
                 loc = Localizer(lang)
-                writers[fmt](
-                    questionnaire,
-                    meta,
-                    path,
-                    loc,
-                    password=password,
-                    prefill=prefill(country) if prefill else None,
-                )
+                # A link planted in the output folder is refused, never written through.
+                with output_file(path) as fh:
+                    writers[fmt](
+                        questionnaire,
+                        meta,
+                        fh,
+                        loc,
+                        password=password,
+                        prefill=prefill(country) if prefill else None,
+                    )
                 result.forms.append(IssuedForm(path=path, format=fmt, meta=meta))
                 if loc.missing:
                     result.missing.setdefault(lang, set()).update(loc.missing)

@@ -18,9 +18,13 @@ from selfassess.errors import DefinitionError, Rejected, UnknownQuestionnaire
 from selfassess.i18n.localizer import Localizer
 from selfassess.response.interpret import ParseResult, Problem, RawForm, interpret
 from selfassess.response.meta import FormMeta
+from selfassess.safety.files import read_regular
 from selfassess.safety.package import Limits, Package, check_package
+from selfassess.safety.text import shown
 
 Source = str | Path | BinaryIO | bytes
+#: Where a signature problem is located: the metadata the signature covers.
+SIGNATURE_LOCATION = "metadata: selfassess.signature"
 
 
 class Reader(Protocol):
@@ -34,16 +38,16 @@ class Reader(Protocol):
 
 
 def read_source(source: Source, limits: Limits | None = None) -> bytes:
-    """The bytes of a path or file object, never more than the file-size limit."""
+    """The bytes of a path or file object, never more than the file-size limit plus one.
+
+    A path must name a regular file; a link is not followed (see
+    :func:`selfassess.safety.files.read_regular`).
+    """
     limit = (limits or Limits.from_env()).max_file_bytes
     if isinstance(source, bytes):
         return source
     if isinstance(source, str | Path):
-        try:
-            with Path(source).open("rb") as fh:
-                return fh.read(limit + 1)
-        except OSError as exc:
-            raise Rejected(f"cannot read {source}: {exc.strerror}") from None
+        return read_regular(source, limit)
     return source.read(limit + 1)
 
 
@@ -90,30 +94,55 @@ def parse_form(
         raw = reader.read(questionnaire)
     except Rejected as exc:
         # A rejection is one line (the CLI's contract); readers quote messages of
-        # openpyxl and others, which may span several.
-        raise Rejected(" ".join(str(exc).split())) from None
+        # openpyxl and others, which may span several, and values from the file,
+        # whose control and bidi characters could forge or reorder a line.
+        raise Rejected(shown(" ".join(str(exc).split()))) from None
     for warning in package.warnings:
         raw.problems.append(Problem(severity="warning", message=warning))
     signature = meta.verify(key)
-    if meta.signature and not key:
-        raw.problems.append(
-            Problem(
-                severity="warning",
-                message=ui.gettext(
-                    "The form is signed, but no key is configured (SELFASSESS_KEY or "
-                    "--key-file), so the signature was not checked."
-                ),
-            )
-        )
-    elif signature == "invalid":
-        raw.problems.append(
-            Problem(
-                severity="error",
-                message=ui.gettext(
-                    "The signature does not match the form's metadata: the questionnaire, "
-                    "version, language, country, form id or dates were altered, or the form "
-                    "was not issued with this key."
-                ),
-            )
-        )
+    problem = signature_problem(meta, signature, key, ui)
+    if problem is not None:
+        raw.problems.append(problem)
     return interpret(questionnaire, raw, signature, ui)
+
+
+def signature_problem(
+    meta: FormMeta, signature: str, key: bytes | None, ui: Localizer
+) -> Problem | None:
+    """The signature policy (docs/security.md): with a key, only a valid signature
+    passes; an unsigned form is an error too, for a signature is stripped or a
+    metadata sheet forged as easily as it is altered."""
+    _ = ui.gettext
+    if not key:
+        if not meta.signature:
+            return None
+        return Problem(
+            severity="warning",
+            location=SIGNATURE_LOCATION,
+            message=_(
+                "The form is signed, but no key is configured (SELFASSESS_KEY or "
+                "--key-file), so the signature was not checked."
+            ),
+        )
+    if signature == "invalid":
+        return Problem(
+            severity="error",
+            location=SIGNATURE_LOCATION,
+            message=_(
+                "The signature does not match the form's metadata: the questionnaire, "
+                "version, language, country, form id or dates were altered, or the form "
+                "was not issued with this key."
+            ),
+        )
+    if signature == "absent":
+        return Problem(
+            severity="error",
+            location=SIGNATURE_LOCATION,
+            message=_(
+                "The form is not signed, but every form issued with the secretariat's key "
+                "is: its signature was removed or its metadata replaced, or it was issued "
+                "without the key. Check where it came from, and ask for the return on the "
+                "form as issued."
+            ),
+        )
+    return None

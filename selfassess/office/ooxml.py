@@ -35,6 +35,9 @@ VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
 RT_OFFICE_DOCUMENT = (
     "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
 )
+RT_CUSTOM_XML_PROPS = (
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/customXmlProps"
+)
 RT_CUSTOM_PROPERTIES = (
     "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
 )
@@ -122,6 +125,40 @@ def open_word_package(data: bytes) -> WordPackage:
     custom_name = rels.get(RT_CUSTOM_PROPERTIES, CUSTOM_PART.lstrip("/"))
     custom = parse_xml(archive.read(custom_name)) if custom_name in names else None
     return WordPackage(document=parse_xml(archive.read(main)), custom=custom)
+
+
+def custom_xml_stores(data: bytes) -> dict[str, etree._Element]:
+    """The custom XML parts of a checked package by their ``itemID`` (upper case,
+    no braces), wherever they are stored: an item is the source of a relationship
+    to its properties part, which names the id that ``w:dataBinding`` refers to."""
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    names = set(archive.namelist())
+    stores: dict[str, etree._Element] = {}
+    for rels_name in sorted(n for n in names if n.endswith(".rels")):
+        folder, _, rels_file = rels_name.rpartition("/")
+        if not folder.endswith("_rels"):
+            continue
+        base = folder[: -len("_rels")].rstrip("/")
+        item = posixpath.join(base, rels_file[: -len(".rels")])
+        props = _rel_targets(archive, rels_name, base).get(RT_CUSTOM_XML_PROPS)
+        if item not in names or props not in names:
+            continue
+        item_id = _store_id(parse_xml(archive.read(props)))
+        if item_id:
+            stores.setdefault(item_id, parse_xml(archive.read(item)))
+    return stores
+
+
+def _store_id(props: etree._Element) -> str:
+    for name, value in props.attrib.items():
+        if etree.QName(name).localname == "itemID":
+            return store_key(str(value))
+    return ""
+
+
+def store_key(item_id: str) -> str:
+    """A custom XML item id as compared: upper case, no braces or spaces."""
+    return item_id.strip().strip("{}").upper()
 
 
 # --- the text of a control -------------------------------------------------

@@ -14,8 +14,9 @@ from selfassess.definitions.model import Catalogue, Questionnaire
 from selfassess.errors import UsageError
 from selfassess.i18n.localizer import Localizer
 from selfassess.reports import country_md
-from selfassess.reports.country import build_report
+from selfassess.reports.country import CountryReport, build_report
 from selfassess.response.interpret import ParseResult
+from selfassess.safety.files import output_file
 from selfassess.scoring import Score
 
 REPORT_FORMATS = ("docx", "xlsx", "md")
@@ -61,21 +62,12 @@ def write_country_report(
         raise UsageError(f"unknown report format '{fmt}'; use one of {', '.join(REPORT_FORMATS)}")
     loc = Localizer(lang or result.form.language)
     report = build_report(score, result, questionnaire, loc, catalogue)
-    target: str | BinaryIO = str(out) if isinstance(out, Path) else out
-    if fmt == "md":
-        text = country_md.render_md(report)
-        if isinstance(target, str):
-            Path(target).write_text(text, encoding="utf-8")
-        else:
-            target.write(text.encode("utf-8"))
-    elif fmt == "docx":
-        from selfassess.reports.country_docx import render_docx  # noqa: PLC0415 (python-docx and matplotlib are slow to import)
-
-        render_docx(report, target)
+    if isinstance(out, str | Path):
+        # A link planted where the report goes is refused, never written through.
+        with output_file(out) as fh:
+            _render(report, fmt, fh)
     else:
-        from selfassess.reports.country_xlsx import render_xlsx  # noqa: PLC0415 (openpyxl is slow to import)
-
-        render_xlsx(report, target)
+        _render(report, fmt, out)
     outcome = ReportResult(format=fmt, lang=loc.lang)
     if loc.missing:
         outcome.warnings.append(
@@ -88,3 +80,16 @@ def write_country_report(
             "that could be read (selfassess parse FILE)"
         )
     return outcome
+
+
+def _render(report: CountryReport, fmt: str, target: BinaryIO) -> None:
+    if fmt == "md":
+        target.write(country_md.render_md(report).encode("utf-8"))
+    elif fmt == "docx":
+        from selfassess.reports.country_docx import render_docx  # noqa: PLC0415 (python-docx and matplotlib are slow to import)
+
+        render_docx(report, target)
+    else:
+        from selfassess.reports.country_xlsx import render_xlsx  # noqa: PLC0415 (openpyxl is slow to import)
+
+        render_xlsx(report, target)

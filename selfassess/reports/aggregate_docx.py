@@ -12,6 +12,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
 from selfassess.i18n.localizer import Localizer
+from selfassess.safety.files import output_file
 from selfassess.secretariat.aggregate import TOTAL, AggregateReport
 
 #: Fonts matplotlib needs for Arabic and Chinese labels (Noto, see the docs);
@@ -300,4 +301,8 @@ def write_report_docx(report: AggregateReport, out: Path | IO[bytes]) -> None:
                 first_cm=3.5,
             )
             d.para("")
-    d.doc.save(str(out) if isinstance(out, Path) else out)
+    if isinstance(out, Path):
+        with output_file(out) as fh:
+            d.doc.save(fh)
+    else:
+        d.doc.save(out)

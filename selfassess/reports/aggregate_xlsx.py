@@ -20,6 +20,7 @@ from openpyxl.utils import get_column_letter
 
 from selfassess.i18n.localizer import Localizer
 from selfassess.office.excel import sheet_title
+from selfassess.safety.files import output_file
 from selfassess.safety.text import set_text
 from selfassess.secretariat.aggregate import TOTAL, AggregateReport
 
@@ -262,4 +263,8 @@ def write_report_xlsx(report: AggregateReport, out: Path | IO[bytes]) -> None:
                 w.text(ws, i, j, statuses.get(rec) or "")
         w.widths(ws, 30, 14, len(r.detail_recommendations) + 1)
         ws.freeze_panes = "B4"
-    w.wb.save(out)
+    if isinstance(out, Path):
+        with output_file(out) as fh:
+            w.wb.save(fh)
+    else:
+        w.wb.save(out)

@@ -12,18 +12,30 @@ import re
 
 from selfassess.reports.country import CountryReport
 
-# Enough for text inside table cells and our own paragraphs, where nothing
-# stands at the start of a line: emphasis, code, links, strike-through, cells.
-_MARKUP = re.compile(r"([\\`*_\[\]|~])")
+# Inline markup anywhere: emphasis, code, links and images, strike-through, cells.
+_MARKUP = re.compile(r"([\\`*_\[\]|~!])")
+# What GitHub's autolink extension turns into a link without any markup:
+# scheme://, www., and e-mail addresses (mailto:, xmpp: included).
+_AUTOLINK = re.compile(r"(?<=[A-Za-z0-9])(:)(?=//)|(?<=\bwww)(\.)|(@)", re.I)
+# Block markup where a text starts: headings, quotes, lists, setext lines.
+_BLOCK_START = re.compile(r"^(\d{0,9})([#>+\-=]|(?<=\d)[.)])")
 
 
 def escape(text: str) -> str:
-    r"""Text safe inside a Markdown table cell or paragraph.
+    r"""Text that stays text inside a Markdown table cell, heading, list item or
+    paragraph: no HTML, link, autolink, emphasis, list or broken cell from it.
+
+    Every piece of text the Markdown report writes goes through here.
 
     >>> escape("a|b *c* <script>\nnext")
     'a\\|b \\*c\\* &lt;script&gt;<br>next'
+    >>> escape("- see https://x.org or www.x.org, mail a@x.org")
+    '\\- see https\\://x.org or www\\.x.org, mail a\\@x.org'
     """
-    escaped = _MARKUP.sub(r"\\\1", html.escape(text, quote=False))
+    escaped = html.escape(text.lstrip(" \t"), quote=False)
+    escaped = _MARKUP.sub(r"\\\1", escaped)
+    escaped = _AUTOLINK.sub(lambda m: "\\" + m[0], escaped)
+    escaped = _BLOCK_START.sub(r"\1\\\2", escaped)
     return "<br>".join(escaped.splitlines())
 
 

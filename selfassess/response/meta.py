@@ -23,7 +23,8 @@ from selfassess.constants import META_KEYS
 from selfassess.definitions.model import Model
 from selfassess.errors import UsageError
 
-SignatureStatus = Literal["valid", "invalid", "absent"]
+#: ``unverified``: a response JSON, which carries no signed metadata (see docs/security.md).
+SignatureStatus = Literal["valid", "invalid", "absent", "unverified"]
 KEY_ENV = "SELFASSESS_KEY"
 
 

@@ -43,8 +43,24 @@ XML_MAX_TEXT_BYTES = 10_000_000
 _CHUNK = MIB
 _DTD = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 _DTD_BYTES = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
-_FIELD = re.compile(r"\b(DDEAUTO|DDE|INCLUDETEXT|INCLUDEPICTURE|INCLUDE|IMPORT|LINK)\b", re.I)
-_DDE_FORMULA = re.compile(r"[A-Za-z0-9_.]+\s*\|")
+#: Word fields that fetch or run something when the document is opened or updated.
+_FIELD = re.compile(
+    r"\b(DDEAUTO|DDE|INCLUDETEXT|INCLUDEPICTURE|INCLUDE|IMPORT|LINK|WEBSERVICE)\b", re.I
+)
+#: Excel functions that fetch or run something (``_xlfn.`` prefixed or not).
+_FORMULA_CALL = re.compile(
+    r"\b(WEBSERVICE|FILTERXML|CALL|REGISTER|REGISTER\.ID|EXEC|DDE|DDEAUTO|IMPORTXML|"
+    r"INCLUDETEXT|INCLUDEPICTURE|IMPORT)\s*\(",
+    re.I,
+)
+_STRING_LITERAL = re.compile(r'"[^"]*"')
+#: Elements that hold a formula in any spreadsheet part (cells, names,
+#: validations, conditional formats, x14 extensions), in any namespace.
+_FORMULA_TAGS = ("{*}f", "{*}definedName", "{*}formula", "{*}formula1", "{*}formula2")
+_FIELD_TAGS = ("{*}fldChar", "{*}instrText", "{*}fldSimple")
+#: Content that Word imports when it opens the file (altChunk), by content type or name.
+_CHUNK_TYPES = ("html", "rtf", "message/rfc822", "multipart/related", "mht", "text/plain")
+_CHUNK_NAMES = (".htm", ".html", ".xhtml", ".mht", ".mhtml", ".rtf")
 _CELL = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d{1,7})$")
 _XML_NAMES = (".xml", ".rels", ".vml")
 _BOMS = (
@@ -395,17 +411,55 @@ class _Checker:
                         name=name,
                         kind=rtype[:40],
                     )
+            elif rtype.lower() == "afchunk":
+                self.alt_chunk(name)
+            elif rtype.lower() in ("externallink", "externallinkpath"):
+                self.external_link(name)
             elif name == "_rels/.rels" and rtype == "officeDocument":
                 main = (rel.get("Target") or "").lstrip("/")
         return main
 
-    def fields(self, name: str, root: etree._Element) -> None:
-        """DDE and INCLUDE field codes in a Word part."""
-        codes = [el.text or "" for el in root.iter(_W + "instrText")]
-        codes += [el.get(_W + "instr") or "" for el in root.iter(_W + "fldSimple")]
-        # Word splits a field code over runs anywhere, even inside a word.
-        if codes and _FIELD.search("".join(codes)):
-            self.warn("{name} contains a DDE or INCLUDE field; it was not run", name=name)
+    def active_content(self, name: str, root: etree._Element) -> None:
+        """Fields, formulas, imported chunks and external links that fetch or run
+        something, in any part whatever its path or namespace."""
+        for code in field_codes(root):
+            found = _FIELD.search(code) or (code.startswith(NESTED_FIELD) and code)
+            if found:
+                self.warn(
+                    "{name} contains a field that fetches or runs something ({kind}); "
+                    "it was not run",
+                    name=name,
+                    kind=found[0].upper() if isinstance(found, re.Match) else "{ { } }",
+                )
+        for el in root.iter(*_FORMULA_TAGS):
+            if active_formula(el.text or ""):
+                self.warn(
+                    "{name} contains a formula that calls another program or the network "
+                    "(DDE, WEBSERVICE...); it was not run",
+                    name=name,
+                )
+                break
+        if next(root.iter("{*}altChunk"), None) is not None:
+            self.alt_chunk(name)
+        if etree.QName(root).localname == "externalLink":
+            self.external_link(name)
+
+    def alt_chunk(self, name: str) -> None:
+        self.warn(
+            "{name} imports HTML, RTF or MHT content (altChunk) that Word converts on "
+            "opening and that can load or run something; it was not read",
+            name=name,
+        )
+
+    def external_link(self, name: str) -> None:
+        self.warn(
+            "{name} links to another workbook or program (external link or DDE); "
+            "it was not followed",
+            name=name,
+        )
+
+    def grid_spans(self, name: str, root: etree._Element) -> None:
+        """Word table cells spanning more columns than python-docx should expand."""
         for el in root.iter(_W + "gridSpan"):
             if not _small_int(el.get(_W + "val"), self.limits.max_grid_span):
                 raise self.reject(
@@ -446,13 +500,6 @@ class _Checker:
                         "than {limit} cells",
                         limit=self.limits.max_range_cells,
                     )
-        for el in root.iter(ns + "f"):
-            if el.text and _DDE_FORMULA.search(el.text):
-                self.warn(
-                    "{name} contains a formula that calls another program (DDE); it was not run",
-                    name=name,
-                )
-                break
 
     def run(self) -> Package:
         infos = self.directory()
@@ -479,6 +526,10 @@ class _Checker:
             body = self.read(info)
             lowered = info.filename.lower()
             ctype = overrides.get(lowered) or defaults.get(lowered.rsplit(".", 1)[-1], "")
+            if lowered.endswith(_CHUNK_NAMES) or any(t in ctype.lower() for t in _CHUNK_TYPES):
+                self.alt_chunk(info.filename)
+            if "externallink" in ctype.lower():
+                self.external_link(info.filename)
             if not (
                 lowered.endswith(_XML_NAMES)
                 or ctype.lower().endswith("xml")
@@ -487,18 +538,13 @@ class _Checker:
                 continue
             root = self.parse(info.filename, body)
             del body
+            self.active_content(info.filename, root)
             if lowered.endswith(".rels"):
                 main = self.relationships(info.filename, root) or main
             elif lowered.startswith("word/"):
-                self.fields(info.filename, root)
+                self.grid_spans(info.filename, root)
             elif lowered.startswith("xl/worksheets/") or "worksheet" in ctype.lower():
                 self.sheet(info.filename, root)
-            elif lowered.startswith("xl/externallinks/"):
-                self.warn(
-                    "{name} links to another workbook or program (external link or DDE); "
-                    "it was not followed",
-                    name=info.filename,
-                )
         return Package(
             format=self.detect(names, main, defaults, overrides),
             data=self.data,
@@ -584,6 +630,62 @@ def check_package(
         raise Rejected(_("the file is damaged or truncated (not a readable zip archive)")) from None
     with archive:
         return _Checker(archive, data, limits, ui).run()
+
+
+#: What a field code starts with when its keyword is the result of a nested field.
+NESTED_FIELD = "\x00"
+
+
+def field_codes(root: etree._Element) -> list[str]:
+    """Every field code of a Word part, one string per field, nested ones apart.
+
+    A complex field is ``fldChar begin``, ``instrText`` runs (split anywhere,
+    even inside a word), ``fldChar separate``, its shown result, ``fldChar
+    end``. Each field's code is joined from its own runs only, so that a field
+    right before another (``PAGE`` then ``DDEAUTO``) cannot hide it by running
+    into it. A field whose code starts with a nested field (Word computes the
+    keyword from it, as in ``{ {QUOTE 68 68 69} ... }``) starts with
+    :data:`NESTED_FIELD`. Simple fields (``w:fldSimple``) give their ``instr``.
+    """
+    codes: list[str] = []
+    stack: list[list[str]] = []
+    loose: list[str] = []
+    for el in root.iter(*_FIELD_TAGS):
+        local = etree.QName(el).localname
+        if local == "fldSimple":
+            codes.append(_attr(el, "instr"))
+        elif local == "instrText":
+            (stack[-1] if stack else loose).append(el.text or "")
+        elif (kind := _attr(el, "fldCharType")) == "begin":
+            if stack and not "".join(stack[-1]).strip():
+                stack[-1].append(NESTED_FIELD)
+            stack.append([])
+        elif kind == "end" and stack:
+            codes.append("".join(stack.pop()).lstrip(" \t"))
+    codes += ["".join(part).lstrip(" \t") for part in stack]
+    if loose:
+        codes.append("".join(loose))
+    return codes
+
+
+def active_formula(formula: str) -> bool:
+    """A formula that calls another program (DDE: ``app|topic!item``) or the network.
+
+    >>> active_formula("=SUM(A1:A3)"), active_formula("='cmd'|' /c calc'!A0")
+    (False, True)
+    >>> active_formula('_xlfn.WEBSERVICE("http://x")'), active_formula('="a|b"')
+    (True, False)
+    """
+    code = _STRING_LITERAL.sub('""', formula)
+    return "|" in code or _FORMULA_CALL.search(code) is not None
+
+
+def _attr(el: etree._Element, local: str) -> str:
+    """An attribute by local name, whatever namespace (transitional or strict) it is in."""
+    for name, value in el.attrib.items():
+        if etree.QName(name).localname == local:
+            return str(value)
+    return ""
 
 
 def _unsafe_name(name: str) -> bool:

@@ -124,3 +124,22 @@ def safe_path(folder: Path, *parts: object, ext: str = "") -> Path:
     if path.resolve().parent != folder.resolve():
         raise UsageError(f"refusing to write {path}: it is outside {folder}")
     return path
+
+
+def shown(text: str) -> str:
+    r"""``text`` for a message or a result: every control, format (bidi) and line or
+    paragraph separator character written as its escape, so that a file name
+    or an answer can neither start a new line nor reorder one.
+
+    >>> shown("ok.xlsx\nERROR forged\u202egpj.exe")
+    'ok.xlsx\\nERROR forged\\u202egpj.exe'
+    """
+    return "".join(_escaped(ch) for ch in text)
+
+
+def _escaped(ch: str) -> str:
+    if unicodedata.category(ch) not in ("Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"):
+        return ch
+    if ch.isascii():
+        return repr(ch)[1:-1]
+    return f"\\u{ord(ch):04x}" if ord(ch) < 0x10000 else f"\\U{ord(ch):08x}"

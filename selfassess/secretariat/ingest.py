@@ -14,12 +14,11 @@ the store is written by the calling process alone, in input order.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import os
 import sqlite3
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -29,11 +28,13 @@ from pydantic import ValidationError
 
 from selfassess.definitions.model import Questionnaire
 from selfassess.errors import Rejected, UsageError
-from selfassess.forms.parse import parse_form, questionnaire_for
+from selfassess.forms.parse import SIGNATURE_LOCATION, parse_form, questionnaire_for
 from selfassess.i18n.localizer import Localizer
 from selfassess.response.interpret import ParseResult, Problem
 from selfassess.response.meta import FormMeta
+from selfassess.safety.files import kind_of, not_regular, read_regular
 from selfassess.safety.package import Limits
+from selfassess.safety.text import shown
 from selfassess.scoring import score
 from selfassess.store import NewReturn, ReturnRow, Store, sha256
 
@@ -49,7 +50,8 @@ class FileOutcome:
     """What happened to one file."""
 
     path: str
-    sha256: str
+    sha256: str | None
+    """None when the file was not read (a link, a FIFO, a device...)."""
     result: Result
     return_id: int | None
     country: str | None = None
@@ -105,39 +107,51 @@ def is_lock_file(path: Path) -> bool:
 
 
 def collect(paths: Iterable[Path | str], exclude: Iterable[Path] = ()) -> list[Path]:
-    """Files named, and every file under folders named (recursively), each once, sorted.
+    """Files named, and every entry under folders named (recursively), each once, sorted.
 
-    Files under a folder that are hidden or lock files (:func:`is_lock_file`),
-    or that are in ``exclude`` (the store's own files), are left out.
+    Links are never followed inside a folder: a link, a FIFO or a device found
+    there is listed like a file, so that ingest reports it as not read. A
+    folder named on the command line is walked even when its name is a link
+    (the secretariat chose it). Entries that are hidden or lock files
+    (:func:`is_lock_file`), or that are in ``exclude`` (the store's own
+    files), are left out.
     """
-    skip = {p.resolve() for p in exclude}
+    skip = {_where(p) for p in exclude}
 
-    def wanted(p: Path) -> bool:
-        resolved = p.resolve()
-        return (
-            p.is_file()
-            and not is_lock_file(p)
-            and resolved not in skip
-            and not any(parent in skip for parent in resolved.parents)
-        )
+    def walk(folder: Path) -> Iterator[Path]:
+        with os.scandir(folder) as entries:
+            for entry in sorted(entries, key=lambda e: e.name):
+                path = Path(entry.path)
+                if is_lock_file(path) or _where(path) in skip:
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    yield from walk(path)
+                else:
+                    yield path
 
     found: list[Path] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*") if wanted(p)))
-        elif path.is_file():
+            found.extend(walk(path))
+        elif os.path.lexists(path):
             found.append(path)
         else:
-            raise UsageError(f"no such file or folder: {path}")
+            raise UsageError(f"no such file or folder: {shown(str(path))}")
     seen: set[Path] = set()
     unique = []
     for p in found:
-        key = p.resolve()
+        key = _where(p)
         if key not in seen:
             seen.add(key)
             unique.append(p)
     return unique
+
+
+def _where(path: Path) -> Path:
+    """The absolute path of an entry, its folder resolved but not the entry itself."""
+    absolute = Path(os.path.abspath(path))
+    return absolute.parent.resolve() / absolute.name
 
 
 @dataclass(frozen=True)
@@ -157,13 +171,15 @@ def examine(
     lang: str = "en",
     limits: Limits | None = None,
 ) -> _Examined:
-    """Parse and score one file's bytes; never raises for a bad file."""
+    """Parse and score one file's bytes; never raises, whatever the bytes."""
     try:
         result = _parse(data, name, key, Localizer(lang), limits)
         questionnaire = questionnaire_for_result(result)
         scored = score(result, questionnaire)
     except Rejected as exc:
         return _Examined("rejected", reason=str(exc))
+    except Exception as exc:  # one file's failure, whatever it is, must not stop the batch
+        return _Examined("rejected", reason=failure_reason(exc))
     outcome: Literal["accepted", "accepted_with_problems"] = (
         "accepted_with_problems" if result.errors else "accepted"
     )
@@ -171,6 +187,15 @@ def examine(
         outcome,
         parse_json=result.model_dump_json(),
         score_json=json.dumps(scored.to_json(), ensure_ascii=False),
+    )
+
+
+def failure_reason(exc: BaseException) -> str:
+    """The reason recorded for a file whose examination failed unexpectedly."""
+    detail = shown(" ".join(str(exc).split()))[:200]
+    return (
+        f"the file could not be examined ({type(exc).__name__}: {detail}); it is kept in "
+        "the archive: read it by hand, and report the failure to the developers"
     )
 
 
@@ -186,12 +211,30 @@ def _parse(
             ).format(kind=suffix or name)
         )
     if suffix == ".json":
-        return parse_response_json(data)
+        result = parse_response_json(data)
+        if key:
+            unverified = (
+                Problem(
+                    severity="warning",
+                    location=SIGNATURE_LOCATION,
+                    message=ui.gettext(
+                        "A response .json carries no signature, so its origin and metadata "
+                        "were not verified; ingest the returned forms themselves where you "
+                        "can."
+                    ),
+                ),
+            )
+            return result.model_copy(update={"problems": [*result.problems, *unverified]})
+        return result
     return parse_form(data, key, limits, ui=ui)
 
 
 def parse_response_json(data: bytes) -> ParseResult:
-    """A response as ``selfassess parse --json`` or ``selfassess merge`` writes it."""
+    """A response as ``selfassess parse --json`` or ``selfassess merge`` writes it.
+
+    Its ``signature`` is the sender's claim, never kept: a response JSON holds
+    no signed metadata, so its status is ``unverified``.
+    """
     try:
         raw = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -203,11 +246,14 @@ def parse_response_json(data: bytes) -> ParseResult:
         raise Rejected("not a JSON response: expected an object with form, answers, problems")
     raw.pop("merge", None)
     try:
-        return ParseResult.model_validate(raw)
+        result = ParseResult.model_validate(raw)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
-        raise Rejected(f"not a JSON response: {where}: {first['msg']}") from None
+        raise Rejected(shown(f"not a JSON response: {where}: {first['msg']}")) from None
+    return result.model_copy(
+        update={"form": result.form.model_copy(update={"signature": "unverified"})}
+    )
 
 
 def questionnaire_for_result(result: ParseResult) -> Questionnaire:
@@ -261,26 +307,39 @@ def ingest_paths(
             if store.return_by_sha(digest) is None:
                 raise
             outcome = _duplicate(store, path, digest, ui)
+        except Exception as exc:  # what one file's parse holds must not stop the batch
+            if examined.outcome == "rejected":
+                raise  # recording a bare rejection failed: the store itself is at fault
+            failed = _Examined("rejected", reason=failure_reason(exc))
+            outcome = _record(store, path, digest, size, failed, strict, ui)
+        result.files.append(outcome)
+        if progress:
+            progress(outcome)
+
+    def done(outcome: FileOutcome) -> None:
         result.files.append(outcome)
         if progress:
             progress(outcome)
 
     try:
         for path in files:
-            data = path.read_bytes() if path.stat().st_size <= limits.max_file_bytes else None
-            if data is None:
-                outcome = _too_large(store, path, limits, ui)
-                result.files.append(outcome)
-                if progress:
-                    progress(outcome)
+            kind = kind_of(path)
+            try:
+                if kind is not None:
+                    raise Rejected(not_regular(shown(str(path)), kind))
+                data = read_regular(path, limits.max_file_bytes)
+            except Rejected as exc:
+                _drain(pending, finish, keep=0)
+                done(FileOutcome(str(path), None, "rejected", None, reason=str(exc)))
                 continue
             digest = sha256(data)
+            if len(data) > limits.max_file_bytes:
+                _drain(pending, finish, keep=0)
+                done(_too_large(store, path, digest, limits, ui))
+                continue
             if store.return_by_sha(digest) is not None or digest in in_batch:
                 _drain(pending, finish, keep=0)
-                outcome = _duplicate(store, path, digest, ui)
-                result.files.append(outcome)
-                if progress:
-                    progress(outcome)
+                done(_duplicate(store, path, digest, ui))
                 continue
             in_batch.add(digest)
             store.put_blob(data)
@@ -307,7 +366,11 @@ def _drain(
     """Record finished jobs in input order until at most ``keep`` are pending."""
     while len(pending) > keep:
         path, digest, size, job = pending.popleft()
-        finish(path, digest, size, job.result() if isinstance(job, Future) else job)
+        try:
+            examined = job.result() if isinstance(job, Future) else job
+        except Exception as exc:  # a worker that died on one file rejects that file only
+            examined = _Examined("rejected", reason=failure_reason(exc))
+        finish(path, digest, size, examined)
 
 
 def _duplicate(store: Store, path: Path, digest: str, ui: Localizer) -> FileOutcome:
@@ -320,19 +383,15 @@ def _duplicate(store: Store, path: Path, digest: str, ui: Localizer) -> FileOutc
         return_id=first.id if first else None,
         country=first.country if first else None,
         form_id=first.form_id if first else None,
-        reason=ui.gettext("already received as {name}").format(name=first.filename)
+        reason=ui.gettext("already received as {name}").format(name=shown(first.filename))
         if first
         else ui.gettext("given twice in this run"),
     )
 
 
-def _too_large(store: Store, path: Path, limits: Limits, ui: Localizer) -> FileOutcome:
-    """Record an oversized file by name and hash; its bytes are not kept."""
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    digest = h.hexdigest()
+def _too_large(store: Store, path: Path, digest: str, limits: Limits, ui: Localizer) -> FileOutcome:
+    """Record an oversized file by name and the hash of its first limit + 1 bytes
+    (all that is ever read of it); its bytes are not kept."""
     if store.return_by_sha(digest) is not None:
         return _duplicate(store, path, digest, ui)
     reason = ui.gettext(
@@ -343,7 +402,7 @@ def _too_large(store: Store, path: Path, limits: Limits, ui: Localizer) -> FileO
         NewReturn(
             sha256=digest,
             filename=path.name,
-            size=path.stat().st_size,
+            size=path.lstat().st_size,
             outcome="rejected",
             reason=reason,
         ),

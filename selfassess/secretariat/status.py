@@ -14,8 +14,10 @@ import csv
 import datetime as dt
 import io
 from dataclasses import dataclass, field
+from email.errors import HeaderParseError
+from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import formataddr, make_msgid
+from email.utils import make_msgid
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +25,8 @@ from selfassess.constants import CTX_QUESTIONNAIRE_TITLE
 from selfassess.definitions.model import Questionnaire
 from selfassess.errors import DefinitionError, DefinitionProblem, UsageError
 from selfassess.i18n.localizer import Localizer, check_language, country_code
+from selfassess.safety.files import write_output
+from selfassess.safety.text import safe_path, shown
 from selfassess.secretariat.parties import Parties, group_name
 from selfassess.store import ReturnRow, Round, Store
 
@@ -284,17 +288,54 @@ def load_contacts(source: Path | str | bytes) -> dict[str, list[Contact]]:
             problems.append(DefinitionProblem(label, line_no, "", str(exc)))
             continue
         email = cells.get("email", "")
-        if "@" not in email or any(c in email for c in " \r\n,;<>"):
-            problems.append(
-                DefinitionProblem(
-                    label, line_no, "email", f"'{email}' is not one e-mail address; write one"
-                )
-            )
+        try:
+            mail_address("", email)
+        except UsageError as exc:
+            problems.append(DefinitionProblem(label, line_no, "email", str(exc)))
             continue
         out.setdefault(code, []).append(Contact(code, cells.get("name", ""), email, lang))
     if problems:
         raise DefinitionError(problems)
     return out
+
+
+def mail_address(name: str, email: str) -> Address:
+    r"""One recipient, built so that nothing in ``name`` or ``email`` adds another
+    recipient or a header: ``email`` must be exactly one plain ASCII address
+    (UsageError otherwise); in ``name``, line breaks, tabs, control and bidi
+    characters become spaces, and the rest (commas, quotes, angle brackets,
+    non-ASCII) is quoted or encoded by :class:`email.headerregistry.Address`.
+
+    >>> str(mail_address('Ruiz, Ana <x@evil.org>\r\nBcc: y@evil.org', "ana@example.org"))
+    '"Ruiz, Ana <x@evil.org> Bcc: y@evil.org" <ana@example.org>'
+    """
+    shown_email = shown(email)
+    problem = UsageError(
+        f"'{shown_email}' is not one e-mail address; write one address such as "
+        "name@ministry.gov (ASCII; an internationalised domain in its xn-- form)"
+    )
+    if not email.isascii() or not email.isprintable():
+        raise problem
+    try:
+        address = Address(addr_spec=email)
+    except (ValueError, IndexError, HeaderParseError):
+        raise problem from None
+    if address.addr_spec != email or not address.username or "." not in address.domain:
+        raise problem
+    clean = "".join(ch if ch.isprintable() else " " for ch in name)
+    return Address(display_name=" ".join(clean.split()), addr_spec=email)
+
+
+def sender_address(sender: str) -> Address:
+    """The From address: ``name@domain`` or ``Display Name <name@domain>``.
+
+    >>> str(sender_address("UNODC secretariat <wgta@un.org>"))
+    'UNODC secretariat <wgta@un.org>'
+    """
+    name, sep, rest = sender.rpartition("<")
+    if sep and rest.endswith(">"):
+        return mail_address(name.strip().strip('"'), rest[:-1].strip())
+    return mail_address("", sender.strip())
 
 
 def reminder(
@@ -305,8 +346,8 @@ def reminder(
     loc = Localizer(lang)
     _ = loc.gettext
     msg = EmailMessage()
-    msg["From"] = sender
-    msg["To"] = formataddr((contact.name, contact.email)) if contact.name else contact.email
+    msg["From"] = sender_address(sender)
+    msg["To"] = mail_address(contact.name, contact.email)
     msg["Subject"] = _("Reminder: self-assessment questionnaire due on {date}").format(
         date=loc.date(party.deadline) if party.deadline else "-"
     )
@@ -359,7 +400,12 @@ def write_reminders(
     sender: str = "secretariat@example.org",
     questionnaire: Questionnaire | None = None,
 ) -> RemindersResult:
-    """One .eml per contact of every overdue Party: ``<country>-<n>-<lang>.eml``."""
+    """One .eml per contact of every overdue Party: ``<country>-<n>-<lang>.eml``.
+
+    Each file is written by :func:`selfassess.safety.files.output_file`: a link
+    or anything but a regular file in its place is refused, never written through.
+    """
+    sender_address(sender)
     out_dir.mkdir(parents=True, exist_ok=True)
     result = RemindersResult()
     for party in report.parties:
@@ -373,7 +419,7 @@ def write_reminders(
             continue
         for n, contact in enumerate(found, start=1):
             msg = reminder(party, contact, sender, questionnaire)
-            path = out_dir / f"{party.code}-{n}-{msg['Content-Language']}.eml"
-            path.write_bytes(msg.as_bytes())
+            path = safe_path(out_dir, f"{party.code}-{n}-{msg['Content-Language']}", ext="eml")
+            write_output(path, msg.as_bytes())
             result.written.append(path)
     return result

@@ -86,8 +86,7 @@ def test_drop_down_display_text_split_into_runs() -> None:
         (True, True, True, ["legal_advice"]),
         # Only the glyph was swapped (no w14:checked): the glyph decides.
         (False, True, True, ["legal_advice"]),
-        # The flag was set but the glyph left as it was: the flag decides.
-        (True, False, True, ["legal_advice"]),
+        # The flag was cleared and the glyph left as it was (unticked): they agree.
         (True, False, False, None),
     ],
 )
@@ -99,11 +98,27 @@ def test_checkbox_flag_first_glyph_as_fallback(flag, glyph, checked, expected) -
     assert _parse(edit_document(blank_form("en"), change))[KINDS_ITEM] == expected
 
 
+def test_checkbox_flag_that_disagrees_with_its_glyph_is_an_error_naming_both() -> None:
+    """Ticked in w14:checked, ☐ on screen: neither is taken; the box is reported."""
+    slot = f"{KINDS_ITEM}:legal_advice"
+
+    def change(root):
+        pick(control(root, "wg14_c_ta_needed"), "Yes")
+        tick(control(root, slot), True, flag=True, glyph=False)
+
+    result = parse_form(edit_document(blank_form("en"), change))
+    problems = [p for p in result.problems if p.location == f"tag {slot}"]
+    assert [p.severity for p in problems] == ["error"]
+    assert "☒" in problems[0].message
+    assert "☐" in problems[0].message
+
+
 def test_checked_flag_without_value_means_checked() -> None:
     def change(root):
         pick(control(root, "wg14_c_ta_needed"), "Yes")
         box = control(root, f"{KINDS_ITEM}:training")
         box.find(f".//{w14('checked')}").attrib.clear()
+        box.find(f".//{w('t')}").text = "☒"  # what Word shows for it
 
     assert _parse(edit_document(blank_form("en"), change))[KINDS_ITEM] == ["training"]
 
@@ -118,13 +133,21 @@ def test_placeholder_text_without_its_flag_is_unanswered() -> None:
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_date_from_full_date_even_if_the_text_disagrees(lang: str) -> None:
+@pytest.mark.parametrize("text", ["soon", "5/5/2031"])
+def test_date_whose_text_disagrees_with_full_date_is_an_error_naming_both(
+    lang: str, text: str
+) -> None:
     def change(root):
         sdt = control(root, DATE_ITEM)
         set_date(sdt, dt.date(2025, 3, 4), lang)
-        sdt.find(f".//{w('t')}").text = "soon"
+        sdt.find(f".//{w('t')}").text = text
 
-    assert _parse(edit_document(blank_form(lang), change))[DATE_ITEM] == "2025-03-04"
+    result = parse_form(edit_document(blank_form(lang), change))
+    assert result.answers[DATE_ITEM] is None
+    problems = [p for p in result.problems if p.location == f"tag {DATE_ITEM}"]
+    assert [p.severity for p in problems][:1] == ["error"]
+    assert "2025-03-04" in problems[0].message
+    assert text in problems[0].message
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

@@ -193,7 +193,7 @@ CASES: dict[str, Case] = {
     "openpyxl-cannot-load": Case(_openpyxl_cannot_load, "rejected", "cannot be read"),
     "unknown-version": Case(_unknown_version, "rejected", "known questionnaire version"),
     "external-link": Case(_external_link, "parsed", "not followed", "warning"),
-    "dde-field": Case(_dde_field, "parsed", "DDE or INCLUDE field", "warning"),
+    "dde-field": Case(_dde_field, "parsed", "fetches or runs something", "warning"),
     "formula-injection": Case(_formula_injection, "parsed", ""),
     "date-overflow": Case(_date_overflow, "parsed", "is not a date"),
     "formula-cells": Case(_formula_cells, "parsed", "A formula is not an answer"),
