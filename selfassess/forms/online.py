@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import json
 import math
@@ -51,7 +52,14 @@ from selfassess.constants import (
 from selfassess.definitions.model import Questionnaire
 from selfassess.errors import Rejected
 from selfassess.i18n.localizer import Localizer
-from selfassess.response.interpret import ParseResult, Problem, RawForm, RawValue, interpret
+from selfassess.response.interpret import (
+    ParseResult,
+    Problem,
+    RawForm,
+    RawValue,
+    SubmissionInfo,
+    interpret,
+)
 from selfassess.response.meta import FormMeta
 from selfassess.safety.package import Limits
 
@@ -94,11 +102,16 @@ _PATH_SEPARATORS = re.compile(r"[-/.]")
 class Submission:
     """One online submission, read and interpreted."""
 
-    instance_id: str
     result: ParseResult
-    review_state: str | None = None
-    edits: int = 0
-    submitted: dt.datetime | None = None
+    """Its response; ``result.form.submission`` says where it stands on the server."""
+    record: bytes
+    """What was read of it, every field and server column as exported, as JSON:
+    what the store archives for this submission (the export file is archived too)."""
+
+    @property
+    def instance_id(self) -> str:
+        info = self.result.form.submission
+        return info.instance_id if info else ""
 
 
 def is_online_export(data: bytes, name: str) -> bool:
@@ -346,12 +359,16 @@ def _submission(
         )
         country = ""
     submitted = _timestamp(server.get("submissiondate") or server.get("submission_time"))
+    record = json.dumps(
+        {"fields": fields, "server": server}, ensure_ascii=False, sort_keys=True
+    ).encode("utf-8")
     meta = FormMeta(
         questionnaire=q.id,
         version=q.version,
         language="en",
         country=country or None,
-        form_id=instance or f"online-{index}",
+        # Without an instance id, what was read names the submission.
+        form_id=instance or "online-" + hashlib.sha256(record).hexdigest()[:16],
         issued=(submitted or dt.datetime.now(dt.UTC)).date(),
     )
     channel: Literal["odk_central", "kobotoolbox"] = (
@@ -363,13 +380,14 @@ def _submission(
         edits = int(server.get("edits") or 0)
     except ValueError:
         edits = 0
-    return Submission(
-        instance_id=instance,
-        result=result,
-        review_state=server.get("reviewstate") or server.get("validation_status") or None,
+    info = SubmissionInfo(
+        instance_id=meta.form_id,
         edits=edits,
+        review_state=server.get("reviewstate") or server.get("validation_status") or None,
         submitted=submitted,
     )
+    result = result.model_copy(update={"form": result.form.model_copy(update={"submission": info})})
+    return Submission(result=result, record=record)
 
 
 def _party_codes() -> set[str]:

@@ -39,6 +39,16 @@ class Problem(Model):
     message: str
 
 
+class SubmissionInfo(Model):
+    """Where an online submission stands on its server (ODK Central, KoBoToolbox)."""
+
+    instance_id: str
+    edits: int = 0
+    """How often it was edited on the server; a higher count supersedes a lower one."""
+    review_state: str | None = None
+    submitted: dt.datetime | None = None
+
+
 class FormInfo(Model):
     questionnaire: str
     version: str
@@ -49,6 +59,8 @@ class FormInfo(Model):
     signature: SignatureStatus
     issued: dt.date | None = None
     deadline: dt.date | None = None
+    submission: SubmissionInfo | None = None
+    """Only for a submission collected online."""
 
 
 class ParseResult(Model):
@@ -71,6 +83,8 @@ class ParseResult(Model):
         data = self.model_dump(mode="json")
         for key in ("issued", "deadline"):
             data["form"].pop(key, None)
+        if data["form"]["submission"] is None:
+            del data["form"]["submission"]
         return data
 
 

@@ -9,10 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-import json
-import random
 import shutil
-import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -30,10 +27,9 @@ from selfassess.errors import Rejected, UsageError
 from selfassess.forms import online
 from selfassess.forms.online import is_online_export, read_submissions
 from selfassess.forms.xlsform import language_column, write_xlsform, xlsform_rows
-from selfassess.response.interpret import Answer
 from selfassess.response.values import clean_text
-from selfassess.secretariat.demo import random_answers
 from selfassess.secretariat.parties import load_parties
+from tests.forms.online_exports import central_csv, central_zip, filled, kobo_csv, odata
 
 pyxform = pytest.importorskip("pyxform", reason="pyxform (the XLSForm reference) is a test extra")
 from pyxform.xls2xform import convert  # noqa: E402 (after the importorskip that guards it)
@@ -109,133 +105,26 @@ def test_a_form_where_one_name_serves_twice_is_refused() -> None:
         xlsform_rows(clash, countries=["MX"])
 
 
-# --- submissions ------------------------------------------------------------
-
-
-def _fields(q: Questionnaire) -> list[tuple[str, str]]:
-    """(group path, item id) of every question, in form order."""
-    out = [(q.sections[0].id, COUNTRY_SLOT)]
-    for section in q.sections:
-        out.extend((section.id, item.id) for item in section.items)
-        for entry in section.recommendations:
-            out.extend((section.id, item.id) for item in entry.items)
-    return out
-
-
-def _cell(answer: Answer) -> str:
-    if answer is None:
-        return ""
-    if isinstance(answer, list):
-        return " ".join(answer)
-    return str(answer)
-
-
-def _central_csv(q: Questionnaire, filled: list[tuple[str, dict[str, Answer]]]) -> bytes:
-    fields = _fields(q)
-    header = ["SubmissionDate", "sa_questionnaire", "sa_version"]
-    header += [f"{group}-{name}" for group, name in fields]
-    header += ["meta-instanceID", "KEY", "SubmitterID", "SubmitterName", "Status"]
-    header += ["ReviewState", "DeviceID", "Edits", "FormVersion"]
-    buf = io.StringIO()
-    writer = csv.writer(buf)
-    writer.writerow(header)
-    for n, (country, answers) in enumerate(filled, start=1):
-        values = {**answers, COUNTRY_SLOT: country}
-        writer.writerow(
-            ["2025-03-02T10:00:00.000Z", q.id, q.version]
-            + [_cell(values.get(name)) for _, name in fields]
-            + [f"uuid:{n}", f"uuid:{n}", "5", "Expert", "", "approved", "", "0", q.version]
-        )
-    return buf.getvalue().encode("utf-8")
-
-
-def _kobo_csv(q: Questionnaire, filled: list[tuple[str, dict[str, Answer]]], split: bool) -> bytes:
-    """KoBoToolbox's default CSV: ';' separated, '/' group paths, options both ways."""
-    header = ["start", "end", "sa_questionnaire", "sa_version"]
-    columns: list[tuple[str, str | None]] = []
-    for group, name in _fields(q):
-        header.append(f"{group}/{name}")
-        columns.append((name, None))
-        item = q.item(name) if name != COUNTRY_SLOT else None
-        if split and item is not None and item.type == "multichoice":
-            for ch in q.choices_of(item):
-                header.append(f"{group}/{name}/{ch.code}")
-                columns.append((name, ch.code))
-    header += ["_id", "_uuid", "_submission_time", "_validation_status", "__version__", "_index"]
-    buf = io.StringIO()
-    writer = csv.writer(buf, delimiter=";")
-    writer.writerow(header)
-    for n, (country, answers) in enumerate(filled, start=1):
-        values = {**answers, COUNTRY_SLOT: country}
-        row = ["", "", q.id, q.version]
-        for name, option in columns:
-            answer = values.get(name)
-            if option is None:
-                row.append(_cell(answer))
-            else:
-                row.append("1" if isinstance(answer, list) and option in answer else "0")
-        row += [str(n), f"k{n}", "2025-03-02T10:00:00", "", "vabc", str(n)]
-        writer.writerow(row)
-    return buf.getvalue().encode("utf-8")
-
-
-def _odata(q: Questionnaire, filled: list[tuple[str, dict[str, Answer]]]) -> bytes:
-    entries: list[dict[str, Any]] = []
-    for n, (country, answers) in enumerate(filled, start=1):
-        entry: dict[str, Any] = {
-            "__id": f"uuid:{n}",
-            "__system": {"submissionDate": "2025-03-02T10:00:00.000Z", "reviewState": None},
-            "sa_questionnaire": q.id,
-            "sa_version": q.version,
-            "meta": {"instanceID": f"uuid:{n}"},
-        }
-        values = {**answers, COUNTRY_SLOT: country}
-        for group, name in _fields(q):
-            answer = values.get(name)
-            shown: Any = " ".join(answer) if isinstance(answer, list) else answer
-            entry.setdefault(group, {})[name] = shown
-        entries.append(entry)
-    doc = {
-        "@odata.context": "https://central.example/v1/x.svc/$metadata#Submissions",
-        "value": entries,
-    }
-    return json.dumps(doc).encode()
-
-
-def _filled(q: Questionnaire, seed: int, count: int = 3) -> list[tuple[str, dict[str, Answer]]]:
-    rng = random.Random(seed)
-    codes = load_parties().codes()
-    return [(rng.choice(codes), random_answers(q, rng)) for _ in range(count)]
-
-
-def _central_zip(csv_bytes: bytes) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as zf:
-        zf.writestr("ctoc_wgta.csv", csv_bytes)
-        zf.writestr("ctoc_wgta-repeat.csv", b"KEY\n")
-    return buf.getvalue()
-
-
 @pytest.mark.parametrize(
     ("name", "make", "channel"),
     [
-        ("export.csv", _central_csv, "odk_central"),
-        ("export.zip", lambda q, f: _central_zip(_central_csv(q, f)), "odk_central"),
-        ("export.csv", lambda q, f: _kobo_csv(q, f, split=False), "kobotoolbox"),
-        ("export.csv", lambda q, f: _kobo_csv(q, f, split=True), "kobotoolbox"),
-        ("submissions.json", _odata, "odk_central"),
+        ("export.csv", central_csv, "odk_central"),
+        ("export.zip", lambda q, f: central_zip(central_csv(q, f)), "odk_central"),
+        ("export.csv", lambda q, f: kobo_csv(q, f, split=False), "kobotoolbox"),
+        ("export.csv", lambda q, f: kobo_csv(q, f, split=True), "kobotoolbox"),
+        ("submissions.json", odata, "odk_central"),
     ],
     ids=["central-csv", "central-zip", "kobo-csv", "kobo-csv-split", "central-odata"],
 )
 def test_submissions_read_back_exactly(
     q: Questionnaire, name: str, make: Any, channel: str
 ) -> None:
-    filled = _filled(q, seed=len(name))
-    data = make(q, filled)
+    given = filled(q, seed=len(name))
+    data = make(q, given)
     assert is_online_export(data, name)
     subs = read_submissions(data, name)
-    assert len(subs) == len(filled)
-    for sub, (country, answers) in zip(subs, filled, strict=True):
+    assert len(subs) == len(given)
+    for sub, (country, answers) in zip(subs, given, strict=True):
         assert sub.result.form.format == channel
         assert sub.result.form.country == country
         assert sub.result.errors == []
@@ -244,13 +133,13 @@ def test_submissions_read_back_exactly(
 
 
 def test_every_answer_type_is_covered(q: Questionnaire) -> None:
-    types = {q.item(k).type for _, a in _filled(q, 1) for k, v in a.items() if v is not None}
+    types = {q.item(k).type for _, a in filled(q, 1) for k, v in a.items() if v is not None}
     assert types == {"choice", "multichoice", "text", "number", "date"}
 
 
 def test_bad_values_are_located_errors_and_unknown_columns_warnings(q: Questionnaire) -> None:
-    filled = _filled(q, seed=7, count=1)
-    text = _central_csv(q, filled).decode()
+    given = filled(q, seed=7, count=1)
+    text = central_csv(q, given).decode()
     header, row = text.splitlines()
     multi = next(i for i in q.items() if i.type == "multichoice")
     choice = next(i for i in q.items() if i.type == "choice")
@@ -271,7 +160,7 @@ def test_bad_values_are_located_errors_and_unknown_columns_warnings(q: Questionn
 
 
 def test_a_country_that_is_not_a_party_is_an_error(q: Questionnaire) -> None:
-    (sub,) = read_submissions(_central_csv(q, [("TW", {})]), "x.csv")
+    (sub,) = read_submissions(central_csv(q, [("TW", {})]), "x.csv")
     assert sub.result.form.country is None
     assert any(COUNTRY_SLOT in (p.location or "") for p in sub.result.errors)
 
@@ -297,7 +186,7 @@ def test_an_export_of_too_many_submissions_is_rejected(
 ) -> None:
     monkeypatch.setattr(online, "MAX_SUBMISSIONS", 2)
     with pytest.raises(Rejected, match="more than 2 submissions"):
-        read_submissions(_central_csv(q, _filled(q, seed=3, count=3)), "x.csv")
+        read_submissions(central_csv(q, filled(q, seed=3, count=3)), "x.csv")
 
 
 @settings(
@@ -313,7 +202,7 @@ def test_an_export_of_too_many_submissions_is_rejected(
 def test_free_text_survives_the_csv(q: Questionnaire, text: str) -> None:
     item = next(i for i in q.items() if i.type == "text" and i.condition is None)
     expected = clean_text(text) or None
-    for make, name in ((_central_csv, "c.csv"), (lambda q, f: _kobo_csv(q, f, False), "k.csv")):
+    for make, name in ((central_csv, "c.csv"), (lambda q, f: kobo_csv(q, f, False), "k.csv")):
         (sub,) = read_submissions(make(q, [("MX", {item.id: text})]), name)
         assert sub.result.answers[item.id] == expected
 
