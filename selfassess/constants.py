@@ -6,6 +6,7 @@ Sheet names, property names, codes and limits are part of the public contract
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Final
 
@@ -71,6 +72,19 @@ XLSX_META_KEY_COLUMN: Final = 1
 XLSX_META_VALUE_COLUMN: Final = 2
 
 FORMATS: Final = ("docx", "xlsx")
+
+#: Bounds an answer must keep in every format: the Excel forms' validations
+#: and the XLSForm's constraints say the same.
+ANSWER_NUMBER_LIMIT: Final = 10**15
+ANSWER_DATE_MIN: Final = dt.date(1900, 1, 1)
+ANSWER_DATE_MAX: Final = dt.date(2999, 12, 31)
+
+# XLSForm (online collection): the country question's choice list, and the
+# calculated fields that carry the questionnaire id and version into every
+# submission (field names are item ids, which never start with "sa_").
+XLSFORM_COUNTRY_LIST: Final = "countries"
+XLSFORM_QUESTIONNAIRE_FIELD: Final = "sa_questionnaire"
+XLSFORM_VERSION_FIELD: Final = "sa_version"
 
 # Message contexts of the content domain: where a string appears.
 CTX_QUESTIONNAIRE_TITLE: Final = "questionnaire.title"

@@ -8,11 +8,12 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from selfassess.cli.common import handle_errors, out, print_json
+from selfassess.cli.common import err, handle_errors, out, print_json
 from selfassess.constants import DEFAULT_CATALOGUE, DEFAULT_QUESTIONNAIRE
 from selfassess.definitions import describe
 from selfassess.definitions.catalogue import load_catalogue
 from selfassess.definitions.questionnaire import available, load_path, load_questionnaire
+from selfassess.errors import UsageError
 from selfassess.i18n.localizer import Localizer
 
 questionnaire_app = typer.Typer(
@@ -100,3 +101,43 @@ def validate(path: Annotated[Path, typer.Argument(help="A questionnaire YAML fil
     """
     q = load_path(path)
     out.print(f"{path}: valid ({q.id} {q.version}, {len(q.items())} items)", markup=False)
+
+
+@questionnaire_app.command("export")
+@handle_errors
+def export(
+    questionnaire_id: Annotated[str, typer.Argument(metavar="ID")] = DEFAULT_QUESTIONNAIRE,
+    version: Annotated[str | None, typer.Option(help="Version (default: newest).")] = None,
+    fmt: Annotated[
+        str, typer.Option("--format", help="Export format: xlsform (ODK Central, KoBoToolbox).")
+    ] = "xlsform",
+    out_path: Annotated[Path, typer.Option("--out", help="The XLSForm workbook to write.")] = Path(
+        "outputs/xlsform.xlsx"
+    ),
+    strict: Annotated[
+        bool, typer.Option(help="Refuse to write when a translation is missing.")
+    ] = False,
+) -> None:
+    """Export a questionnaire for online collection, as an XLSForm in the six languages.
+
+    Upload the workbook to ODK Central or KoBoToolbox; bring the submissions
+    back with `selfassess parse` or `selfassess ingest` (docs/online.md).
+
+    Example:
+
+        selfassess questionnaire export ctoc_wgta --format xlsform --out ctoc_wgta.xlsx
+    """
+    if fmt != "xlsform":
+        raise UsageError(f"--format '{fmt}' is not an export format; use xlsform")
+    from selfassess.forms.xlsform import write_xlsform  # noqa: PLC0415 (openpyxl is slow to import)
+
+    q = load_questionnaire(questionnaire_id, version)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    book = write_xlsform(q, out_path, strict=strict)
+    if book.missing:
+        err.print(
+            f"warning: {len(book.missing)} translation(s) missing; English shown instead "
+            "(selfassess i18n status)",
+            markup=False,
+        )
+    out.print(str(out_path), markup=False)

@@ -39,16 +39,28 @@ class Problem(Model):
     message: str
 
 
+class SubmissionInfo(Model):
+    """Where an online submission stands on its server (ODK Central, KoBoToolbox)."""
+
+    instance_id: str
+    edits: int = 0
+    """How often it was edited on the server; a higher count supersedes a lower one."""
+    review_state: str | None = None
+    submitted: dt.datetime | None = None
+
+
 class FormInfo(Model):
     questionnaire: str
     version: str
     language: str
     country: str | None
     form_id: str
-    format: Literal["docx", "xlsx", "json"]
+    format: Literal["docx", "xlsx", "json", "odk_central", "kobotoolbox"]
     signature: SignatureStatus
     issued: dt.date | None = None
     deadline: dt.date | None = None
+    submission: SubmissionInfo | None = None
+    """Only for a submission collected online."""
 
 
 class ParseResult(Model):
@@ -71,6 +83,8 @@ class ParseResult(Model):
         data = self.model_dump(mode="json")
         for key in ("issued", "deadline"):
             data["form"].pop(key, None)
+        if data["form"]["submission"] is None:
+            del data["form"]["submission"]
         return data
 
 
@@ -89,7 +103,7 @@ class RawForm:
     """What a reader returns: metadata, raw slot values, reader-level problems."""
 
     meta: FormMeta
-    format: Literal["docx", "xlsx"]
+    format: Literal["docx", "xlsx", "odk_central", "kobotoolbox"]
     values: dict[str, RawValue] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
 

@@ -28,6 +28,7 @@ from pydantic import ValidationError
 
 from selfassess.definitions.model import Questionnaire
 from selfassess.errors import Rejected, UsageError
+from selfassess.forms.online import Submission, is_online_export, read_submissions
 from selfassess.forms.parse import SIGNATURE_LOCATION, parse_form, questionnaire_for
 from selfassess.i18n.localizer import Localizer
 from selfassess.response.interpret import ParseResult, Problem
@@ -40,7 +41,7 @@ from selfassess.store import NewReturn, ReturnRow, Store, sha256
 
 Result = Literal["accepted", "accepted_with_problems", "duplicate", "rejected", "superseded"]
 #: File name endings ingest tries to read; anything else is rejected with its reason.
-READABLE = (".docx", ".xlsx", ".json")
+READABLE = (".docx", ".xlsx", ".json", ".csv", ".zip")
 #: Below this many files, starting worker processes costs more than it saves.
 MIN_FILES_FOR_WORKERS = 8
 
@@ -337,6 +338,11 @@ def ingest_paths(
                 _drain(pending, finish, keep=0)
                 done(_too_large(store, path, digest, limits, ui))
                 continue
+            if is_online_export(data, path.name):
+                _drain(pending, finish, keep=0)
+                for outcome in _ingest_export(store, path, data, digest, limits, ui):
+                    done(outcome)
+                continue
             if store.return_by_sha(digest) is not None or digest in in_batch:
                 _drain(pending, finish, keep=0)
                 done(_duplicate(store, path, digest, ui))
@@ -371,6 +377,87 @@ def _drain(
         except Exception as exc:  # a worker that died on one file rejects that file only
             examined = _Examined("rejected", reason=failure_reason(exc))
         finish(path, digest, size, examined)
+
+
+def _ingest_export(
+    store: Store, path: Path, data: bytes, digest: str, limits: Limits, ui: Localizer
+) -> list[FileOutcome]:
+    """Each submission of an online export is a return of its own.
+
+    The export is archived as received; each submission's record (what was read
+    of it) is archived and recorded like a returned form. A submission whose
+    instance was already received with as many or more edits is a duplicate; one
+    with more edits supersedes the earlier version.
+    """
+    try:
+        submissions = read_submissions(data, path.name, limits=limits, ui=ui)
+    except Exception as exc:  # one file's failure, whatever it is, must not stop the batch
+        reason = str(exc) if isinstance(exc, Rejected) else failure_reason(exc)
+        if store.return_by_sha(digest) is not None:
+            return [_duplicate(store, path, digest, ui)]
+        store.put_blob(data)
+        row, _ = store.record_return(
+            NewReturn(
+                sha256=digest, filename=path.name, size=len(data), outcome="rejected", reason=reason
+            ),
+            str(path),
+        )
+        return [FileOutcome(str(path), digest, "rejected", row.id, reason=reason)]
+    store.put_blob(data)
+    store.record_receipt(digest, str(path), "export")
+    outcomes: list[FileOutcome] = []
+    for sub in submissions:
+        where = Path(f"{path}#{sub.instance_id}")
+        body = sha256(sub.record)
+        earlier = _received_version(store, sub)
+        if store.return_by_sha(body) is not None:
+            outcomes.append(_duplicate(store, where, body, ui))
+            continue
+        if earlier is not None:
+            store.record_receipt(body, str(where), "duplicate")
+            outcomes.append(
+                FileOutcome(
+                    path=str(where),
+                    sha256=body,
+                    result="duplicate",
+                    return_id=earlier.id,
+                    country=earlier.country,
+                    form_id=earlier.form_id,
+                    reason=ui.gettext(
+                        "submission {instance} was already received with as many or more "
+                        "edits (return {id})"
+                    ).format(instance=shown(sub.instance_id), id=earlier.id),
+                )
+            )
+            continue
+        store.put_blob(sub.record)
+        try:
+            scored = score(sub.result, questionnaire_for_result(sub.result))
+            examined = _Examined(
+                "accepted_with_problems" if sub.result.errors else "accepted",
+                parse_json=sub.result.model_dump_json(),
+                score_json=json.dumps(scored.to_json(), ensure_ascii=False),
+            )
+        except Exception as exc:  # one submission's failure must not stop the others
+            examined = _Examined(
+                "rejected", reason=str(exc) if isinstance(exc, Rejected) else failure_reason(exc)
+            )
+        outcomes.append(_record(store, where, body, len(sub.record), examined, False, ui))
+    return outcomes
+
+
+def _received_version(store: Store, sub: Submission) -> ReturnRow | None:
+    """An accepted return of the same instance with as many edits or more, if any."""
+    info = sub.result.form.submission
+    if info is None or not sub.instance_id:
+        return None
+    for row in store.returns(sub.result.form.country):
+        if row.form_id != sub.instance_id or row.outcome == "rejected":
+            continue
+        stored = row.parse().get("form", {}).get("submission") or {}
+        if int(stored.get("edits") or 0) >= info.edits:
+            return row
+    return None
 
 
 def _duplicate(store: Store, path: Path, digest: str, ui: Localizer) -> FileOutcome:
@@ -435,10 +522,11 @@ def _record(
     parsed = ParseResult.model_validate_json(examined.parse_json)
     info = parsed.form
     messages: list[str] = []
-    issued_form = store.form(info.form_id)
+    # An online submission names no issued form: its server authenticated the submitter.
+    issued_form = None if info.submission else store.form(info.form_id)
     outcome: Literal["accepted", "accepted_with_problems", "rejected"] = examined.outcome
     reason = None
-    if issued_form is None:
+    if issued_form is None and info.submission is None:
         if strict:
             reason = ui.gettext(
                 "The store did not issue form {form_id}; with --strict only issued forms are "
@@ -452,7 +540,12 @@ def _record(
                     "came from."
                 ).format(form_id=info.form_id)
             )
-    elif issued_form.country and info.country and issued_form.country != info.country:
+    elif (
+        issued_form is not None
+        and issued_form.country
+        and info.country
+        and issued_form.country != info.country
+    ):
         messages.append(
             ui.gettext(
                 "Form {form_id} was issued to {issued} but says {found}; filed under {found}."

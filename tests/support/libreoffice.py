@@ -38,7 +38,8 @@ TIMEOUT_S = 120.0
 
 CALC_FILTER = "Calc MS Excel 2007 XML"
 WRITER_FILTER = "MS Word 2007 XML"
-FILTERS = {".xlsx": CALC_FILTER, ".docx": WRITER_FILTER}
+#: A respondent who answers "Use ODF format!" when LibreOffice asks saves these.
+FILTERS = {".xlsx": CALC_FILTER, ".docx": WRITER_FILTER, ".ods": "calc8", ".odt": "writer8"}
 
 Value = str | int | float | bool | dt.date
 
@@ -165,7 +166,7 @@ def _filter_for(path: Path) -> str:
     try:
         return FILTERS[path.suffix.lower()]
     except KeyError:
-        raise ValueError(f"{path}: only .docx and .xlsx can be saved back") from None
+        raise ValueError(f"{path}: only {', '.join(FILTERS)} can be saved back") from None
 
 
 def _fill_job(op: str, src: Path, dst: Path, values: Mapping[str, Value]) -> dict[str, object]:

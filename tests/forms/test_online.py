@@ -1,0 +1,216 @@
+"""Online collection: the XLSForm judged by pyxform and ODK Validate, and submissions read back.
+
+Submissions are written as ODK Central and KoBoToolbox document their
+exports (CSV with group paths, select-multiple as one column or one column per
+option, OData JSON), then read and compared with what was filled in.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from selfassess.cli import app
+from selfassess.constants import COUNTRY_SLOT, LANGUAGES
+from selfassess.definitions.model import Item, Questionnaire, Section
+from selfassess.definitions.questionnaire import load_questionnaire
+from selfassess.errors import Rejected, UsageError
+from selfassess.forms import online
+from selfassess.forms.online import is_online_export, read_submissions
+from selfassess.forms.xlsform import language_column, write_xlsform, xlsform_rows
+from selfassess.response.values import clean_text
+from selfassess.secretariat.parties import load_parties
+from tests.forms.online_exports import central_csv, central_zip, filled, kobo_csv, odata
+
+pyxform = pytest.importorskip("pyxform", reason="pyxform (the XLSForm reference) is a test extra")
+from pyxform.xls2xform import convert  # noqa: E402 (after the importorskip that guards it)
+
+
+@pytest.fixture(scope="module")
+def q() -> Questionnaire:
+    return load_questionnaire("ctoc_wgta", "1.0")
+
+
+@pytest.fixture(scope="module")
+def xlsform(q: Questionnaire, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("xlsform") / "ctoc_wgta.xlsx"
+    write_xlsform(q, path, strict=True)
+    return path
+
+
+def test_pyxform_converts_it_with_no_warnings(xlsform: Path) -> None:
+    warnings: list[str] = []
+    result = convert(xlsform=str(xlsform), warnings=warnings)
+    assert warnings == []
+    for lang in LANGUAGES:
+        assert f'<translation lang="{language_column(lang)}"' in result.xform
+    assert 'default="true()"' in result.xform.split(f'lang="{language_column("en")}"')[1][:40]
+
+
+@pytest.mark.skipif(
+    shutil.which("java") is None, reason="ODK Validate needs Java (default-jre-headless)"
+)
+def test_odk_validate_accepts_it(xlsform: Path) -> None:
+    warnings: list[str] = []
+    convert(xlsform=str(xlsform), validate=True, warnings=warnings)
+    assert warnings == []
+
+
+def test_structure_follows_the_definition(q: Questionnaire) -> None:
+    book = xlsform_rows(q)
+    header = book.survey[0]
+    rows = [dict(zip(header, r, strict=True)) for r in book.survey[1:]]
+    by_name = {r["name"]: r for r in rows if r["name"]}
+    assert book.settings[1][:2] == [q.id, q.version]
+    # One group per section, every item once, typed as its answer type.
+    assert [r["name"] for r in rows if r["type"] == "begin_group"] == [s.id for s in q.sections]
+    kinds = {"choice": "select_one", "multichoice": "select_multiple", "number": "decimal"}
+    for item in q.items():
+        row = by_name[item.id]
+        assert row["type"].split()[0] == kinds.get(item.type, item.type)
+        assert row["required"] == ("yes" if item.required else "")
+        if item.condition is None:
+            assert row["relevant"] == ""
+        else:
+            assert f"${{{item.condition.item}}}" in row["relevant"]
+        if item.type in ("number", "date"):
+            assert row["constraint"]
+            assert all(row[f"constraint_message::{language_column(lang)}"] for lang in LANGUAGES)
+    assert by_name[COUNTRY_SLOT]["required"] == "yes"
+    countries = [r[1] for r in book.choices if r[0] == "countries"]
+    assert countries == load_parties().codes()
+
+
+def test_a_form_where_one_name_serves_twice_is_refused() -> None:
+    item = Item(id="s", ref="1", type="text", prompt="Why?")
+    clash = Questionnaire(
+        id="clash",
+        version="1",
+        title="T",
+        catalogue="ctoc_wgta",
+        published="2025-01-01",
+        choice_lists=(),
+        sections=(Section(id="s", title="S", items=(item,)),),
+    )
+    with pytest.raises(UsageError, match="'s' names two things"):
+        xlsform_rows(clash, countries=["MX"])
+
+
+@pytest.mark.parametrize(
+    ("name", "make", "channel"),
+    [
+        ("export.csv", central_csv, "odk_central"),
+        ("export.zip", lambda q, f: central_zip(central_csv(q, f)), "odk_central"),
+        ("export.csv", lambda q, f: kobo_csv(q, f, split=False), "kobotoolbox"),
+        ("export.csv", lambda q, f: kobo_csv(q, f, split=True), "kobotoolbox"),
+        ("submissions.json", odata, "odk_central"),
+    ],
+    ids=["central-csv", "central-zip", "kobo-csv", "kobo-csv-split", "central-odata"],
+)
+def test_submissions_read_back_exactly(
+    q: Questionnaire, name: str, make: Any, channel: str
+) -> None:
+    given = filled(q, seed=len(name))
+    data = make(q, given)
+    assert is_online_export(data, name)
+    subs = read_submissions(data, name)
+    assert len(subs) == len(given)
+    for sub, (country, answers) in zip(subs, given, strict=True):
+        assert sub.result.form.format == channel
+        assert sub.result.form.country == country
+        assert sub.result.errors == []
+        assert sub.result.answers == answers
+        assert sub.instance_id
+
+
+def test_every_answer_type_is_covered(q: Questionnaire) -> None:
+    types = {q.item(k).type for _, a in filled(q, 1) for k, v in a.items() if v is not None}
+    assert types == {"choice", "multichoice", "text", "number", "date"}
+
+
+def test_bad_values_are_located_errors_and_unknown_columns_warnings(q: Questionnaire) -> None:
+    given = filled(q, seed=7, count=1)
+    text = central_csv(q, given).decode()
+    header, row = text.splitlines()
+    multi = next(i for i in q.items() if i.type == "multichoice")
+    choice = next(i for i in q.items() if i.type == "choice")
+    cols = header.split(",")
+    values = next(csv.reader([row]))
+    values[cols.index(next(c for c in cols if c.endswith(f"-{multi.id}")))] = "training bogus"
+    values[cols.index(next(c for c in cols if c.endswith(f"-{choice.id}")))] = "perhaps"
+    cols.append("s_cover-favourite_colour")
+    values.append("blue")
+    buf = io.StringIO()
+    csv.writer(buf).writerows([cols, values])
+    (sub,) = read_submissions(buf.getvalue().encode(), "x.csv")
+    errors = {p.location: p.message for p in sub.result.errors}
+    assert any(f"-{multi.id}" in loc and "'bogus'" in msg for loc, msg in errors.items())
+    assert any(f"-{choice.id}" in loc and "'perhaps'" in msg for loc, msg in errors.items())
+    assert all(loc.startswith("submission 1 (uuid:1), ") for loc in errors)
+    assert any("favourite_colour" in (p.location or "") for p in sub.result.warnings)
+
+
+def test_a_country_that_is_not_a_party_is_an_error(q: Questionnaire) -> None:
+    (sub,) = read_submissions(central_csv(q, [("TW", {})]), "x.csv")
+    assert sub.result.form.country is None
+    assert any(COUNTRY_SLOT in (p.location or "") for p in sub.result.errors)
+
+
+@pytest.mark.parametrize(
+    ("data", "name"),
+    [
+        (b"", "x.csv"),
+        (b"a,b\n1,2\n", "x.csv"),
+        (b"\xff\xfe", "x.csv"),
+        (b"PK\x03\x04 not a zip", "x.zip"),
+        (b'{"value": 3, "@odata.context": ""}', "x.json"),
+    ],
+    ids=["empty", "no-definition", "not-utf8", "broken-zip", "not-odata"],
+)
+def test_what_is_not_an_export_is_rejected(data: bytes, name: str) -> None:
+    with pytest.raises(Rejected):
+        read_submissions(data, name)
+
+
+def test_an_export_of_too_many_submissions_is_rejected(
+    q: Questionnaire, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(online, "MAX_SUBMISSIONS", 2)
+    with pytest.raises(Rejected, match="more than 2 submissions"):
+        read_submissions(central_csv(q, filled(q, seed=3, count=3)), "x.csv")
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.text(
+        st.characters(blacklist_categories=("Cs", "Cc")) | st.sampled_from(",;\"'\n\u200f=<>"),
+        min_size=1,
+        max_size=80,
+    )
+)
+def test_free_text_survives_the_csv(q: Questionnaire, text: str) -> None:
+    item = next(i for i in q.items() if i.type == "text" and i.condition is None)
+    expected = clean_text(text) or None
+    for make, name in ((central_csv, "c.csv"), (lambda q, f: kobo_csv(q, f, False), "k.csv")):
+        (sub,) = read_submissions(make(q, [("MX", {item.id: text})]), name)
+        assert sub.result.answers[item.id] == expected
+
+
+def test_the_cli_exports_it(tmp_path: Path) -> None:
+    out = tmp_path / "form.xlsx"
+    result = CliRunner().invoke(app, ["questionnaire", "export", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert load_workbook(out).sheetnames == ["survey", "choices", "settings"]
+    bad = CliRunner().invoke(app, ["questionnaire", "export", "--format", "pdf"])
+    assert bad.exit_code == 2

@@ -1,0 +1,110 @@
+"""Online exports in the store: one return per submission, by instance id, edits supersede."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from selfassess.definitions.model import Questionnaire
+from selfassess.definitions.questionnaire import load_questionnaire
+from selfassess.secretariat.ingest import ingest_paths
+from selfassess.secretariat.parties import load_parties
+from selfassess.secretariat.status import status
+from selfassess.store import Store, sha256
+from tests.forms.online_exports import central_csv, filled, kobo_csv
+
+
+@pytest.fixture(scope="module")
+def q() -> Questionnaire:
+    return load_questionnaire("ctoc_wgta", "1.0")
+
+
+def _edited(data: bytes, instance: str, column: str, value: str, edits: int) -> bytes:
+    """The export after the submission ``instance`` was edited on the server."""
+    rows = list(csv.reader(io.StringIO(data.decode())))
+    header = rows[0]
+    for row in rows[1:]:
+        if row[header.index("meta-instanceID")] == instance:
+            row[header.index(column)] = value
+            row[header.index("Edits")] = str(edits)
+    buf = io.StringIO()
+    csv.writer(buf).writerows(rows)
+    return buf.getvalue().encode()
+
+
+def test_each_submission_is_a_return_and_nothing_is_recorded_twice(
+    q: Questionnaire, tmp_path: Path
+) -> None:
+    given = filled(q, seed=11)
+    export = tmp_path / "central.csv"
+    export.write_bytes(central_csv(q, given))
+    with Store(tmp_path / "s.sqlite") as store:
+        first = ingest_paths(store, [export])
+        assert [f.result for f in first.files] == ["accepted"] * 3
+        assert [f.form_id for f in first.files] == ["uuid:1", "uuid:2", "uuid:3"]
+        # The export as received, and each submission's record, are archived.
+        assert store.blob(sha256(export.read_bytes())) == export.read_bytes()
+        for outcome in first.files:
+            assert outcome.sha256 is not None
+            record = json.loads(store.blob(outcome.sha256))
+            assert record["server"]["instanceid"] == outcome.form_id
+        rows = store.returns()
+        assert {r.format for r in rows} == {"odk_central"}
+        parsed = rows[0].parse()
+        assert parsed["form"]["submission"]["review_state"] == "approved"
+        assert parsed["answers"] == given[0][1]
+        again = ingest_paths(store, [export])
+        assert [f.result for f in again.files] == ["duplicate"] * 3
+        assert len(store.returns()) == 3
+
+
+def test_an_edit_supersedes_and_an_older_version_never_comes_back(
+    q: Questionnaire, tmp_path: Path
+) -> None:
+    given = filled(q, seed=12)
+    original = central_csv(q, given)
+    header = original.decode().splitlines()[0].split(",")
+    column = next(c for c in header if c.endswith("-respondent_name"))
+    edited = _edited(original, "uuid:2", column, "Ministry of Justice (corrected)", 1)
+    (tmp_path / "v1.csv").write_bytes(original)
+    (tmp_path / "v2.csv").write_bytes(edited)
+    (tmp_path / "v1-again.csv").write_bytes(original.replace(b"\r\n", b"\n"))
+    with Store(tmp_path / "s.sqlite") as store:
+        ingest_paths(store, [tmp_path / "v1.csv"])
+        second = ingest_paths(store, [tmp_path / "v2.csv"])
+        results = {f.form_id: f.result for f in second.files}
+        assert results == {"uuid:1": "duplicate", "uuid:2": "accepted", "uuid:3": "duplicate"}
+        (latest,) = [f for f in second.files if f.form_id == "uuid:2"]
+        assert latest.superseded
+        third = ingest_paths(store, [tmp_path / "v1-again.csv"])
+        assert {f.result for f in third.files} == {"duplicate"}
+        country = given[1][0]
+        current = [r for r in store.current_returns() if r.country == country]
+        assert [r.parse()["answers"]["respondent_name"] for r in current] == [
+            "Ministry of Justice (corrected)"
+        ]
+
+
+def test_offline_and_online_returns_share_one_store(q: Questionnaire, tmp_path: Path) -> None:
+    parties = load_parties()
+    given = filled(q, seed=13, count=2)
+    (tmp_path / "kobo.csv").write_bytes(kobo_csv(q, given, split=True))
+    with Store(tmp_path / "s.sqlite") as store:
+        result = ingest_paths(store, [tmp_path / "kobo.csv"])
+        assert {f.result for f in result.files} == {"accepted"}
+        report = status(store, parties)
+        answered = {ps.code for ps in report.parties if ps.returned}
+        assert answered >= {country for country, _ in given}
+
+
+def test_a_broken_export_is_one_rejected_file(tmp_path: Path) -> None:
+    (tmp_path / "broken.csv").write_bytes(b"a,b\n1,2\n")
+    (tmp_path / "empty.zip").write_bytes(b"PK\x05\x06" + b"\0" * 18)
+    with Store(tmp_path / "s.sqlite") as store:
+        result = ingest_paths(store, [tmp_path])
+        assert [f.result for f in result.files] == ["rejected", "rejected"]
+        assert all(f.reason for f in result.files)
