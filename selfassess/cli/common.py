@@ -1,20 +1,29 @@
-"""What every command shares: consoles, error mapping, JSON output."""
+"""What every command shares: the app, consoles, safe text, typed options, error mapping.
 
-from __future__ import annotations
+Command modules import only this module, typer and the standard library at
+start-up; the library is imported inside each command, so that
+``selfassess --help`` loads no format library, no secretariat module and no
+numpy (tests/cli/test_startup.py).
+"""
 
+import datetime as dt
 import functools
-import json
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NewType, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.markup import escape
+from typer import _click
+from typer.core import TyperGroup
 
-from selfassess.errors import DefinitionError, Rejected, SelfassessError, UsageError
-from selfassess.safety.package import LIMITS_ENV, Limits
+from selfassess.constants import FORMATS, LANGUAGES, Format
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -25,42 +34,51 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
 EXIT_REJECTED = 2
+EXIT_INTERRUPTED = 130
+
+# Characters that would let text steer the terminal or the look of a line:
+# C0 and C1 controls (ESC starts escape sequences, CR and LF forge lines), DEL,
+# line and paragraph separators, and the bidi embeddings, overrides and
+# isolates that reorder what follows them.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
-KeyFile = Annotated[
-    Path | None,
-    typer.Option(help="File holding the secretariat's signing key (default: $SELFASSESS_KEY)."),
-]
-LimitsSpec = Annotated[
-    str | None,
-    typer.Option(
-        "--limits",
-        help=f"Limits on returned files, e.g. 'file_bytes=60M,members=3000' (default: ${LIMITS_ENV}"
-        " or the built-in limits; see docs/security.md).",
-    ),
-]
+def _visible(match: re.Match[str]) -> str:
+    char = match.group()
+    if char in _NAMED:
+        return _NAMED[char]
+    return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
 
 
-def load_limits(spec: str | None) -> Limits:
-    """``--limits`` over ``$SELFASSESS_LIMITS`` over the defaults."""
-    return Limits.parse(spec or "", Limits.from_env())
+def shown(value: object) -> str:
+    """``value`` as text safe to print with Rich markup on: controls and bidi
+    overrides written as visible escapes (``\\x1b``, ``\\u202e``, ``\\n``), and
+    markup such as ``[/red]`` escaped so that it prints as itself.
+
+    Every answer, path, file name and message that reaches the terminal goes
+    through this function; the rest of a printed line is our own markup.
+    """
+    return escape(_UNSAFE.sub(_visible, str(value)))
 
 
-def progress_bar(total: int) -> Progress:
-    """A bar on stderr that disappears when done; none for fewer than three steps."""
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        console=err,
-        transient=True,
-        disable=total < 3,
-    )
+def say(line: str) -> None:
+    """One line on stdout; ``line`` is our markup around :func:`shown` values."""
+    out.print(line)
 
 
-def fail(message: str, code: int = EXIT_REJECTED) -> typer.Exit:
+def warn(message: object) -> None:
+    err.print(f"warning: {shown(message)}")
+
+
+def note(message: object) -> None:
+    """A line for the user on stderr, beside the results on stdout."""
+    err.print(shown(message))
+
+
+def fail(message: object, code: int = EXIT_REJECTED) -> typer.Exit:
     """Print one line on stderr and return the Exit to raise."""
-    err.print(f"error: {message}", markup=False)
+    err.print(f"error: {shown(message)}")
     return typer.Exit(code)
 
 
@@ -69,21 +87,180 @@ def handle_errors(fn: Callable[P, R]) -> Callable[P, R]:
 
     @functools.wraps(fn)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        from selfassess.errors import DefinitionError, SelfassessError
+
         try:
             return fn(*args, **kwargs)
         except DefinitionError as exc:
+            # One located line per problem: the file is ours, not the user's input.
             for problem in exc.problems:
-                err.print(str(problem), markup=False)
+                err.print(shown(problem))
             raise typer.Exit(EXIT_PROBLEMS) from None
-        except (Rejected, UsageError) as exc:
-            raise fail(str(exc), EXIT_REJECTED) from None
         except SelfassessError as exc:
-            raise fail(str(exc), EXIT_REJECTED) from None
+            raise fail(exc) from None
         except KeyboardInterrupt:
-            raise fail("interrupted", 130) from None
+            raise fail("interrupted", EXIT_INTERRUPTED) from None
 
     return wrapper
 
 
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
 def print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+    """JSON on stdout. ``json`` escapes C0 controls; the other characters of
+    :func:`shown` are escaped too (``\\u202e``), which is the same JSON value."""
+    import json
+
+    text = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    text = _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    sys.stdout.write(text + "\n")
+
+
+def progress_bar(total: int | None) -> "Progress":
+    """A bar on stderr that disappears when done; none for fewer than three steps
+    (``None``: not known yet)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=err,
+        transient=True,
+        disable=total is not None and total < 3,
+    )
+
+
+# --- Typed options ---------------------------------------------------------
+# Each parser turns one option's text into its value or raises BadParameter,
+# which App.main prints as one line with exit 2. Parsers import the library
+# rule they apply when they run, so that --help stays light.
+
+Languages = NewType("Languages", list[str])
+Countries = NewType("Countries", list[str])
+Formats = NewType("Formats", list[Format])
+
+
+T = TypeVar("T")
+
+
+def _apply(rule: Callable[[str], T], text: str) -> T:
+    """The library's rule for a value, its UsageError as click's BadParameter."""
+    from selfassess.errors import UsageError
+
+    try:
+        return rule(text)
+    except UsageError as exc:
+        raise typer.BadParameter(str(exc)) from None
+
+
+def parse_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(f"'{text}' is not a date; write it as YYYY-MM-DD") from None
+
+
+def parse_language(text: str) -> str:
+    from selfassess.i18n.localizer import check_language
+
+    return _apply(check_language, text)
+
+
+def parse_languages(text: str) -> Languages:
+    from selfassess.i18n.localizer import parse_languages as languages
+
+    return Languages(_apply(languages, text))
+
+
+def parse_countries(text: str) -> Countries:
+    from selfassess.i18n.localizer import country_code
+
+    codes = [_apply(country_code, part) for part in text.split(",") if part.strip()]
+    if not codes:
+        raise typer.BadParameter("no country given; write ISO codes such as MX,SN")
+    return Countries(codes)
+
+
+def parse_formats(text: str) -> Formats:
+    from selfassess.forms.generate import parse_formats as formats
+
+    return Formats(_apply(formats, text))
+
+
+def parse_limits(text: str) -> Any:  # a Limits: naming it here would import lxml at start-up
+    from selfassess.safety.package import Limits
+
+    return _apply(lambda spec: Limits.parse(spec, Limits.from_env()), text)
+
+
+DateOption = functools.partial(typer.Option, parser=parse_date, metavar="YYYY-MM-DD")
+LanguageOption = functools.partial(
+    typer.Option, parser=parse_language, metavar="|".join(LANGUAGES).upper()
+)
+LanguagesOption = functools.partial(typer.Option, parser=parse_languages, metavar="LANGS")
+FormatsOption = functools.partial(
+    typer.Option, "--format", parser=parse_formats, metavar=",".join(FORMATS).upper()
+)
+
+KeyFile = Annotated[
+    Path | None,
+    typer.Option(
+        dir_okay=False,
+        help="File holding the secretariat's signing key (default: $SELFASSESS_KEY).",
+    ),
+]
+LimitsSpec = Annotated[
+    Any,
+    typer.Option(
+        "--limits",
+        parser=parse_limits,
+        metavar="SPEC",
+        help="Limits on returned files, e.g. 'file_bytes=60M,members=3000' (default: "
+        "$SELFASSESS_LIMITS or the built-in limits; see docs/security.md).",
+    ),
+]
+
+
+def default_limits(limits: Any) -> Any:
+    """``--limits`` when given (already over ``$SELFASSESS_LIMITS``), else that variable's."""
+    from selfassess.safety.package import Limits
+
+    return limits if limits is not None else Limits.from_env()
+
+
+class App(TyperGroup):
+    """The root group: a usage error is one line on stderr and exit 2.
+
+    Click would print a usage box of several lines; a script reading stderr,
+    and a person, want the one line that says what to fix.
+    """
+
+    def main(  # type: ignore[override]  # same parameters, narrower use
+        self,
+        args: list[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        try:
+            rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except _click.exceptions.NoArgsIsHelpError as exc:
+            exc.show()  # the whole help, as before: nothing was asked yet
+            code = exc.exit_code
+        except _click.exceptions.ClickException as exc:
+            ctx = exc.ctx if isinstance(exc, _click.exceptions.UsageError) else None
+            where = shown(ctx.command_path if ctx else self.name or "selfassess")
+            message = shown(exc.format_message().rstrip("."))
+            err.print(f"error: {where}: {message}; see '{where} --help'")
+            code = EXIT_REJECTED
+        except typer.Abort:
+            err.print("error: interrupted")
+            code = EXIT_INTERRUPTED
+        else:
+            code = rv if isinstance(rv, int) else EXIT_OK
+        if not standalone_mode:
+            return code
+        sys.exit(code)
