@@ -223,13 +223,6 @@ LimitsSpec = Annotated[
 ]
 
 
-def default_limits(limits: Any) -> Any:
-    """``--limits`` when given (already over ``$SELFASSESS_LIMITS``), else that variable's."""
-    from selfassess.safety.package import Limits
-
-    return limits if limits is not None else Limits.from_env()
-
-
 class App(TyperGroup):
     """The root group: a usage error is one line on stderr and exit 2.
 

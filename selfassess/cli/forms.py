@@ -18,7 +18,6 @@ from selfassess.cli.common import (
     Languages,
     LanguagesOption,
     LimitsSpec,
-    default_limits,
     err,
     handle_errors,
     note,
@@ -202,12 +201,11 @@ def parse(
     from selfassess.response.meta import load_key
 
     key = load_key(key_file)
-    bounds = default_limits(limits)
     status = EXIT_OK
     results: list[dict[str, object]] = []
     for path in files:
         try:
-            result = parse_form(path, key=key, limits=bounds)
+            result = parse_form(path, key=key, limits=limits)
         except Rejected as exc:
             prefix = f"{path}: " if len(files) > 1 else ""
             err.print(f"error: {shown(prefix)}{shown(exc)}")

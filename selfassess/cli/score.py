@@ -107,27 +107,19 @@ def score_command(
 
         selfassess score returns/mexico.xlsx --out reports/mexico.docx
     """
-    from selfassess.definitions.questionnaire import load_questionnaire
     from selfassess.i18n.localizer import Localizer
-    from selfassess.reports import report_format, write_country_report
+    from selfassess.reports.reply import score_reply
     from selfassess.response.meta import load_key
-    from selfassess.scoring import load_response, score
 
-    if out_path is not None:
-        report_format(out_path)
-    loc = Localizer(lang) if lang else None
-    result = load_response(file, key=load_key(key_file))
-    q = load_questionnaire(result.form.questionnaire, result.form.version)
-    scored = score(result, q)
+    reply = score_reply(file, key=load_key(key_file), report=out_path, lang=lang)
     if as_json:
-        print_json(scored.to_json())
-    if out_path is not None:
-        out_path.parent.mkdir(parents=True, exist_ok=True)
-        written = write_country_report(scored, result, q, out_path, lang=loc.lang if loc else None)
-        for warning in written.warnings:
+        print_json(reply.score.to_json())
+    if reply.report is not None:
+        for warning in reply.report.warnings:
             warn(warning)
         if not as_json:
             say(shown(out_path))
     elif not as_json:
-        _table(scored, q.id, q.version, loc or Localizer(result.form.language))
-    raise typer.Exit(EXIT_PROBLEMS if result.errors else EXIT_OK)
+        q = reply.questionnaire
+        _table(reply.score, q.id, q.version, Localizer(lang or reply.response.form.language))
+    raise typer.Exit(EXIT_PROBLEMS if reply.response.errors else EXIT_OK)

@@ -14,7 +14,6 @@ from selfassess.cli.common import (
     KeyFile,
     LanguageOption,
     LimitsSpec,
-    default_limits,
     handle_errors,
     note,
     out,
@@ -65,18 +64,17 @@ def ingest(
         selfassess ingest returns/ --store outputs/selfassess.sqlite
     """
     from selfassess.response.meta import load_key
-    from selfassess.secretariat.ingest import FileOutcome, ingest_paths
-    from selfassess.store import Store
+    from selfassess.secretariat.ingest import FileOutcome, ingest_into
 
-    key = load_key(key_file)
-    bounds = default_limits(limits)  # a bad $SELFASSESS_LIMITS is refused before the store opens
-    with Store(store_path) as store, progress_bar(len(paths)) as bar:
+    with progress_bar(len(paths)) as bar:
         task = bar.add_task("ingesting", total=None)
 
         def step(outcome: FileOutcome) -> None:
             bar.advance(task)
 
-        result = ingest_paths(store, paths, key=key, strict=strict, limits=bounds, progress=step)
+        result = ingest_into(
+            store_path, paths, key=load_key(key_file), strict=strict, limits=limits, progress=step
+        )
     if as_json:
         print_json(result.to_json())
     else:
