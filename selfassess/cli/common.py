@@ -1,7 +1,7 @@
 """What every command shares: the app, consoles, safe text, typed options, error mapping.
 
-Command modules import only this module, typer and the standard library at
-start-up; the library is imported inside each command, so that
+Command modules import only this module, typer, the constants and the
+standard library at start-up; the library is imported inside each command, so that
 ``selfassess --help`` loads no format library, no secretariat module and no
 numpy (tests/cli/test_startup.py).
 """
@@ -10,7 +10,7 @@ import datetime as dt
 import functools
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NewType, ParamSpec, TypeVar
 
@@ -200,6 +200,7 @@ LanguageOption = functools.partial(
     typer.Option, parser=parse_language, metavar="|".join(LANGUAGES).upper()
 )
 LanguagesOption = functools.partial(typer.Option, parser=parse_languages, metavar="LANGS")
+CountriesOption = functools.partial(typer.Option, parser=parse_countries, metavar="CODES")
 FormatsOption = functools.partial(
     typer.Option, "--format", parser=parse_formats, metavar=",".join(FORMATS).upper()
 )
@@ -230,16 +231,24 @@ class App(TyperGroup):
     and a person, want the one line that says what to fix.
     """
 
-    def main(  # type: ignore[override]  # same parameters, narrower use
+    def main(
         self,
-        args: list[str] | None = None,
+        args: Sequence[str] | None = None,
         prog_name: str | None = None,
         complete_var: str | None = None,
         standalone_mode: bool = True,
+        windows_expand_args: bool = True,
         **extra: Any,
     ) -> Any:
         try:
-            rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+            rv = super().main(
+                args,
+                prog_name,
+                complete_var,
+                standalone_mode=False,
+                windows_expand_args=windows_expand_args,
+                **extra,
+            )
         except _click.exceptions.NoArgsIsHelpError as exc:
             exc.show()  # the whole help, as before: nothing was asked yet
             code = exc.exit_code

@@ -11,6 +11,7 @@ from selfassess.cli.common import (
     EXIT_PROBLEMS,
     EXIT_REJECTED,
     Countries,
+    CountriesOption,
     DateOption,
     Formats,
     FormatsOption,
@@ -27,7 +28,6 @@ from selfassess.cli.common import (
     shown,
     warn,
 )
-from selfassess.cli.common import parse_countries as _countries
 from selfassess.constants import DEFAULT_QUESTIONNAIRE, DEFAULT_STORE
 from selfassess.errors import UsageError
 
@@ -45,11 +45,7 @@ def generate(
     ] = "all",  # type: ignore[assignment]  # click converts a default through the parser
     country: Annotated[
         Countries | None,
-        typer.Option(
-            parser=_countries,
-            metavar="CODES",
-            help="Issue to these countries (ISO codes, comma-separated).",
-        ),
+        CountriesOption(help="Issue to these countries (ISO codes, comma-separated)."),
     ] = None,
     deadline: Annotated[dt.date | None, DateOption(help="Deadline, YYYY-MM-DD.")] = None,
     out_dir: Annotated[Path, typer.Option("--out", file_okay=False, help="Output folder.")] = Path(
