@@ -13,11 +13,10 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from rich.console import Console
 from typer.testing import CliRunner
 
 from selfassess.cli import app
-from selfassess.cli.common import EXIT_PROBLEMS, EXIT_REJECTED, print_json, shown
+from selfassess.cli.common import EXIT_PROBLEMS, EXIT_REJECTED, out, print_json, shown
 from selfassess.definitions.questionnaire import load_questionnaire
 from selfassess.scoring import response_with
 from tests.forms.docx_fill import blank_form, control, edit_document, fill_text
@@ -38,13 +37,14 @@ HOSTILE = [
     "\u2066isolated\u2069",
     "line\u2028separator",
     "back\\[slash]",
+    ":warning: :red_circle:",
 ]
 
 
 def rendered(markup: str) -> str:
-    console = Console(width=10_000, color_system=None, highlight=False, soft_wrap=True)
-    with console.capture() as capture:
-        console.print(markup)
+    """What the CLI's console prints for ``markup``."""
+    with out.capture() as capture:
+        out.print(markup)
     return capture.get()
 
 
