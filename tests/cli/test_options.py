@@ -32,7 +32,14 @@ BAD_VALUES: dict[str, list[str]] = {
     "--lang": ["xx", "fr,xx", ",", "\x1b[31mfr", "[/red]"],
     "--format": ["pdf", "docx,pdf", ",", "xlsx\u202edocx"],
     "--country": ["ZZ", "../../ETC", "MX,Atlantis", ","],
-    "--limits": ["file_bytes=1e400", "file_bytes=nan", "members=-1", "nope=1", "file_bytes"],
+    "--limits": [
+        "file_bytes=1e400",
+        "file_bytes=nan",
+        "ratio=inf",
+        "members=-1",
+        "nope=1",
+        "file_bytes",
+    ],
 }
 
 
