@@ -12,7 +12,7 @@ import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NewType, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NewType, ParamSpec, TypeVar, cast
 
 import typer
 from rich.console import Console
@@ -136,11 +136,17 @@ def progress_bar(total: int | None) -> "Progress":
 # --- Typed options ---------------------------------------------------------
 # Each parser turns one option's text into its value or raises BadParameter,
 # which App.main prints as one line with exit 2. Parsers import the library
-# rule they apply when they run, so that --help stays light.
+# rule they apply when they run, so that --help stays light. A default is
+# written as on the command line (cast to the parsed type for mypy): click
+# passes it through the parser like a typed value, and --help shows it.
 
 Languages = NewType("Languages", list[str])
 Countries = NewType("Countries", list[str])
 Formats = NewType("Formats", list[Format])
+
+ALL_LANGUAGES = cast(Languages, "all")
+DOCX_XLSX = cast(Formats, "docx,xlsx")
+XLSX_DOCX = cast(Formats, "xlsx,docx")
 
 
 T = TypeVar("T")

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from selfassess.cli.common import (
+    ALL_LANGUAGES,
+    DOCX_XLSX,
     EXIT_OK,
     EXIT_PROBLEMS,
     EXIT_REJECTED,
@@ -37,12 +39,12 @@ if TYPE_CHECKING:
 
 @handle_errors
 def generate(
-    fmt: Annotated[Formats, FormatsOption(help="docx, xlsx or docx,xlsx.")] = "docx,xlsx",  # type: ignore[assignment]  # click converts a default through the parser
+    fmt: Annotated[Formats, FormatsOption(help="docx, xlsx or docx,xlsx.")] = DOCX_XLSX,
     questionnaire: Annotated[str, typer.Option(help="Questionnaire id.")] = DEFAULT_QUESTIONNAIRE,
     version: Annotated[str | None, typer.Option(help="Version (default: newest).")] = None,
     lang: Annotated[
         Languages, LanguagesOption(help="Languages: ar,zh,en,fr,ru,es or all.")
-    ] = "all",  # type: ignore[assignment]  # click converts a default through the parser
+    ] = ALL_LANGUAGES,
     country: Annotated[
         Countries | None,
         CountriesOption(help="Issue to these countries (ISO codes, comma-separated)."),

@@ -6,6 +6,7 @@ from typing import Annotated
 import typer
 
 from selfassess.cli.common import (
+    ALL_LANGUAGES,
     EXIT_PROBLEMS,
     Languages,
     handle_errors,
@@ -86,7 +87,7 @@ def extract(root: RootOption = None, domain: DomainOption = None) -> None:
 @handle_errors
 def update(
     root: RootOption = None,
-    lang: LangOption = "all",  # type: ignore[assignment]  # click converts a default through the parser
+    lang: LangOption = ALL_LANGUAGES,
     domain: DomainOption = None,
 ) -> None:
     """Merge the templates into the PO files: translations kept, changed English fuzzy.
@@ -111,7 +112,7 @@ def update(
 @handle_errors
 def compile_(
     root: RootOption = None,
-    lang: LangOption = "all",  # type: ignore[assignment]  # click converts a default through the parser
+    lang: LangOption = ALL_LANGUAGES,
     domain: DomainOption = None,
 ) -> None:
     """Write a .mo file next to each PO file (fuzzy translations left out).
@@ -132,7 +133,7 @@ def compile_(
 @handle_errors
 def status(
     root: RootOption = None,
-    lang: LangOption = "all",  # type: ignore[assignment]  # click converts a default through the parser
+    lang: LangOption = ALL_LANGUAGES,
     domain: DomainOption = None,
     summary: Annotated[
         bool, typer.Option("--summary", help="Only the table, not the missing messages.")

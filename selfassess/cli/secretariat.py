@@ -8,6 +8,7 @@ import typer
 
 from selfassess.cli.common import (
     EXIT_PROBLEMS,
+    XLSX_DOCX,
     DateOption,
     Formats,
     FormatsOption,
@@ -225,7 +226,7 @@ def report(
     out_dir: Annotated[Path, typer.Option("--out", file_okay=False, help="Output folder.")] = Path(
         "outputs"
     ),
-    fmt: Annotated[Formats, FormatsOption(help="xlsx, docx or xlsx,docx.")] = "xlsx,docx",  # type: ignore[assignment]  # click converts a default through the parser
+    fmt: Annotated[Formats, FormatsOption(help="xlsx, docx or xlsx,docx.")] = XLSX_DOCX,
     lang: Annotated[str, LanguageOption(help="Language of the report.")] = SOURCE_LANGUAGE,
     as_json: JsonOpt = False,
     country_detail: Annotated[
