@@ -7,11 +7,15 @@ modules are read from ``sys.modules`` of a fresh interpreter.
 
 from __future__ import annotations
 
+import ast
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
+
+import selfassess.cli
 
 #: Heavy libraries (and the numpy that openpyxl pulls in), and the library's
 #: own stages: none is needed to list commands or refuse an option.
@@ -83,3 +87,19 @@ def test_a_command_does_load_what_it_calls() -> None:
     """The check above can fail: a command that runs imports its library."""
     modules = loaded("questionnaire", "list")
     assert "selfassess.definitions.questionnaire" in heavy(modules)
+
+
+def test_no_command_module_imports_another() -> None:
+    """Shared things live in cli/common.py; only the package assembles the commands."""
+    package = Path(selfassess.cli.__file__).parent
+    for module in package.glob("*.py"):
+        if module.name == "__init__.py":
+            continue
+        tree = ast.parse(module.read_text(encoding="utf-8"))
+        imported = {
+            node.module
+            for node in ast.walk(tree)
+            if isinstance(node, ast.ImportFrom) and node.module
+        } | {a.name for node in ast.walk(tree) if isinstance(node, ast.Import) for a in node.names}
+        others = {m for m in imported if m.startswith("selfassess.cli")} - {"selfassess.cli.common"}
+        assert others == set(), f"{module.name} imports {others}"
