@@ -138,3 +138,14 @@ def test_a_rejected_file_with_a_hostile_name_is_one_line(tmp_path: Path) -> None
     assert done.exit_code == EXIT_REJECTED
     _assert_safe_lines(done.stderr, expected_lines=2)
     assert "evil\\n[red]\\x1b]0;t\\x07\\u202e.docx" in done.stderr
+
+
+def test_ingest_lists_a_hostile_file_name_on_one_line(tmp_path: Path) -> None:
+    returns = tmp_path / "returns"
+    returns.mkdir()
+    (returns / "mx\n[red]\x1b[2J\u202e.json").write_text("{not json", encoding="utf-8")
+    done = runner.invoke(app, ["ingest", str(returns), "--store", str(tmp_path / "s.sqlite")])
+    assert done.exit_code == EXIT_PROBLEMS, done.output
+    _assert_safe_lines(done.stdout, expected_lines=1)
+    assert done.stdout.startswith("rejected")
+    assert "mx\\n[red]\\x1b[2J\\u202e.json" in done.stdout
