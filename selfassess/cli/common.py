@@ -197,9 +197,14 @@ def parse_formats(text: str) -> Formats:
 
 
 def parse_limits(text: str) -> Any:  # a Limits: naming it here would import lxml at start-up
-    from selfassess.safety.package import Limits
+    from selfassess.errors import UsageError
+    from selfassess.safety.package import LIMITS_ENV, Limits
 
-    return _apply(lambda spec: Limits.parse(spec, Limits.from_env()), text)
+    try:
+        base = Limits.from_env()
+    except UsageError as exc:
+        raise typer.BadParameter(f"${LIMITS_ENV}, which --limits changes: {exc}") from None
+    return _apply(lambda spec: Limits.parse(spec, base), text)
 
 
 DateOption = functools.partial(typer.Option, parser=parse_date, metavar="YYYY-MM-DD")

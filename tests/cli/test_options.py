@@ -140,3 +140,13 @@ def test_as_of_from_a_real_process() -> None:
     assert done.stderr.count("\n") == 1
     assert "'--as-of'" in done.stderr
     assert "YYYY-MM-DD" in done.stderr
+
+
+def test_a_bad_limits_variable_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SELFASSESS_LIMITS", "file_bytes=inf")
+    refused = runner.invoke(app, ["parse", "missing.xlsx", "--limits", "members=10"])
+    assert_one_line_refusal(refused, naming="$SELFASSESS_LIMITS")
+    without_option = runner.invoke(app, ["parse", "missing.xlsx"])
+    assert without_option.exit_code == EXIT_REJECTED
+    assert without_option.stderr.count("\n") == 1
+    assert "finite number" in without_option.stderr
