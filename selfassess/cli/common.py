@@ -8,7 +8,6 @@ numpy (tests/cli/test_startup.py).
 
 import datetime as dt
 import functools
-import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -37,30 +36,20 @@ EXIT_PROBLEMS = 1
 EXIT_REJECTED = 2
 EXIT_INTERRUPTED = 130
 
-# Characters that would let text steer the terminal or the look of a line:
-# C0 and C1 controls (ESC starts escape sequences, CR and LF forge lines), DEL,
-# line and paragraph separators, and the bidi embeddings, overrides and
-# isolates that reorder what follows them.
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
-
-
-def _visible(match: re.Match[str]) -> str:
-    char = match.group()
-    if char in _NAMED:
-        return _NAMED[char]
-    return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
-
 
 def shown(value: object) -> str:
-    """``value`` as text safe to print with Rich markup on: controls and bidi
-    overrides written as visible escapes (``\\x1b``, ``\\u202e``, ``\\n``), and
-    markup such as ``[/red]`` escaped so that it prints as itself.
+    """``value`` as text safe to print with Rich markup on: every control, format
+    (bidi) and line or paragraph separator character written as its escape
+    (``\\x1b``, ``\\u202e``, ``\\n``) by :func:`selfassess.safety.text.shown`,
+    the rule the library's own messages follow, and markup such as ``[/red]``
+    escaped so that it prints as itself.
 
     Every answer, path, file name and message that reaches the terminal goes
     through this function; the rest of a printed line is our own markup.
     """
-    return escape(_UNSAFE.sub(_visible, str(value)))
+    from selfassess.safety.text import shown as visible
+
+    return escape(visible(str(value)))
 
 
 def say(line: str) -> None:
@@ -105,17 +94,21 @@ def handle_errors(fn: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
-_JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-
-
 def print_json(data: Any) -> None:
-    """JSON on stdout. ``json`` escapes C0 controls; the other characters of
-    :func:`shown` are escaped too (``\\u202e``), which is the same JSON value."""
+    """JSON on stdout. The characters :func:`shown` escapes are written as JSON
+    escapes (``\\u202e``): the same JSON value, and nothing for a terminal to act on.
+    The layout's own newlines stay; ``json`` already escapes those in strings."""
     import json
 
+    from selfassess.safety.text import shown as visible
+
+    def safe(line: str) -> str:
+        if line.isprintable():  # the common case, checked in C
+            return line
+        return "".join(ch if visible(ch) == ch else json.dumps(ch)[1:-1] for ch in line)
+
     text = json.dumps(data, ensure_ascii=False, indent=2, default=str)
-    text = _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
-    sys.stdout.write(text + "\n")
+    sys.stdout.write("\n".join(map(safe, text.split("\n"))) + "\n")
 
 
 def progress_bar(total: int | None) -> "Progress":

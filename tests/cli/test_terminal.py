@@ -4,10 +4,12 @@ shown as escapes, and one printed record stays one line."""
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import io
 import json
 import re
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -23,14 +25,26 @@ from tests.forms.docx_fill import blank_form, control, edit_document, fill_text
 
 runner = CliRunner()
 
-#: Everything a terminal or a reader of a line could be fooled by.
-UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+class _Unsafe:
+    """Everything a terminal or a reader of a line could be fooled by: controls
+    (C0, C1, DEL), format characters (bidi overrides and isolates among them),
+    line and paragraph separators, surrogates, private use, unassigned."""
+
+    CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"})
+
+    def search(self, text: str) -> str | None:
+        return next((ch for ch in text if unicodedata.category(ch) in self.CATEGORIES), None)
+
+
+UNSAFE = _Unsafe()
 HOSTILE = [
     "[/red]",
     "[bold red]ALERT[/]",
     "[link=https://evil.example]click[/link]",
     "\x1b[2J\x1b]0;pwned\x07",  # clear screen, set window title
     "\x9b31m",  # C1 CSI
+    "zero\u200bwidth\ufeffmarks\U000e0041",
     "ok\nerror: forged line",
     "ok\rforged",
     "\u202egnp.exe",  # right-to-left override
@@ -53,18 +67,11 @@ def test_hostile_text_prints_as_itself_made_visible(text: str) -> None:
     out = rendered(f"[bold]{shown(text)}[/bold]")
     assert not UNSAFE.search(out.rstrip("\n"))
     assert out.count("\n") == 1
-    # Markup comes out as written; controls as their escapes.
-    visible = UNSAFE.sub(lambda m: f"<{ord(m.group()):x}>", text)
-    assert ESCAPE.sub(_code, out.rstrip("\n")) == visible
+    # Markup comes out as written, and each escape stands for the character it names.
+    assert ESCAPE.sub(lambda m: codecs.decode(m.group(), "unicode_escape"), out[:-1]) == text
 
 
-ESCAPE = re.compile(r"\\x([0-9a-f]{2})|\\u([0-9a-f]{4})|\\([nrt])")
-
-
-def _code(match: re.Match[str]) -> str:
-    if match.group(3):
-        return f"<{ord({'n': chr(10), 'r': chr(13), 't': chr(9)}[match.group(3)]):x}>"
-    return f"<{int(match.group(1) or match.group(2), 16):x}>"
+ESCAPE = re.compile(r"\\(x[0-9a-f]{2}|u[0-9a-f]{4}|U[0-9a-f]{8}|[nrt])")
 
 
 @given(st.text())
@@ -128,7 +135,7 @@ def test_parse_summary_shows_a_hostile_choice_as_text(tmp_path: Path) -> None:
     quoted = [line for line in done.stdout.splitlines() if "[/red][link=x]" in line]
     assert quoted, done.stdout
     assert all("wg14_c_status" in line for line in quoted)
-    assert any("[/red][link=x]\\x9b31m\\u202eoui\\x85" in line for line in quoted), quoted
+    assert any("[/red][link=x]\\u009b31m\\u202eoui\\u0085" in line for line in quoted), quoted
 
 
 def test_a_rejected_file_with_a_hostile_name_is_one_line(tmp_path: Path) -> None:
