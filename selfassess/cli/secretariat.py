@@ -24,7 +24,7 @@ from selfassess.cli.common import (
     shown,
     warn,
 )
-from selfassess.constants import DEFAULT_STORE, SOURCE_LANGUAGE
+from selfassess.constants import DEFAULT_STORE, MIN_REPLIES_DEFAULT, SOURCE_LANGUAGE
 
 StoreOpt = Annotated[
     Path,
@@ -234,6 +234,14 @@ def report(
         typer.Option(help="Add the confidential annex: country x recommendation, alphabetical."),
     ] = False,
     as_of: Annotated[dt.date | None, DateOption(help="Report date.")] = None,
+    min_replies: Annotated[
+        int,
+        typer.Option(
+            "--min-replies",
+            min=1,
+            help="Hide a regional or thematic figure resting on fewer replies than this.",
+        ),
+    ] = MIN_REPLIES_DEFAULT,
 ) -> None:
     """Write the aggregate report over all current returns (no ranking of countries).
 
@@ -243,7 +251,7 @@ def report(
     """
     from selfassess.reports.aggregate import write_aggregate_reports
 
-    rep, paths = write_aggregate_reports(
+    files = write_aggregate_reports(
         store_path,
         parties_path,
         out_dir,
@@ -251,13 +259,14 @@ def report(
         lang=lang,
         country_detail=country_detail,
         as_of=as_of,
+        min_replies=min_replies,
     )
     if as_json:
-        print_json(rep.to_json())
+        print_json(files.report.to_json())
     else:
-        for path in paths:
+        for path in files.paths:
             say(shown(path))
-    for warning in rep.warnings:
+    for warning in files.warnings:
         warn(warning)
 
 

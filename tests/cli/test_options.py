@@ -32,6 +32,7 @@ BAD_VALUES: dict[str, list[str]] = {
     "--lang": ["xx", "fr,xx", ",", "\x1b[31mfr", "[/red]"],
     "--format": ["pdf", "docx,pdf", ",", "xlsx\u202edocx"],
     "--country": ["ZZ", "../../ETC", "MX,Atlantis", ","],
+    "--min-replies": ["0", "-1", "three", "1.5"],
     "--limits": [
         "file_bytes=1e400",
         "file_bytes=nan",
