@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Final
+from typing import Final, Literal
 
 #: The six official UN languages, in the UN's (English alphabetical) order.
 LANGUAGES: Final = ("ar", "zh", "en", "fr", "ru", "es")
@@ -71,7 +71,8 @@ XLSX_COUNTRY_LIST: Final = "list__country"
 XLSX_META_KEY_COLUMN: Final = 1
 XLSX_META_VALUE_COLUMN: Final = 2
 
-FORMATS: Final = ("docx", "xlsx")
+Format = Literal["docx", "xlsx"]
+FORMATS: Final[tuple[Format, ...]] = ("docx", "xlsx")
 
 #: Bounds an answer must keep in every format: the Excel forms' validations
 #: and the XLSForm's constraints say the same.

@@ -3,9 +3,10 @@
 Each command parses its arguments, makes one library call, prints, and maps
 exceptions to exit statuses: 0 done, 1 done with problems found, 2 rejected
 (bad input, unreadable or unsafe file), with one line on stderr.
-"""
 
-from __future__ import annotations
+Importing this package loads typer, Rich and the command modules only; each
+command imports the library it calls when it runs.
+"""
 
 from pathlib import Path
 from typing import Annotated
@@ -13,15 +14,15 @@ from typing import Annotated
 import typer
 
 from selfassess.cli import definitions, forms, importing
-from selfassess.cli.common import fail
+from selfassess.cli.common import App, handle_errors
 from selfassess.cli.i18n import i18n_app
 from selfassess.cli.score import score_command
 from selfassess.cli.secretariat import demo, ingest, merge, report, status_cmd
-from selfassess.errors import UsageError
 from selfassess.resources import DEFINITIONS_ENV, set_definitions_dir
 
 app = typer.Typer(
     name="selfassess",
+    cls=App,
     help="Self-assessment questionnaires from UN resolutions: generate, parse, score, report.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -45,21 +46,20 @@ app.command("demo")(demo)
 
 
 @app.callback()
+@handle_errors
 def root(
     definitions_dir: Annotated[
         Path | None,
         typer.Option(
             "--definitions",
+            file_okay=False,
             help="Folder of your own catalogues, questionnaires, PO files and Parties file, "
             f"searched before the shipped ones (default: ${DEFINITIONS_ENV}).",
         ),
     ] = None,
 ) -> None:
     """Self-assessment questionnaires from UN resolutions: generate, parse, score, report."""
-    try:
-        set_definitions_dir(definitions_dir)
-    except UsageError as exc:
-        raise fail(str(exc)) from None
+    set_definitions_dir(definitions_dir)
 
 
 def main() -> None:

@@ -1,20 +1,12 @@
 """`selfassess catalogue` and `selfassess questionnaire ...`."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
-from selfassess.cli.common import err, handle_errors, out, print_json
-from selfassess.constants import DEFAULT_CATALOGUE, DEFAULT_QUESTIONNAIRE
-from selfassess.definitions import describe
-from selfassess.definitions.catalogue import load_catalogue
-from selfassess.definitions.questionnaire import available, load_path, load_questionnaire
-from selfassess.errors import UsageError
-from selfassess.i18n.localizer import Localizer
+from selfassess.cli.common import LanguageOption, handle_errors, out, print_json, say, shown, warn
+from selfassess.constants import DEFAULT_CATALOGUE, DEFAULT_QUESTIONNAIRE, SOURCE_LANGUAGE
 
 questionnaire_app = typer.Typer(
     help="List, show and validate questionnaire definitions.", no_args_is_help=True
@@ -37,13 +29,18 @@ def catalogue(
     """
     if ctx.invoked_subcommand is not None:
         return
+    from rich.table import Table
+
+    from selfassess.definitions import describe
+    from selfassess.definitions.catalogue import load_catalogue
+
     cat = load_catalogue(catalogue_id)
     if as_json:
         print_json(describe.catalogue_json(cat))
         return
-    table = Table("id", "ref", "topic", "addressee", "title", title=cat.title)
+    table = Table("id", "ref", "topic", "addressee", "title", title=shown(cat.title))
     for rec in cat.recommendations:
-        table.add_row(rec.id, rec.ref, rec.topic, rec.addressee, rec.title)
+        table.add_row(*map(shown, (rec.id, rec.ref, rec.topic, rec.addressee, rec.title)))
     out.print(table)
 
 
@@ -56,10 +53,16 @@ def list_questionnaires() -> None:
 
         selfassess questionnaire list
     """
+    from rich.table import Table
+
+    from selfassess.definitions.questionnaire import available, load_questionnaire
+
     table = Table("id", "version", "published", "items", "title")
     for qid, version in available():
         q = load_questionnaire(qid, version)
-        table.add_row(q.id, q.version, q.published.isoformat(), str(len(q.items())), q.title)
+        table.add_row(
+            *map(shown, (q.id, q.version, q.published.isoformat(), len(q.items()), q.title))
+        )
     out.print(table)
 
 
@@ -68,7 +71,7 @@ def list_questionnaires() -> None:
 def show(
     questionnaire_id: Annotated[str, typer.Argument(metavar="ID")] = DEFAULT_QUESTIONNAIRE,
     version: Annotated[str | None, typer.Option(help="Version (default: newest).")] = None,
-    lang: Annotated[str, typer.Option(help="Language of the labels.")] = "en",
+    lang: Annotated[str, LanguageOption(help="Language of the labels.")] = SOURCE_LANGUAGE,
     as_json: Annotated[bool, typer.Option("--json", help="Print the definition as JSON.")] = False,
 ) -> None:
     """Show a questionnaire with its labels in one language.
@@ -77,30 +80,43 @@ def show(
 
         selfassess questionnaire show ctoc_wgta --lang fr --json
     """
-    q = load_questionnaire(questionnaire_id, version)
-    data = describe.questionnaire_json(q, Localizer(lang))
+    from selfassess.definitions.describe import questionnaire_json
+    from selfassess.definitions.questionnaire import load_questionnaire
+    from selfassess.i18n.localizer import Localizer
+
+    data = questionnaire_json(load_questionnaire(questionnaire_id, version), Localizer(lang))
     if as_json:
         print_json(data)
         return
-    out.print(f"[bold]{data['title']}[/bold] ({q.id} {q.version})")
+    say(f"[bold]{shown(data['title'])}[/bold] ({shown(data['id'])} {shown(data['version'])})")
     for section in data["sections"]:
-        out.print(f"\n[bold]{section['title']}[/bold] [dim]({section['id']})[/dim]")
+        say(f"\n[bold]{shown(section['title'])}[/bold] [dim]({shown(section['id'])})[/dim]")
         for item in section["items"]:
             req = "*" if item["required"] else " "
-            out.print(f"  {item['ref']:<10}{req} {item['type']:<11} {item['prompt']}", markup=False)
+            say(shown(f"  {item['ref']:<10}{req} {item['type']:<11} {item['prompt']}"))
 
 
 @questionnaire_app.command("validate")
 @handle_errors
-def validate(path: Annotated[Path, typer.Argument(help="A questionnaire YAML file.")]) -> None:
+def validate(
+    path: Annotated[Path, typer.Argument(dir_okay=False, help="A questionnaire YAML file.")],
+) -> None:
     """Check a questionnaire definition; exit 1 listing each problem with its line.
 
     Example:
 
         selfassess questionnaire validate questionnaires/ctoc_wgta/1.0.yaml
     """
+    from selfassess.definitions.questionnaire import load_path
+
     q = load_path(path)
-    out.print(f"{path}: valid ({q.id} {q.version}, {len(q.items())} items)", markup=False)
+    say(f"{shown(path)}: valid ({shown(q.id)} {shown(q.version)}, {len(q.items())} items)")
+
+
+def _export_format(text: str) -> str:
+    if text.strip().lower() != "xlsform":
+        raise typer.BadParameter(f"'{text}' is not an export format; use xlsform")
+    return "xlsform"
 
 
 @questionnaire_app.command("export")
@@ -109,11 +125,17 @@ def export(
     questionnaire_id: Annotated[str, typer.Argument(metavar="ID")] = DEFAULT_QUESTIONNAIRE,
     version: Annotated[str | None, typer.Option(help="Version (default: newest).")] = None,
     fmt: Annotated[
-        str, typer.Option("--format", help="Export format: xlsform (ODK Central, KoBoToolbox).")
+        str,
+        typer.Option(
+            "--format",
+            parser=_export_format,
+            metavar="XLSFORM",
+            help="Export format: xlsform (ODK Central, KoBoToolbox).",
+        ),
     ] = "xlsform",
-    out_path: Annotated[Path, typer.Option("--out", help="The XLSForm workbook to write.")] = Path(
-        "outputs/xlsform.xlsx"
-    ),
+    out_path: Annotated[
+        Path, typer.Option("--out", dir_okay=False, help="The XLSForm workbook to write.")
+    ] = Path("outputs/xlsform.xlsx"),
     strict: Annotated[
         bool, typer.Option(help="Refuse to write when a translation is missing.")
     ] = False,
@@ -127,17 +149,15 @@ def export(
 
         selfassess questionnaire export ctoc_wgta --format xlsform --out ctoc_wgta.xlsx
     """
-    if fmt != "xlsform":
-        raise UsageError(f"--format '{fmt}' is not an export format; use xlsform")
-    from selfassess.forms.xlsform import write_xlsform  # noqa: PLC0415 (openpyxl is slow to import)
+    from selfassess.definitions.questionnaire import load_questionnaire
+    from selfassess.forms.xlsform import write_xlsform
 
     q = load_questionnaire(questionnaire_id, version)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     book = write_xlsform(q, out_path, strict=strict)
     if book.missing:
-        err.print(
-            f"warning: {len(book.missing)} translation(s) missing; English shown instead "
-            "(selfassess i18n status)",
-            markup=False,
+        warn(
+            f"{len(book.missing)} translation(s) missing; English shown instead "
+            "(selfassess i18n status)"
         )
-    out.print(str(out_path), markup=False)
+    say(shown(out_path))

@@ -1,57 +1,58 @@
 """`selfassess generate` and `selfassess parse`."""
 
-from __future__ import annotations
-
 import datetime as dt
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from selfassess.cli.common import (
+    ALL_LANGUAGES,
+    DOCX_XLSX,
     EXIT_OK,
     EXIT_PROBLEMS,
     EXIT_REJECTED,
+    Countries,
+    CountriesOption,
+    DateOption,
+    Formats,
+    FormatsOption,
     KeyFile,
+    Languages,
+    LanguagesOption,
     LimitsSpec,
     err,
     handle_errors,
-    load_limits,
-    out,
+    note,
     print_json,
     progress_bar,
+    say,
+    shown,
+    warn,
 )
-from selfassess.cli.secretariat import run_round
 from selfassess.constants import DEFAULT_QUESTIONNAIRE, DEFAULT_STORE
-from selfassess.definitions.questionnaire import load_questionnaire
-from selfassess.errors import Rejected, UsageError
-from selfassess.forms.generate import generate_forms, parse_formats
-from selfassess.forms.parse import parse_form
-from selfassess.i18n.localizer import country_code, parse_languages
-from selfassess.response.interpret import ParseResult
-from selfassess.response.meta import load_key
+from selfassess.errors import UsageError
 
-
-def parse_date_option(value: str | None, option: str) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise UsageError(f"{option} '{value}' is not a date; write it as YYYY-MM-DD") from None
+if TYPE_CHECKING:
+    from selfassess.response.interpret import ParseResult
 
 
 @handle_errors
 def generate(
-    fmt: Annotated[str, typer.Option("--format", help="docx, xlsx or docx,xlsx.")] = "docx,xlsx",
+    fmt: Annotated[Formats, FormatsOption(help="docx, xlsx or docx,xlsx.")] = DOCX_XLSX,
     questionnaire: Annotated[str, typer.Option(help="Questionnaire id.")] = DEFAULT_QUESTIONNAIRE,
     version: Annotated[str | None, typer.Option(help="Version (default: newest).")] = None,
-    lang: Annotated[str, typer.Option(help="Languages: ar,zh,en,fr,ru,es or all.")] = "all",
+    lang: Annotated[
+        Languages, LanguagesOption(help="Languages: ar,zh,en,fr,ru,es or all.")
+    ] = ALL_LANGUAGES,
     country: Annotated[
-        str | None, typer.Option(help="Issue to these countries (ISO codes, comma-separated).")
+        Countries | None,
+        CountriesOption(help="Issue to these countries (ISO codes, comma-separated)."),
     ] = None,
-    deadline: Annotated[str | None, typer.Option(help="Deadline, YYYY-MM-DD.")] = None,
-    out_dir: Annotated[Path, typer.Option("--out", help="Output folder.")] = Path("outputs"),
+    deadline: Annotated[dt.date | None, DateOption(help="Deadline, YYYY-MM-DD.")] = None,
+    out_dir: Annotated[Path, typer.Option("--out", file_okay=False, help="Output folder.")] = Path(
+        "outputs"
+    ),
     strict: Annotated[
         bool, typer.Option(help="Refuse to write a form with missing translations.")
     ] = False,
@@ -69,11 +70,13 @@ def generate(
     ] = False,
     parties: Annotated[
         Path | None,
-        typer.Option(help="Parties file for --round (default: the shipped UNTOC list)."),
+        typer.Option(
+            dir_okay=False, help="Parties file for --round (default: the shipped UNTOC list)."
+        ),
     ] = None,
-    store: Annotated[Path, typer.Option(help="Store that records a --round.")] = Path(
-        DEFAULT_STORE
-    ),
+    store: Annotated[
+        Path, typer.Option(dir_okay=False, help="Store that records a --round.")
+    ] = Path(DEFAULT_STORE),
     prefill: Annotated[
         bool,
         typer.Option(help="With --round: fill in each country's current answers from the store."),
@@ -89,72 +92,93 @@ def generate(
         selfassess generate --format xlsx --lang fr,es --country MX,SN --deadline 2025-03-31
         selfassess generate --round --deadline 2025-03-31 --out outputs/round1
     """
-    q = load_questionnaire(questionnaire, version)
-    languages = parse_languages(lang)
-    countries: list[str | None] = (
-        [country_code(c) for c in country.split(",") if c.strip()] if country else [None]
-    )
-    formats = parse_formats(fmt)
+    from selfassess.definitions.questionnaire import load_questionnaire
+    from selfassess.response.meta import load_key
+
     if prefill and not round_:
         raise UsageError("--prefill works with --round; add --round")
+    q = load_questionnaire(questionnaire, version)
+    key = load_key(key_file)
     if round_:
-        run_round(
-            q,
-            formats,
-            out_dir,
-            store_path=store,
-            parties_path=parties,
-            countries=country.split(",") if country else None,
-            deadline=parse_date_option(deadline, "--deadline"),
-            key=load_key(key_file),
-            strict=strict,
-            password=password,
-            prefill=prefill,
+        from selfassess.secretariat.round import run_round
+
+        with progress_bar(None) as bar:
+            task = bar.add_task("issuing", total=None)
+            issued = run_round(
+                store,
+                q,
+                out_dir,
+                formats=fmt,
+                parties_path=parties,
+                countries=country,
+                deadline=deadline,
+                key=key,
+                strict=strict,
+                password=password,
+                prefill=prefill,
+                progress=lambda done, total: bar.update(task, completed=done, total=total),
+            )
+        for form in issued.forms:
+            say(shown(form.path))
+        for warning in issued.warnings:
+            warn(warning)
+        note(
+            f"round {issued.round.id} ({issued.round.label}): {len(issued.forms)} forms to "
+            f"{len(issued.parties)} Parties recorded in {store}"
+            + (f"; {len(issued.prefilled)} prefilled" if prefill else "")
         )
         return
-    total = len(languages) * len(countries) * len(formats)
+
+    from selfassess.forms.generate import generate_forms
+
+    countries: list[str | None] = list(country) if country else [None]
+    total = len(lang) * len(countries) * len(fmt)
     with progress_bar(total) as bar:
         task = bar.add_task("generating", total=total)
 
         def step(path: Path) -> None:
-            out.print(str(path), markup=False)
+            say(shown(path))
             bar.advance(task)
 
         result = generate_forms(
             q,
-            languages,
+            lang,
             countries,
-            formats,
+            fmt,
             out_dir,
-            deadline=parse_date_option(deadline, "--deadline"),
-            key=load_key(key_file),
+            deadline=deadline,
+            key=key,
             strict=strict,
             password=password,
             progress=step,
         )
     for warning in result.warnings:
-        err.print(f"warning: {warning}", markup=False)
+        warn(warning)
 
 
-def _summary(path: Path, result: ParseResult) -> None:
+def _summary(path: Path, result: "ParseResult") -> None:
     form = result.form
     answered = sum(1 for v in result.answers.values() if v is not None)
-    country = form.country or "-"
-    out.print(
-        f"[bold]{path}[/bold]: {form.questionnaire} {form.version}, {form.format}, "
-        f"language {form.language}, country {country}, signature {form.signature}"
+    say(
+        f"[bold]{shown(path)}[/bold]: {shown(form.questionnaire)} {shown(form.version)}, "
+        f"{shown(form.format)}, language {shown(form.language)}, "
+        f"country {shown(form.country or '-')}, signature {shown(form.signature)}"
     )
-    out.print(f"  {answered} of {len(result.answers)} items answered")
+    say(f"  {answered} of {len(result.answers)} items answered")
     for p in result.problems:
         where = " ".join(x for x in (p.item, f"({p.location})" if p.location else None) if x)
         style = "red" if p.severity == "error" else "yellow"
-        out.print(f"  [{style}]{p.severity}[/{style}] {where}: {p.message}".replace(" : ", ": "))
+        text = f" {where}: {p.message}" if where else f": {p.message}"
+        say(f"  [{style}]{p.severity}[/{style}]{shown(text)}")
     if not result.problems:
-        out.print("  no problems")
+        say("  no problems")
 
 
+@handle_errors
 def parse(
-    files: Annotated[list[Path], typer.Argument(help="Completed .docx or .xlsx forms.")],
+    files: Annotated[
+        list[Path], typer.Argument(dir_okay=False, help="Completed .docx or .xlsx forms.")
+    ],
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the parse contract as JSON.")
     ] = False,
@@ -170,20 +194,19 @@ def parse(
 
         selfassess parse returns/mexico.xlsx --json
     """
+    from selfassess.errors import Rejected
+    from selfassess.forms.parse import parse_form
+    from selfassess.response.meta import load_key
+
+    key = load_key(key_file)
     status = EXIT_OK
     results: list[dict[str, object]] = []
-    try:
-        key = load_key(key_file)
-        bounds = load_limits(limits)
-    except UsageError as exc:
-        err.print(f"error: {exc}", markup=False)
-        raise typer.Exit(EXIT_REJECTED) from None
     for path in files:
         try:
-            result = parse_form(path, key=key, limits=bounds)
+            result = parse_form(path, key=key, limits=limits)
         except Rejected as exc:
             prefix = f"{path}: " if len(files) > 1 else ""
-            err.print(f"error: {prefix}{exc}", markup=False)
+            err.print(f"error: {shown(prefix)}{shown(exc)}")
             status = max(status, EXIT_REJECTED)
             continue
         if result.errors:

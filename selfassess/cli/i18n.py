@@ -1,16 +1,23 @@
 """`selfassess i18n extract | update | compile | status`: the gettext catalogs."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
-from selfassess.cli.common import EXIT_PROBLEMS, err, handle_errors, out, print_json
-from selfassess.i18n import catalogs
-from selfassess.i18n.localizer import parse_languages
+from selfassess.cli.common import (
+    ALL_LANGUAGES,
+    EXIT_PROBLEMS,
+    Languages,
+    handle_errors,
+    out,
+    parse_languages,
+    print_json,
+    say,
+    shown,
+    warn,
+)
+from selfassess.constants import DOMAIN_CONTENT, DOMAIN_UI
 
 i18n_app = typer.Typer(
     help="Maintain the translation catalogs (locales/): extract, update, compile, status.",
@@ -24,26 +31,38 @@ RootOption = Annotated[
         help="Repository holding selfassess/, questionnaires/ and locales/ (default: this one).",
     ),
 ]
+
+
+def _targets(text: str) -> Languages:
+    """The catalog languages in ``text``; 'all' leaves out the source language."""
+    if text.strip().lower() == "all":
+        from selfassess.i18n.catalogs import TARGET_LANGUAGES
+
+        return Languages(list(TARGET_LANGUAGES))
+    return parse_languages(text)
+
+
 LangOption = Annotated[
-    str,
-    typer.Option("--lang", help="Languages, comma-separated, or 'all' (English is the source)."),
+    Languages,
+    typer.Option(
+        "--lang",
+        parser=_targets,
+        metavar="LANGS",
+        help="Languages, comma-separated, or 'all' (English is the source).",
+    ),
 ]
 DomainOption = Annotated[
     list[str] | None,
-    typer.Option("--domain", help="selfassess or questionnaire (repeatable; default: both)."),
+    typer.Option(
+        "--domain",
+        help=f"{DOMAIN_UI} or {DOMAIN_CONTENT} (repeatable; default: both).",
+    ),
 ]
-
-
-def _targets(lang: str) -> list[str]:
-    """The catalog languages in ``lang``; 'all' leaves out the source language."""
-    if lang.strip().lower() == "all":
-        return list(catalogs.TARGET_LANGUAGES)
-    return parse_languages(lang)
 
 
 def _warn(warnings: list[str]) -> None:
     for warning in warnings:
-        err.print(f"warning: {warning}", markup=False)
+        warn(warning)
 
 
 @i18n_app.command("extract")
@@ -55,29 +74,36 @@ def extract(root: RootOption = None, domain: DomainOption = None) -> None:
 
         selfassess i18n extract
     """
+    from selfassess.i18n import catalogs
+
     result = catalogs.extract(root, domain)
     for t in result.templates:
         state = "written" if t.written else "unchanged"
-        out.print(f"{t.path}: {t.messages} messages ({state})", markup=False)
+        say(f"{shown(t.path)}: {t.messages} messages ({state})")
     _warn(result.warnings)
 
 
 @i18n_app.command("update")
 @handle_errors
-def update(root: RootOption = None, lang: LangOption = "all", domain: DomainOption = None) -> None:
+def update(
+    root: RootOption = None,
+    lang: LangOption = ALL_LANGUAGES,
+    domain: DomainOption = None,
+) -> None:
     """Merge the templates into the PO files: translations kept, changed English fuzzy.
 
     Example:
 
         selfassess i18n update --lang fr,es
     """
-    result = catalogs.update(root, _targets(lang), domain)
+    from selfassess.i18n import catalogs
+
+    result = catalogs.update(root, lang, domain)
     for c in result.catalogs:
         state = "created" if c.created else ("updated" if c.written else "unchanged")
-        out.print(
-            f"{c.path}: {state}; {len(c.added)} new, {len(c.fuzzy)} newly fuzzy, "
-            f"{len(c.obsolete)} obsolete",
-            markup=False,
+        say(
+            f"{shown(c.path)}: {state}; {len(c.added)} new, {len(c.fuzzy)} newly fuzzy, "
+            f"{len(c.obsolete)} obsolete"
         )
     _warn(result.warnings)
 
@@ -85,7 +111,9 @@ def update(root: RootOption = None, lang: LangOption = "all", domain: DomainOpti
 @i18n_app.command("compile")
 @handle_errors
 def compile_(
-    root: RootOption = None, lang: LangOption = "all", domain: DomainOption = None
+    root: RootOption = None,
+    lang: LangOption = ALL_LANGUAGES,
+    domain: DomainOption = None,
 ) -> None:
     """Write a .mo file next to each PO file (fuzzy translations left out).
 
@@ -93,9 +121,11 @@ def compile_(
 
         selfassess i18n compile
     """
-    result = catalogs.compile_catalogs(root, _targets(lang), domain)
+    from selfassess.i18n import catalogs
+
+    result = catalogs.compile_catalogs(root, lang, domain)
     for c in result.catalogs:
-        out.print(f"{c.path}: {c.messages} translations", markup=False)
+        say(f"{shown(c.path)}: {c.messages} translations")
     _warn(result.warnings)
 
 
@@ -103,7 +133,7 @@ def compile_(
 @handle_errors
 def status(
     root: RootOption = None,
-    lang: LangOption = "all",
+    lang: LangOption = ALL_LANGUAGES,
     domain: DomainOption = None,
     summary: Annotated[
         bool, typer.Option("--summary", help="Only the table, not the missing messages.")
@@ -118,19 +148,28 @@ def status(
 
         selfassess i18n status --lang ar --domain questionnaire
     """
-    result = catalogs.status(root, _targets(lang), domain)
+    from rich.table import Table
+
+    from selfassess.i18n import catalogs
+
+    result = catalogs.status(root, lang, domain)
     if as_json:
         print_json(result.to_json())
     else:
         table = Table("language", "domain", "translated", "fuzzy", "missing", "share")
         for c in result.catalogs:
             table.add_row(
-                c.lang,
-                c.domain,
-                f"{c.translated}/{c.total}",
-                str(len(c.fuzzy)),
-                str(len(c.missing)),
-                f"{c.share:.1%}",
+                *map(
+                    shown,
+                    (
+                        c.lang,
+                        c.domain,
+                        f"{c.translated}/{c.total}",
+                        len(c.fuzzy),
+                        len(c.missing),
+                        f"{c.share:.1%}",
+                    ),
+                )
             )
         out.print(table)
         if not summary:
@@ -138,7 +177,7 @@ def status(
                 for label, keys in (("fuzzy", c.fuzzy), ("missing", c.missing)):
                     for context, msgid in keys:
                         where = f"[{context}] " if context else ""
-                        out.print(f"{c.path}: {label}: {where}{msgid}", markup=False)
+                        say(shown(f"{c.path}: {label}: {where}{msgid}"))
     _warn(result.warnings)
     if not result.complete:
         raise typer.Exit(EXIT_PROBLEMS)

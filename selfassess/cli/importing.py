@@ -1,24 +1,19 @@
 """`selfassess catalogue import` and `selfassess questionnaire init`: from texts to a draft."""
 
-from __future__ import annotations
-
 import datetime as dt
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from selfassess.cli.common import err, handle_errors, out, print_json
-from selfassess.definitions import describe
-from selfassess.definitions.catalogue import load_catalogue_file
-from selfassess.definitions.draft import write_draft
-from selfassess.definitions.importer import ImportResult, catalogue_yaml, import_sources
-from selfassess.errors import UsageError
-from selfassess.resources import definitions_dir
+from selfassess.cli.common import handle_errors, note, print_json, say, shown, warn
+
+if TYPE_CHECKING:
+    from selfassess.definitions.importer import ImportResult
 
 
-def _report(result: ImportResult, *, show_skipped: bool) -> None:
+def _report(result: "ImportResult", *, show_skipped: bool) -> None:
     """What the import did, on stderr: stdout carries the catalogue."""
     for reading in result.readings:
         cites = ", ".join(
@@ -26,33 +21,28 @@ def _report(result: ImportResult, *, show_skipped: bool) -> None:
             for part in (reading.symbol, reading.resolution, reading.date)
             if part is not None
         )
-        err.print(
+        note(
             f"{reading.source}: {len(reading.entries)} entries, {len(reading.skipped)} "
             f"paragraphs and lines not taken; {reading.document or '(no title found)'}"
-            + (f" ({cites})" if cites else ""),
-            markup=False,
+            + (f" ({cites})" if cites else "")
         )
     for m in result.merges:
-        err.print(
-            f"merged: {m.ref} ({m.id}) = {m.source_ref} of {m.source}, similarity {m.similarity}",
-            markup=False,
-        )
+        note(f"merged: {m.ref} ({m.id}) = {m.source_ref} of {m.source}, similarity {m.similarity}")
     for c in result.changes:
         if c.kind not in ("unchanged", "cited"):
-            err.print(f"{c.kind}: {c.ref} ({c.id}) {c.detail}".rstrip(), markup=False)
+            note(f"{c.kind}: {c.ref} ({c.id}) {c.detail}".rstrip())
     if result.changes:
         cited = sum(1 for c in result.changes if c.kind == "cited")
         unchanged = sum(1 for c in result.changes if c.kind == "unchanged")
-        err.print(
+        note(
             f"same text, new citation: {cited} recommendation(s); "
-            f"unchanged: {unchanged} recommendation(s)",
-            markup=False,
+            f"unchanged: {unchanged} recommendation(s)"
         )
     if show_skipped:
         for s in result.skipped:
-            err.print(f"not taken: {s}", markup=False)
+            note(f"not taken: {s}")
     for w in result.warnings:
-        err.print(f"warning: {w}", markup=False)
+        warn(w)
 
 
 @handle_errors
@@ -89,6 +79,11 @@ def catalogue_import(
 
         selfassess catalogue import resolution.pdf --id cop13 --out cop13.yaml
     """
+    from selfassess.definitions import describe
+    from selfassess.definitions.catalogue import load_catalogue_file
+    from selfassess.definitions.importer import catalogue_yaml, import_sources
+    from selfassess.errors import UsageError
+
     existing = None
     if out_path is not None and out_path.exists():
         existing = load_catalogue_file(out_path)
@@ -103,10 +98,9 @@ def catalogue_import(
     if out_path is not None:
         out_path.parent.mkdir(parents=True, exist_ok=True)
         out_path.write_text(text, encoding="utf-8")
-        err.print(
+        note(
             f"{out_path}: {len(result.catalogue.recommendations)} recommendations, "
-            f"{len(result.catalogue.topics)} topics",
-            markup=False,
+            f"{len(result.catalogue.topics)} topics"
         )
     if as_json:
         print_json(describe.catalogue_json(result.catalogue))
@@ -135,13 +129,17 @@ def questionnaire_init(
 
         selfassess questionnaire init cop13.yaml --id cop13 --out definitions
     """
+    from selfassess.definitions.draft import write_draft
+    from selfassess.resources import definitions_dir
+
     folder = out_dir or definitions_dir() or Path("definitions")
     result = write_draft(catalogue_file, questionnaire_id, folder, dt.date.today())
-    out.print(
-        f"{result.path}: draft written and valid: {result.sections} sections, "
-        f"{result.scored} scored recommendations, {len(result.unscored)} unscored",
-        markup=False,
+    say(
+        shown(
+            f"{result.path}: draft written and valid: {result.sections} sections, "
+            f"{result.scored} scored recommendations, {len(result.unscored)} unscored"
+        )
     )
     for rec_id, why in result.unscored:
-        out.print(f"  unscored {rec_id}: {why}", markup=False)
-    out.print(f"catalogue: {result.catalogue_path}", markup=False)
+        say(shown(f"  unscored {rec_id}: {why}"))
+    say(shown(f"catalogue: {result.catalogue_path}"))

@@ -1,41 +1,45 @@
 """`selfassess score`: where a country stands, and the country report."""
 
-from __future__ import annotations
-
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
 from selfassess.cli.common import (
     EXIT_OK,
     EXIT_PROBLEMS,
     KeyFile,
-    err,
+    LanguageOption,
     handle_errors,
     out,
     print_json,
+    say,
+    shown,
+    warn,
 )
-from selfassess.definitions.catalogue import load_catalogue
-from selfassess.definitions.questionnaire import load_questionnaire
-from selfassess.i18n.localizer import Localizer
-from selfassess.reports import report_format, write_country_report
-from selfassess.response.meta import load_key
-from selfassess.scoring import Score, load_response, score
+
+if TYPE_CHECKING:
+    from selfassess.i18n.localizer import Localizer
+    from selfassess.scoring import Score
 
 
-def _percent(value: float | None, loc: Localizer) -> str:
+def _percent(value: float | None, loc: "Localizer") -> str:
     return "-" if value is None else loc.percent(value)
 
 
-def _table(s: Score, qid: str, version: str, loc: Localizer) -> None:
+def _table(s: "Score", qid: str, version: str, loc: "Localizer") -> None:
+    from rich.table import Table
+
+    from selfassess.definitions.catalogue import load_catalogue
+    from selfassess.definitions.questionnaire import load_questionnaire
+
     q = load_questionnaire(qid, version)
     catalogue = load_catalogue(q.catalogue)
     overall = s.overall
-    out.print(
-        f"[bold]overall[/bold] implementation {_percent(overall.implementation, loc)}, "
-        f"gap {_percent(overall.gap, loc)}, coverage {_percent(overall.coverage, loc)}"
+    say(
+        f"[bold]overall[/bold] implementation {shown(_percent(overall.implementation, loc))}, "
+        f"gap {shown(_percent(overall.gap, loc))}, "
+        f"coverage {shown(_percent(overall.coverage, loc))}"
     )
     table = Table("section", "recommendation", "status", "implementation", "gap")
     for section in q.sections:
@@ -43,11 +47,11 @@ def _table(s: Score, qid: str, version: str, loc: Localizer) -> None:
             continue
         figures = s.sections[section.id]
         table.add_row(
-            f"[bold]{section.id}[/bold]",
+            f"[bold]{shown(section.id)}[/bold]",
             "",
             "",
-            _percent(figures.implementation, loc),
-            _percent(figures.gap, loc),
+            shown(_percent(figures.implementation, loc)),
+            shown(_percent(figures.gap, loc)),
         )
         for entry in section.recommendations:
             rec = s.recommendations.get(entry.recommendation)
@@ -56,25 +60,32 @@ def _table(s: Score, qid: str, version: str, loc: Localizer) -> None:
             ref = catalogue.get(entry.recommendation).ref
             table.add_row(
                 "",
-                f"{ref} {entry.recommendation}",
-                rec.status or "-",
-                _percent(rec.implementation, loc),
-                _percent(rec.gap, loc),
+                shown(f"{ref} {entry.recommendation}"),
+                shown(rec.status or "-"),
+                shown(_percent(rec.implementation, loc)),
+                shown(_percent(rec.gap, loc)),
             )
     out.print(table)
     if s.ta_needs:
         needs = Table("recommendation", "priority", "kinds", title="technical assistance needs")
         for need in s.ta_needs:
-            needs.add_row(need.recommendation, need.priority or "-", ", ".join(need.kinds) or "-")
+            needs.add_row(
+                *map(
+                    shown, (need.recommendation, need.priority or "-", ", ".join(need.kinds) or "-")
+                )
+            )
         out.print(needs)
     for flag in s.flags:
-        out.print(f"flag {flag.code} {flag.item}: {flag.message}", markup=False)
+        say(shown(f"flag {flag.code} {flag.item}: {flag.message}"))
 
 
 @handle_errors
 def score_command(
     file: Annotated[
-        Path, typer.Argument(help="A completed .docx/.xlsx form, or the JSON of `parse --json`.")
+        Path,
+        typer.Argument(
+            dir_okay=False, help="A completed .docx/.xlsx form, or the JSON of `parse --json`."
+        ),
     ],
     as_json: Annotated[bool, typer.Option("--json", help="Print the score as JSON.")] = False,
     out_path: Annotated[
@@ -82,7 +93,7 @@ def score_command(
         typer.Option("--out", help="Write the country report: PATH.docx, PATH.xlsx or PATH.md."),
     ] = None,
     lang: Annotated[
-        str | None, typer.Option(help="Language of the report (default: the reply's).")
+        str | None, LanguageOption(help="Language of the report (default: the reply's).")
     ] = None,
     key_file: KeyFile = None,
 ) -> None:
@@ -96,21 +107,19 @@ def score_command(
 
         selfassess score returns/mexico.xlsx --out reports/mexico.docx
     """
-    if out_path is not None:
-        report_format(out_path)
-    loc = Localizer(lang) if lang else None
-    result = load_response(file, key=load_key(key_file))
-    q = load_questionnaire(result.form.questionnaire, result.form.version)
-    scored = score(result, q)
+    from selfassess.i18n.localizer import Localizer
+    from selfassess.reports.reply import score_reply
+    from selfassess.response.meta import load_key
+
+    reply = score_reply(file, key=load_key(key_file), report=out_path, lang=lang)
     if as_json:
-        print_json(scored.to_json())
-    if out_path is not None:
-        out_path.parent.mkdir(parents=True, exist_ok=True)
-        written = write_country_report(scored, result, q, out_path, lang=loc.lang if loc else None)
-        for warning in written.warnings:
-            err.print(f"warning: {warning}", markup=False)
+        print_json(reply.score.to_json())
+    if reply.report is not None:
+        for warning in reply.report.warnings:
+            warn(warning)
         if not as_json:
-            out.print(str(out_path), markup=False)
+            say(shown(out_path))
     elif not as_json:
-        _table(scored, q.id, q.version, loc or Localizer(result.form.language))
-    raise typer.Exit(EXIT_PROBLEMS if result.errors else EXIT_OK)
+        q = reply.questionnaire
+        _table(reply.score, q.id, q.version, Localizer(lang or reply.response.form.language))
+    raise typer.Exit(EXIT_PROBLEMS if reply.response.errors else EXIT_OK)

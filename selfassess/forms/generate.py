@@ -16,9 +16,8 @@ import io
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
 
-from selfassess.constants import FORMATS
+from selfassess.constants import FORMATS, Format
 from selfassess.definitions.model import Questionnaire
 from selfassess.errors import UsageError
 from selfassess.i18n.localizer import Localizer
@@ -27,7 +26,6 @@ from selfassess.response.meta import FormMeta, new_form_id
 from selfassess.safety.files import output_file
 from selfassess.safety.text import safe_filename
 
-Format = Literal["docx", "xlsx"]
 Progress = Callable[[Path], None]
 Prefill = Callable[[str | None], Mapping[str, Answer] | None]
 

@@ -18,6 +18,7 @@ be changed by the caller or with ``$SELFASSESS_LIMITS``.
 from __future__ import annotations
 
 import io
+import math
 import os
 import posixpath
 import re
@@ -152,9 +153,13 @@ def _limit_value(name: str, text: str, is_float: bool) -> int | float:
     scale = {"k": 1024, "m": MIB, "g": 1024 * MIB}.get(text[-1:].lower(), 1)
     digits = text[:-1] if scale != 1 else text
     try:
-        value = float(digits) * scale if is_float else int(float(digits) * scale)
+        number = float(digits) * scale
     except ValueError:
         raise UsageError(f"the limit {name} needs a number, not '{text}'") from None
+    # float() takes "inf", "nan" and "1e400": none of them bounds anything.
+    if not math.isfinite(number):
+        raise UsageError(f"the limit {name} needs a finite number, not '{text}'")
+    value = number if is_float else int(number)
     if value <= 0:
         raise UsageError(f"the limit {name} must be positive, not '{text}'")
     return value

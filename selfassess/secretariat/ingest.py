@@ -603,3 +603,20 @@ def current_results(store: Store) -> list[tuple[ReturnRow, ParseResult]]:
         for row in store.current_returns()
         if row.parse_json
     ]
+
+
+def ingest_into(
+    store_path: Path,
+    paths: Iterable[Path | str],
+    *,
+    key: bytes | None = None,
+    strict: bool = False,
+    limits: Limits | None = None,
+    progress: Callable[[FileOutcome], None] | None = None,
+) -> IngestResult:
+    """``selfassess ingest``: :func:`ingest_paths` into the store at ``store_path``
+    (created when missing). The limits are read before the store is opened, so
+    a bad ``$SELFASSESS_LIMITS`` changes nothing."""
+    limits = limits or Limits.from_env()
+    with Store(store_path) as store:
+        return ingest_paths(store, paths, key=key, strict=strict, limits=limits, progress=progress)

@@ -11,6 +11,7 @@ and ``selfassess ingest`` accepts it.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -178,3 +179,15 @@ def _key(value: Answer) -> Any:
 
 def _shown(value: Answer) -> str:
     return ", ".join(value) if isinstance(value, list) else str(value)
+
+
+def merge_to_file(
+    paths: list[Path | str], out: Path, key: bytes | None = None, ui: Localizer | None = None
+) -> MergeResult:
+    """``selfassess merge``: :func:`merge_files`, written to ``out`` as JSON."""
+    result = merge_files(paths, key, ui)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(
+        json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
+    return result

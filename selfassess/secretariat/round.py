@@ -19,10 +19,11 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from selfassess.constants import Format
 from selfassess.definitions.model import Item, Questionnaire
-from selfassess.forms.generate import Format, GenerateResult, IssuedForm, generate_forms
+from selfassess.forms.generate import GenerateResult, IssuedForm, generate_forms
 from selfassess.response.interpret import Answer
-from selfassess.secretariat.parties import Parties
+from selfassess.secretariat.parties import Parties, load_parties
 from selfassess.store import FormRow, Round, Store
 
 #: Below this many countries, worker processes cost more than they save.
@@ -33,6 +34,8 @@ MIN_COUNTRIES_FOR_WORKERS = 4
 class RoundResult:
     round: Round
     forms: list[IssuedForm]
+    parties: list[str]
+    """Codes of the Parties the round was issued to."""
     prefilled: list[str] = field(default_factory=list)
     """Countries whose forms carry answers from the store."""
     warnings: list[str] = field(default_factory=list)
@@ -225,4 +228,41 @@ def issue_round(
         ],
     )
     prefilled = sorted(filler.answers) if filler else []
-    return RoundResult(rnd, forms, prefilled, warnings)
+    return RoundResult(rnd, forms, codes, prefilled, warnings)
+
+
+def run_round(
+    store_path: Path,
+    questionnaire: Questionnaire,
+    out_dir: Path,
+    *,
+    formats: list[Format],
+    parties_path: Path | None = None,
+    countries: list[str] | None = None,
+    deadline: dt.date | None = None,
+    key: bytes | None = None,
+    strict: bool = False,
+    password: str | None = None,
+    prefill: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> RoundResult:
+    """``selfassess generate --round``: :func:`issue_round` to the Parties of
+    ``parties_path`` (default: the shipped list), or to ``countries`` among
+    them, recorded in the store at ``store_path``."""
+    parties = load_parties(parties_path)
+    if countries:
+        parties = parties.select(countries)
+    with Store(store_path) as store:
+        return issue_round(
+            store,
+            questionnaire,
+            parties,
+            out_dir,
+            formats=formats,
+            deadline=deadline,
+            key=key,
+            strict=strict,
+            password=password,
+            prefill=prefill,
+            progress=progress,
+        )

@@ -23,11 +23,12 @@ from typing import Any
 
 from selfassess.constants import CTX_QUESTIONNAIRE_TITLE
 from selfassess.definitions.model import Questionnaire
+from selfassess.definitions.questionnaire import load_questionnaire
 from selfassess.errors import DefinitionError, DefinitionProblem, UsageError
 from selfassess.i18n.localizer import Localizer, check_language, country_code
 from selfassess.safety.files import write_output
 from selfassess.safety.text import safe_path, shown
-from selfassess.secretariat.parties import Parties, group_name
+from selfassess.secretariat.parties import Parties, group_name, load_parties
 from selfassess.store import ReturnRow, Round, Store
 
 GROUP_KEYS: tuple[str | None, ...] = (
@@ -423,3 +424,31 @@ def write_reminders(
             write_output(path, msg.as_bytes())
             result.written.append(path)
     return result
+
+
+def round_status(
+    store_path: Path,
+    parties_path: Path | None = None,
+    *,
+    as_of: dt.date | None = None,
+    reminders: Path | None = None,
+    contacts: Path | None = None,
+    sender: str = "secretariat@example.org",
+) -> tuple[StatusReport, RemindersResult | None]:
+    """``selfassess status``: the status of the store's latest round and, when
+    ``reminders`` and ``contacts`` are given, the reminders written there."""
+    if (reminders is None) != (contacts is None):
+        raise UsageError("--reminders and --contacts go together; give both")
+    parties = load_parties(parties_path)
+    with Store(store_path, create=False) as store:
+        report = status(store, parties, as_of=as_of)
+    if reminders is None or contacts is None:
+        return report, None
+    q = (
+        load_questionnaire(report.round.questionnaire, report.round.version)
+        if report.round
+        else None
+    )
+    return report, write_reminders(
+        report, load_contacts(contacts), reminders, sender=sender, questionnaire=q
+    )
