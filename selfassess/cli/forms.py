@@ -159,8 +159,9 @@ def generate(
 def _summary(path: Path, result: "ParseResult") -> None:
     form = result.form
     answered = sum(1 for v in result.answers.values() if v is not None)
+    name = f"{path}#{form.submission.instance_id}" if form.submission else str(path)
     say(
-        f"[bold]{shown(path)}[/bold]: {shown(form.questionnaire)} {shown(form.version)}, "
+        f"[bold]{shown(name)}[/bold]: {shown(form.questionnaire)} {shown(form.version)}, "
         f"{shown(form.format)}, language {shown(form.language)}, "
         f"country {shown(form.country or '-')}, signature {shown(form.signature)}"
     )
@@ -177,7 +178,11 @@ def _summary(path: Path, result: "ParseResult") -> None:
 @handle_errors
 def parse(
     files: Annotated[
-        list[Path], typer.Argument(dir_okay=False, help="Completed .docx or .xlsx forms.")
+        list[Path],
+        typer.Argument(
+            dir_okay=False,
+            help="Completed .docx or .xlsx forms, or online exports (.csv, .zip, OData .json).",
+        ),
     ],
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the parse contract as JSON.")
@@ -195,7 +200,7 @@ def parse(
         selfassess parse returns/mexico.xlsx --json
     """
     from selfassess.errors import Rejected
-    from selfassess.forms.parse import parse_form
+    from selfassess.forms.parse import parse_returns
     from selfassess.response.meta import load_key
 
     key = load_key(key_file)
@@ -203,18 +208,19 @@ def parse(
     results: list[dict[str, object]] = []
     for path in files:
         try:
-            result = parse_form(path, key=key, limits=limits)
+            parsed = parse_returns(path, key=key, limits=limits)
         except Rejected as exc:
             prefix = f"{path}: " if len(files) > 1 else ""
             err.print(f"error: {shown(prefix)}{shown(exc)}")
             status = max(status, EXIT_REJECTED)
             continue
-        if result.errors:
-            status = max(status, EXIT_PROBLEMS)
-        if as_json:
-            results.append(result.to_json())
-        else:
-            _summary(path, result)
+        for result in parsed:
+            if result.errors:
+                status = max(status, EXIT_PROBLEMS)
+            if as_json:
+                results.append(result.to_json())
+            else:
+                _summary(path, result)
     if as_json and results:
-        print_json(results[0] if len(files) == 1 else results)
+        print_json(results[0] if len(results) == 1 and len(files) == 1 else results)
     raise typer.Exit(status)

@@ -106,6 +106,31 @@ def parse_form(
     return interpret(questionnaire, raw, signature, ui)
 
 
+def parse_returns(
+    source: str | Path,
+    key: bytes | None = None,
+    limits: Limits | None = None,
+    ui: Localizer | None = None,
+) -> list[ParseResult]:
+    """Every response in a file: one for a completed form, one per submission of an
+    online export (ODK Central's CSV, .zip or OData JSON; KoBoToolbox's CSV).
+
+    Online submissions carry no signature (their server authenticated the
+    submitter), so ``key`` applies to forms only.
+    """
+    from selfassess.forms.online import is_online_export, read_submissions  # noqa: PLC0415 (only exports need it)
+
+    data = read_source(source, limits)
+    if is_online_export(data, Path(source).name):
+        try:
+            return [
+                s.result for s in read_submissions(data, Path(source).name, limits=limits, ui=ui)
+            ]
+        except Rejected as exc:
+            raise Rejected(shown(" ".join(str(exc).split()))) from None
+    return [parse_form(data, key, limits, ui)]
+
+
 def signature_problem(
     meta: FormMeta, signature: str, key: bytes | None, ui: Localizer
 ) -> Problem | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import shutil
 from pathlib import Path
 from typing import Any
@@ -214,3 +215,25 @@ def test_the_cli_exports_it(tmp_path: Path) -> None:
     assert load_workbook(out).sheetnames == ["survey", "choices", "settings"]
     bad = CliRunner().invoke(app, ["questionnaire", "export", "--format", "pdf"])
     assert bad.exit_code == 2
+
+
+def test_parse_reads_every_submission_of_an_export(q: Questionnaire, tmp_path: Path) -> None:
+    given = filled(q, seed=21)
+    export = tmp_path / "central.csv"
+    export.write_bytes(central_csv(q, given))
+    result = CliRunner().invoke(app, ["parse", str(export), "--json"])
+    assert result.exit_code == 0, result.output
+    responses = json.loads(result.stdout)
+    assert [r["form"]["country"] for r in responses] == [c for c, _ in given]
+    assert [r["answers"] for r in responses] == [a for _, a in given]
+    assert {r["form"]["submission"]["instance_id"] for r in responses} == {
+        "uuid:1",
+        "uuid:2",
+        "uuid:3",
+    }
+    shown = CliRunner().invoke(app, ["parse", str(export)])
+    assert f"{export}#uuid:2" in shown.stdout
+    (tmp_path / "broken.csv").write_bytes(b"a,b\n1,2\n")
+    bad = CliRunner().invoke(app, ["parse", str(tmp_path / "broken.csv")])
+    assert bad.exit_code == 2
+    assert len(bad.stderr.strip().splitlines()) == 1
