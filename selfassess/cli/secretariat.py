@@ -1,4 +1,4 @@
-"""`selfassess ingest|status|merge|report|demo`, and the round of `selfassess generate --round`."""
+"""`selfassess ingest|status|merge|report|demo|fill`, and `selfassess generate --round`."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ from selfassess.reports.aggregate_docx import write_report_docx
 from selfassess.reports.aggregate_xlsx import write_report_xlsx
 from selfassess.response.meta import load_key
 from selfassess.secretariat.aggregate import aggregate
-from selfassess.secretariat.demo import run_demo
+from selfassess.secretariat.demo import DEMO_SEED, fill_form, run_demo
 from selfassess.secretariat.ingest import FileOutcome, ingest_paths
 from selfassess.secretariat.merge import merge_files
 from selfassess.secretariat.parties import load_parties
@@ -336,3 +336,27 @@ def demo(
     out.print(f"reminders: {len(result.reminders)}", markup=False)
     for path in result.reports:
         out.print(str(path), markup=False)
+
+
+@handle_errors
+def fill(
+    form: Annotated[Path, typer.Argument(help="An Excel form written by generate.")],
+    out_path: Annotated[Path, typer.Option("--out", help="Where to write the filled form.")],
+    seed: Annotated[int, typer.Option(help="Seed of the random answers.")] = DEMO_SEED,
+) -> None:
+    """Fill an Excel form with random but valid answers, as the demo's respondents do.
+
+    For trying parse, score and ingest without a real return.
+
+    Example:
+
+        selfassess fill tour/ctoc_wgta-1.0-en-MX.xlsx --out tour/mexico.xlsx
+    """
+    try:
+        data = form.read_bytes()
+    except OSError as exc:
+        raise UsageError(f"{form}: cannot read it ({exc.strerror}); check the path") from None
+    filled = fill_form(data, seed=seed)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    out_path.write_bytes(filled)
+    out.print(str(out_path), markup=False)

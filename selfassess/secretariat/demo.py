@@ -24,6 +24,8 @@ from openpyxl import load_workbook
 from selfassess.constants import CTX_CHOICE_LABEL, XLSX_NAME_PREFIX, XLSX_OPTION_JOIN
 from selfassess.definitions.model import Item, Questionnaire
 from selfassess.definitions.questionnaire import load_questionnaire
+from selfassess.errors import UsageError
+from selfassess.forms.parse import parse_form
 from selfassess.i18n.localizer import Localizer
 from selfassess.office.excel import destination
 from selfassess.reports.aggregate_docx import write_report_docx
@@ -42,6 +44,7 @@ DEMO_PER_GROUP = 4
 DEMO_ISSUED = dt.date(2025, 2, 3)
 DEMO_DEADLINE = dt.date(2025, 4, 30)
 DEMO_AS_OF = dt.date(2025, 5, 15)
+DEMO_SEED = 2025
 
 
 def _applies(item: Item, answers: dict[str, Answer]) -> bool:
@@ -109,6 +112,19 @@ def fill_xlsx(data: bytes, answers: dict[str, Answer], q: Questionnaire, lang: s
     return out.getvalue()
 
 
+def fill_form(data: bytes, *, seed: int = DEMO_SEED) -> bytes:
+    """An Excel form filled as the demo's respondents fill theirs, to try the tools on.
+
+    Rejected when ``data`` is not a safe form of a known questionnaire; a Word
+    form is a UsageError (only Excel forms are filled).
+    """
+    form = parse_form(data).form
+    if form.format != "xlsx":
+        raise UsageError("only Excel forms can be filled; generate one with --format xlsx")
+    q = load_questionnaire(form.questionnaire, form.version)
+    return fill_xlsx(data, random_answers(q, random.Random(seed)), q, form.language)
+
+
 def sample_parties(parties: Parties, per_group: int = DEMO_PER_GROUP) -> Parties:
     """The first ``per_group`` Parties of each group (file order), and those in no group."""
     chosen: list[str] = []
@@ -130,7 +146,9 @@ class DemoResult:
     warnings: list[str] = field(default_factory=list)
 
 
-def run_demo(out_dir: Path, *, seed: int = 2025, per_group: int = DEMO_PER_GROUP) -> DemoResult:
+def run_demo(
+    out_dir: Path, *, seed: int = DEMO_SEED, per_group: int = DEMO_PER_GROUP
+) -> DemoResult:
     """Run the demo round into ``out_dir`` (its demo files are replaced)."""
     rng = random.Random(seed)
     q = load_questionnaire()
