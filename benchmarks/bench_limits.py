@@ -25,6 +25,7 @@ from pathlib import Path
 
 from tests.hostile import corpus
 from tests.hostile.corpus import KEY
+from tests.support.zipparts import parts_of, with_parts
 
 _CHILD = r"""
 import sys, json
@@ -42,7 +43,7 @@ def _sheet_with(rows: int, cols: int) -> bytes:
     """The first section sheet of a real form, with ``rows`` x ``cols`` typed cells below it."""
     data = corpus.real_form("xlsx")
     part = "xl/worksheets/sheet4.xml"
-    body = corpus.parts_of(data)[part]
+    body = parts_of(data)[part]
     letters = [_letters(c) for c in range(1, cols + 1)]
     extra = "".join(
         f'<row r="{r}">'
@@ -50,9 +51,7 @@ def _sheet_with(rows: int, cols: int) -> bytes:
         + "</row>"
         for r in range(1001, 1001 + rows)
     )
-    return corpus.with_parts(
-        data, {part: body.replace(b"</sheetData>", extra.encode() + b"</sheetData>")}
-    )
+    return with_parts(data, {part: body.replace(b"</sheetData>", extra.encode() + b"</sheetData>")})
 
 
 def _letters(col: int) -> str:
@@ -67,28 +66,28 @@ def _far_cell() -> bytes:
     data = corpus.real_form("xlsx")
     part = "xl/worksheets/sheet4.xml"
     cell = b'<row r="24999"><c r="T24999" t="inlineStr"><is><t>x</t></is></c></row>'
-    body = corpus.parts_of(data)[part].replace(b"</sheetData>", cell + b"</sheetData>")
-    return corpus.with_parts(data, {part: body})
+    body = parts_of(data)[part].replace(b"</sheetData>", cell + b"</sheetData>")
+    return with_parts(data, {part: body})
 
 
 def _long_text_docx() -> bytes:
     data = corpus.real_form("docx")
-    body = corpus.parts_of(data)["word/document.xml"]
+    body = parts_of(data)["word/document.xml"]
     # Random letters, so that the part does not compress more than real text.
     words = base64.b64encode(os.urandom(7_200_000))
     text = b"<w:p><w:r><w:t>" + words + b"</w:t></w:r></w:p><w:sectPr"
-    return corpus.with_parts(data, {"word/document.xml": body.replace(b"<w:sectPr", text, 1)})
+    return with_parts(data, {"word/document.xml": body.replace(b"<w:sectPr", text, 1)})
 
 
 def _many_paragraphs_docx() -> bytes:
     data = corpus.real_form("docx")
-    body = corpus.parts_of(data)["word/document.xml"]
+    body = parts_of(data)["word/document.xml"]
     paragraphs = b"".join(
         b"<w:p><w:r><w:t>" + base64.b64encode(os.urandom(9)) + b"</w:t></w:r></w:p>"
         for _ in range(220_000)
     )
     paragraphs += b"<w:sectPr"
-    return corpus.with_parts(data, {"word/document.xml": body.replace(b"<w:sectPr", paragraphs, 1)})
+    return with_parts(data, {"word/document.xml": body.replace(b"<w:sectPr", paragraphs, 1)})
 
 
 def _random_digits() -> str:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import itertools
-import zipfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -24,10 +23,11 @@ from selfassess.definitions.model import Questionnaire
 from selfassess.definitions.questionnaire import load_questionnaire
 from selfassess.forms.docx_writer import format_picker_date, write_docx
 from selfassess.i18n.localizer import Localizer
-from selfassess.office.ooxml import CHECKED_GLYPH, UNCHECKED_GLYPH, W_NS, w, w14
+from selfassess.office.ooxml import CHECKED_GLYPH, UNCHECKED_GLYPH, w, w14
 from selfassess.response.interpret import Answer
 from selfassess.response.meta import FormMeta
 from selfassess.response.values import clean_text
+from tests.support.zipparts import edit_xml, read_xml
 
 Action = str | bool | dt.date
 DOCUMENT = "word/document.xml"
@@ -39,25 +39,25 @@ _rsids = (f"00{n:06X}" for n in itertools.count(0xA1B2C3))
 
 def edit_document(data: bytes, change: Callable[[etree._Element], None]) -> bytes:
     """A copy of the package with ``change`` applied to word/document.xml."""
-    src = zipfile.ZipFile(io.BytesIO(data))
-    root = etree.fromstring(src.read(DOCUMENT))
-    change(root)
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            body = src.read(info.filename)
-            if info.filename == DOCUMENT:
-                body = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-            dst.writestr(info, body)
-    return out.getvalue()
+    return edit_xml(data, DOCUMENT, change)
 
 
 def document(data: bytes) -> etree._Element:
-    return etree.fromstring(zipfile.ZipFile(io.BytesIO(data)).read(DOCUMENT))
+    return read_xml(data, DOCUMENT)
 
 
 def controls(root: etree._Element, tag: str) -> list[etree._Element]:
-    return root.xpath(".//w:sdt[w:sdtPr/w:tag/@w:val=$tag]", namespaces={"w": W_NS}, tag=tag)
+    return tagged(root).get(tag, [])
+
+
+def tagged(root: etree._Element) -> dict[str, list[etree._Element]]:
+    """Every content control by its tag, in document order: one walk of the document."""
+    index: dict[str, list[etree._Element]] = {}
+    for sdt in root.iter(w("sdt")):
+        tag = sdt.find(f"{w('sdtPr')}/{w('tag')}")
+        if tag is not None:
+            index.setdefault(tag.get(w("val"), ""), []).append(sdt)
+    return index
 
 
 def control(root: etree._Element, tag: str) -> etree._Element:
@@ -141,8 +141,9 @@ def set_date(sdt: etree._Element, value: dt.date, lang: str, *, full_date: bool 
 
 
 def apply(root: etree._Element, actions: Mapping[str, Action], lang: str) -> None:
+    index = tagged(root)  # a full form has about 400 tags: one walk, not one per tag
     for tag, value in actions.items():
-        for sdt in controls(root, tag):
+        for sdt in index.get(tag, []):
             pr = sdt.find(w("sdtPr"))
             if isinstance(value, bool):
                 tick(sdt, value)

@@ -25,7 +25,8 @@ from selfassess.forms.parse import parse_form
 from selfassess.i18n.localizer import Localizer
 from selfassess.office.ooxml import W14_NS, W_NS, protection_hash, read_custom_properties
 from selfassess.office.word import ARABIC_FONT, CJK_FONT, LANGUAGE_TAGS
-from tests.forms.docx_fill import DEADLINE, blank_form, form_meta
+from tests.forms.docx_fill import DEADLINE, blank_form, control, form_meta, tagged
+from tests.support.zipparts import read_part, read_xml
 
 Q = load_questionnaire()
 NS = {"w": W_NS, "w14": W14_NS}
@@ -41,7 +42,7 @@ NOTICE = (
 
 @cache
 def part(lang: str, name: str, country: str | None = "MX") -> etree._Element:
-    return etree.fromstring(zipfile.ZipFile(io.BytesIO(blank_form(lang, country))).read(name))
+    return read_xml(blank_form(lang, country), name)
 
 
 def doc(lang: str, country: str | None = "MX") -> etree._Element:
@@ -50,11 +51,6 @@ def doc(lang: str, country: str | None = "MX") -> etree._Element:
 
 def xp(root: etree._Element, path: str) -> list:
     return root.xpath(path, namespaces=NS)
-
-
-def control(root: etree._Element, tag: str) -> etree._Element:
-    [found] = xp(root, f'//w:sdt[w:sdtPr/w:tag/@w:val="{tag}"]')
-    return found
 
 
 def test_every_slot_has_exactly_one_control_tagged_with_its_id() -> None:
@@ -85,10 +81,10 @@ def test_control_settings_follow_the_schema_and_lock_without_temporary() -> None
 
 
 def test_controls_are_inline_in_the_answer_cell_of_a_row_that_starts_with_the_ref() -> None:
-    root = doc("en")
+    controls = tagged(doc("en"))
     for item in Q.items():
         tag = f"{item.id}:{Q.choices_of(item)[0].code}" if item.type == "multichoice" else item.id
-        sdt = control(root, tag)
+        (sdt,) = controls[tag]
         assert etree.QName(sdt.getparent()).localname == "p"
         cell = sdt.getparent().getparent()
         row = cell.getparent()
@@ -99,18 +95,18 @@ def test_controls_are_inline_in_the_answer_cell_of_a_row_that_starts_with_the_re
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_control_types_per_answer_type(lang: str) -> None:
-    root = doc(lang)
+    controls = tagged(doc(lang))
     loc = Localizer(lang)
     for item in Q.items():
         if item.type == "multichoice":
             for ch in Q.choices_of(item):
-                sdt = control(root, f"{item.id}:{ch.code}")
+                (sdt,) = controls[f"{item.id}:{ch.code}"]
                 assert xp(sdt, "w:sdtPr/w14:checkbox/w14:checked/@w14:val") == ["0"]
                 assert xp(sdt, "string(w:sdtContent)") == "☐"
                 label = loc.content("choice.label", ch.label)
                 assert "".join(xp(sdt.getparent(), ".//w:t/text()")) == f"☐ {label}"
             continue
-        sdt = control(root, item.id)
+        (sdt,) = controls[item.id]
         assert xp(sdt, "w:sdtPr/w:showingPlcHdr"), item.id
         assert xp(sdt, "w:sdtContent/w:r/w:rPr/w:rStyle/@w:val") == ["PlaceholderText"]
         if item.type == "choice":
@@ -219,7 +215,7 @@ def test_metadata_in_custom_properties(lang: str) -> None:
     assert set(props) == {META_PREFIX + k for k in META_KEYS}
     assert props[META_PREFIX + "language"] == lang
     assert props[META_PREFIX + "questionnaire"] == Q.id
-    types = zipfile.ZipFile(io.BytesIO(blank_form(lang))).read("[Content_Types].xml")
+    types = read_part(blank_form(lang), "[Content_Types].xml")
     assert b"custom-properties+xml" in types
 
 
