@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -137,7 +138,7 @@ def test_text_is_verbatim_from_its_source(rec: Recommendation, version: Version)
 
 
 def test_texts_carry_no_layout_debris() -> None:
-    debris = {
+    debris: dict[str, Callable[[str], bool]] = {
         "*": lambda t: "*" in t,
         "<sup>": lambda t: "<sup>" in t,
         "---": lambda t: "---" in t,

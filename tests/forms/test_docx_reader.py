@@ -23,6 +23,7 @@ from selfassess.office.ooxml import (
     w,
 )
 from tests.forms.docx_fill import blank_form, control, edit_document, fill, fill_text, pick
+from tests.support.xml import child
 from tests.support.zipparts import read_part, read_xml, with_parts
 
 Q = load_questionnaire()
@@ -90,7 +91,7 @@ def test_macro_enabled_document_is_rejected_with_what_to_do() -> None:
 
 
 def test_duplicated_control_with_different_answers_is_an_error() -> None:
-    def change(root):
+    def change(root: etree._Element) -> None:
         sdt = control(root, "respondent_name")
         twin = copy.deepcopy(sdt)
         sdt.addnext(twin)
@@ -106,8 +107,8 @@ def test_duplicated_control_with_different_answers_is_an_error() -> None:
 
 
 def test_unknown_tags_are_counted_in_a_warning() -> None:
-    def change(root):
-        tag = control(root, "respondent_name").find(f"{w('sdtPr')}/{w('tag')}")
+    def change(root: etree._Element) -> None:
+        tag = child(control(root, "respondent_name"), f"{w('sdtPr')}/{w('tag')}")
         tag.set(w("val"), "my_own_field")
 
     result = parse_form(io.BytesIO(edit_document(blank_form("en"), change)))
@@ -115,7 +116,7 @@ def test_unknown_tags_are_counted_in_a_warning() -> None:
 
 
 def test_a_value_outside_the_list_is_a_located_error() -> None:
-    def change(root):
+    def change(root: etree._Element) -> None:
         fill_text(control(root, "wg14_c_status"), "Peut-être")
 
     result = parse_form(io.BytesIO(edit_document(blank_form("en"), change)))
@@ -130,7 +131,7 @@ def test_blank_form_country_by_name_in_any_language(lang: str, written_in: str) 
     data = blank_form(lang, None)
     name = Localizer(written_in).country("CI")
 
-    def change(root):
+    def change(root: etree._Element) -> None:
         fill_text(control(root, COUNTRY_SLOT), name)
 
     result = parse_form(io.BytesIO(edit_document(data, change)))

@@ -6,6 +6,7 @@ import datetime as dt
 import io
 
 import pytest
+from lxml import etree
 
 from selfassess.constants import LANGUAGES
 from selfassess.definitions.questionnaire import load_questionnaire
@@ -22,6 +23,7 @@ from tests.forms.docx_fill import (
     tick,
     word_runs,
 )
+from tests.support.xml import child
 
 Q = load_questionnaire()
 TEXT_ITEM = "wg14_c_measures"
@@ -40,7 +42,7 @@ def _parse(data: bytes) -> dict[str, object]:
 def test_text_split_by_rsid_proofing_bookmarks_and_revisions(lang: str) -> None:
     typed = "Law 12 of 2023\non organized fraud, article 5 and the national strategy"
 
-    def change(root):
+    def change(root: etree._Element) -> None:
         sdt = control(root, TEXT_ITEM)
         set_content(sdt, word_runs(typed, sdt.find(f"{w('sdtPr')}/{w('rPr')}")))
 
@@ -50,11 +52,11 @@ def test_text_split_by_rsid_proofing_bookmarks_and_revisions(lang: str) -> None:
 
 
 def test_nested_control_text_is_not_part_of_the_answer() -> None:
-    def change(root):
+    def change(root: etree._Element) -> None:
         sdt = control(root, TEXT_ITEM)
         set_content(sdt, word_runs("outer text", None))
         inner = control(root, "respondent_name")
-        sdt.find(w("sdtContent")).append(inner)
+        child(sdt, w("sdtContent")).append(inner)
 
     answers = _parse(edit_document(blank_form("en"), change))
     assert answers[TEXT_ITEM] == "outer text"
@@ -72,7 +74,7 @@ def test_drop_down_with_or_without_last_value(lang: str, last_value: bool) -> No
 
 
 def test_drop_down_display_text_split_into_runs() -> None:
-    def change(root):
+    def change(root: etree._Element) -> None:
         sdt = control(root, CHOICE_ITEM)
         set_content(sdt, word_runs("Largely implemented", None))
 
@@ -90,8 +92,10 @@ def test_drop_down_display_text_split_into_runs() -> None:
         (True, False, False, None),
     ],
 )
-def test_checkbox_flag_first_glyph_as_fallback(flag, glyph, checked, expected) -> None:
-    def change(root):
+def test_checkbox_flag_first_glyph_as_fallback(
+    flag: bool, glyph: bool, checked: bool, expected: list[str] | None
+) -> None:
+    def change(root: etree._Element) -> None:
         pick(control(root, "wg14_c_ta_needed"), "Yes")
         tick(control(root, f"{KINDS_ITEM}:legal_advice"), checked, flag=flag, glyph=glyph)
 
@@ -102,7 +106,7 @@ def test_checkbox_flag_that_disagrees_with_its_glyph_is_an_error_naming_both() -
     """Ticked in w14:checked, ☐ on screen: neither is taken; the box is reported."""
     slot = f"{KINDS_ITEM}:legal_advice"
 
-    def change(root):
+    def change(root: etree._Element) -> None:
         pick(control(root, "wg14_c_ta_needed"), "Yes")
         tick(control(root, slot), True, flag=True, glyph=False)
 
@@ -114,19 +118,19 @@ def test_checkbox_flag_that_disagrees_with_its_glyph_is_an_error_naming_both() -
 
 
 def test_checked_flag_without_value_means_checked() -> None:
-    def change(root):
+    def change(root: etree._Element) -> None:
         pick(control(root, "wg14_c_ta_needed"), "Yes")
         box = control(root, f"{KINDS_ITEM}:training")
-        box.find(f".//{w14('checked')}").attrib.clear()
-        box.find(f".//{w('t')}").text = "☒"  # what Word shows for it
+        child(box, f".//{w14('checked')}").attrib.clear()
+        child(box, f".//{w('t')}").text = "☒"  # what Word shows for it
 
     assert _parse(edit_document(blank_form("en"), change))[KINDS_ITEM] == ["training"]
 
 
 def test_placeholder_text_without_its_flag_is_unanswered() -> None:
-    def change(root):
+    def change(root: etree._Element) -> None:
         sdt = control(root, TEXT_ITEM)
-        placeholder = sdt.find(f".//{w('t')}").text
+        placeholder = child(sdt, f".//{w('t')}").text or ""
         set_content(sdt, word_runs(placeholder, None))
 
     assert _parse(edit_document(blank_form("fr"), change))[TEXT_ITEM] is None
@@ -137,10 +141,10 @@ def test_placeholder_text_without_its_flag_is_unanswered() -> None:
 def test_date_whose_text_disagrees_with_full_date_is_an_error_naming_both(
     lang: str, text: str
 ) -> None:
-    def change(root):
+    def change(root: etree._Element) -> None:
         sdt = control(root, DATE_ITEM)
         set_date(sdt, dt.date(2025, 3, 4), lang)
-        sdt.find(f".//{w('t')}").text = text
+        child(sdt, f".//{w('t')}").text = text
 
     result = parse_form(edit_document(blank_form(lang), change))
     assert result.answers[DATE_ITEM] is None
@@ -152,7 +156,7 @@ def test_date_whose_text_disagrees_with_full_date_is_an_error_naming_both(
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_date_without_full_date_is_read_from_its_text(lang: str) -> None:
-    def change(root):
+    def change(root: etree._Element) -> None:
         set_date(control(root, DATE_ITEM), dt.date(2025, 3, 4), lang, full_date=False)
 
     assert _parse(edit_document(blank_form(lang), change))[DATE_ITEM] == "2025-03-04"
@@ -160,9 +164,9 @@ def test_date_without_full_date_is_read_from_its_text(lang: str) -> None:
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_emptied_control_showing_its_placeholder_again_is_unanswered(lang: str) -> None:
-    def change(root):
+    def change(root: etree._Element) -> None:
         sdt = control(root, TEXT_ITEM)
         set_content(sdt, word_runs("Cliquez ou appuyez ici pour entrer du texte.", None))
-        sdt.find(w("sdtPr")).find(w("lock")).addnext(sdt.makeelement(w("showingPlcHdr")))
+        child(sdt, f"{w('sdtPr')}/{w('lock')}").addnext(sdt.makeelement(w("showingPlcHdr")))
 
     assert _parse(edit_document(blank_form(lang), change))[TEXT_ITEM] is None

@@ -6,6 +6,8 @@ import base64
 import io
 import zipfile
 from functools import cache
+from pathlib import Path
+from typing import Any
 
 import pytest
 from lxml import etree
@@ -25,7 +27,9 @@ from selfassess.forms.parse import parse_form
 from selfassess.i18n.localizer import Localizer
 from selfassess.office.ooxml import W14_NS, W_NS, protection_hash, read_custom_properties
 from selfassess.office.word import ARABIC_FONT, CJK_FONT, LANGUAGE_TAGS
+from selfassess.response.interpret import Answer
 from tests.forms.docx_fill import DEADLINE, blank_form, control, form_meta, tagged
+from tests.support.xml import parent
 from tests.support.zipparts import read_part, read_xml
 
 Q = load_questionnaire()
@@ -49,7 +53,8 @@ def doc(lang: str, country: str | None = "MX") -> etree._Element:
     return part(lang, "word/document.xml", country)
 
 
-def xp(root: etree._Element, path: str) -> list:
+def xp(root: etree._Element, path: str) -> Any:
+    """An XPath result: a list of nodes or strings, or a string or number for string() etc."""
     return root.xpath(path, namespaces=NS)
 
 
@@ -85,9 +90,9 @@ def test_controls_are_inline_in_the_answer_cell_of_a_row_that_starts_with_the_re
     for item in Q.items():
         tag = f"{item.id}:{Q.choices_of(item)[0].code}" if item.type == "multichoice" else item.id
         (sdt,) = controls[tag]
-        assert etree.QName(sdt.getparent()).localname == "p"
-        cell = sdt.getparent().getparent()
-        row = cell.getparent()
+        assert etree.QName(parent(sdt)).localname == "p"
+        cell = parent(parent(sdt))
+        row = parent(cell)
         cells = xp(row, "w:tc")
         assert cells.index(cell) == 2
         assert "".join(xp(cells[0], ".//w:t/text()")) == item.ref
@@ -104,7 +109,7 @@ def test_control_types_per_answer_type(lang: str) -> None:
                 assert xp(sdt, "w:sdtPr/w14:checkbox/w14:checked/@w14:val") == ["0"]
                 assert xp(sdt, "string(w:sdtContent)") == "☐"
                 label = loc.content("choice.label", ch.label)
-                assert "".join(xp(sdt.getparent(), ".//w:t/text()")) == f"☐ {label}"
+                assert "".join(xp(parent(sdt), ".//w:t/text()")) == f"☐ {label}"
             continue
         (sdt,) = controls[item.id]
         assert xp(sdt, "w:sdtPr/w:showingPlcHdr"), item.id
@@ -282,7 +287,7 @@ def test_untranslated_strings_are_reported(lang: str) -> None:
         {"reply_date": "31/12/2025"},
     ],
 )
-def test_impossible_prefill_is_refused(prefill: dict) -> None:
+def test_impossible_prefill_is_refused(prefill: dict[str, Answer]) -> None:
     with pytest.raises(UsageError, match="prefill"):
         write_docx(Q, form_meta(Q, "en"), io.BytesIO(), prefill=prefill)
 
@@ -290,7 +295,7 @@ def test_impossible_prefill_is_refused(prefill: dict) -> None:
 def test_password_sets_words_hash_and_the_form_still_parses() -> None:
     out = io.BytesIO()
     write_docx(Q, form_meta(Q, "en"), out, password="s3cret-ministère")
-    settings = etree.fromstring(zipfile.ZipFile(out).read("word/settings.xml"))
+    settings = read_xml(out.getvalue(), "word/settings.xml")
     [prot] = xp(settings, "w:documentProtection")
     attr = {etree.QName(k).localname: v for k, v in prot.attrib.items()}
     assert attr["edit"] == "forms"
@@ -302,7 +307,7 @@ def test_password_sets_words_hash_and_the_form_still_parses() -> None:
     assert parse_form(io.BytesIO(out.getvalue())).errors == []
 
 
-def test_writes_to_a_path(tmp_path) -> None:
+def test_writes_to_a_path(tmp_path: Path) -> None:
     out = tmp_path / "form.docx"
     write_docx(Q, form_meta(Q, "es"), out)
     assert zipfile.ZipFile(out).read("docProps/custom.xml")

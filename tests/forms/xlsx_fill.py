@@ -29,6 +29,7 @@ from selfassess.office.excel import destination
 from selfassess.response.interpret import Answer
 from selfassess.response.meta import FormMeta
 from selfassess.response.values import clean_text
+from tests.support.libreoffice import Value
 from tests.support.zipparts import parts_of, with_parts, xml_bytes
 
 ISSUED = dt.date(2025, 1, 20)
@@ -93,7 +94,7 @@ def shared_strings(data: bytes) -> bytes:
             for cell in root.iter(f"{{{_MAIN}}}c"):
                 if cell.get("t") != "inlineStr":
                     continue
-                text = "".join(cell.itertext())
+                text = "".join(map(str, cell.itertext()))
                 for child in list(cell):
                     cell.remove(child)
                 cell.set("t", "s")
@@ -132,7 +133,7 @@ def location_of(wb: Workbook, name: str) -> str:
     return f"{found[0]}!{found[1]}"
 
 
-def type_into(cell: Any, value: object) -> None:
+def type_into(cell: Any, value: Value) -> None:
     """Store ``value`` as Excel stores what a person typed into ``cell``."""
     if isinstance(value, str):
         # openpyxl escapes a literal "_xHHHH_" as Excel does ("_x005F_xHHHH_").
@@ -163,7 +164,7 @@ def insert_rows(wb: Workbook, title: str, idx: int, amount: int) -> None:
 class Fill:
     """What to type into each slot (by defined name) and the answers expected back."""
 
-    typed: dict[str, object] = field(default_factory=dict)
+    typed: dict[str, Value] = field(default_factory=dict)
     expected: dict[str, Answer] = field(default_factory=dict)
     country: str | None = None
 
@@ -247,7 +248,7 @@ def person_fill(lang: str, variant: str) -> Fill:
     return fill
 
 
-def apply(data: bytes, typed: Mapping[str, object]) -> bytes:
+def apply(data: bytes, typed: Mapping[str, Value]) -> bytes:
     wb = open_form(data)
     for name, value in typed.items():
         type_into(cell_of(wb, name), value)
