@@ -1,4 +1,8 @@
-"""Returns saved by Word: split runs, proofing marks, bookmarks, tracked changes, glyphs."""
+"""Returns saved by Word: split runs, proofing marks, bookmarks, tracked changes, glyphs.
+
+On the inline definition of ``tests/forms/inline.py``: these are reading rules,
+not facts about the shipped questionnaire.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +13,10 @@ import pytest
 from lxml import etree
 
 from selfassess.constants import LANGUAGES
-from selfassess.definitions.questionnaire import load_questionnaire
 from selfassess.forms.parse import parse_form
 from selfassess.i18n.localizer import Localizer
 from selfassess.office.ooxml import w, w14
 from tests.forms.docx_fill import (
-    blank_form,
     control,
     edit_document,
     pick,
@@ -23,17 +25,23 @@ from tests.forms.docx_fill import (
     tick,
     word_runs,
 )
+from tests.forms.inline import blank_docx, definition
 from tests.support.xml import child
 
-Q = load_questionnaire()
-TEXT_ITEM = "wg14_c_measures"
-CHOICE_ITEM = "wg14_c_status"
-KINDS_ITEM = "wg14_c_ta_kinds"
+Q = definition()
+TEXT_ITEM = "wg15_j_measures"
+CHOICE_ITEM = "wg15_j_status"
+NEEDED_ITEM = "wg15_j_ta_needed"
+KINDS_ITEM = "wg15_j_ta_kinds"
 DATE_ITEM = "reply_date"
 
 
+def blank_form(lang: str) -> bytes:
+    return blank_docx(Q, lang)
+
+
 def _parse(data: bytes) -> dict[str, object]:
-    result = parse_form(io.BytesIO(data))
+    result = parse_form(io.BytesIO(data), questionnaire=Q)
     assert [p for p in result.errors if p.item in (TEXT_ITEM, CHOICE_ITEM)] == []
     return dict(result.answers)
 
@@ -55,7 +63,7 @@ def test_nested_control_text_is_not_part_of_the_answer() -> None:
     def change(root: etree._Element) -> None:
         sdt = control(root, TEXT_ITEM)
         set_content(sdt, word_runs("outer text", None))
-        inner = control(root, "respondent_name")
+        inner = control(root, "wg15_j_penalty_years")
         child(sdt, w("sdtContent")).append(inner)
 
     answers = _parse(edit_document(blank_form("en"), change))
@@ -96,7 +104,7 @@ def test_checkbox_flag_first_glyph_as_fallback(
     flag: bool, glyph: bool, checked: bool, expected: list[str] | None
 ) -> None:
     def change(root: etree._Element) -> None:
-        pick(control(root, "wg14_c_ta_needed"), "Yes")
+        pick(control(root, NEEDED_ITEM), "Yes")
         tick(control(root, f"{KINDS_ITEM}:legal_advice"), checked, flag=flag, glyph=glyph)
 
     assert _parse(edit_document(blank_form("en"), change))[KINDS_ITEM] == expected
@@ -119,7 +127,7 @@ def test_checkbox_flag_that_disagrees_with_its_glyph_is_an_error_naming_both() -
 
 def test_checked_flag_without_value_means_checked() -> None:
     def change(root: etree._Element) -> None:
-        pick(control(root, "wg14_c_ta_needed"), "Yes")
+        pick(control(root, NEEDED_ITEM), "Yes")
         box = control(root, f"{KINDS_ITEM}:training")
         child(box, f".//{w14('checked')}").attrib.clear()
         child(box, f".//{w('t')}").text = "☒"  # what Word shows for it
