@@ -352,11 +352,12 @@ def fill(
 
         selfassess fill tour/ctoc_wgta-1.0-en-MX.xlsx --out tour/mexico.xlsx
     """
+    filled = fill_form(form, seed=seed)
     try:
-        data = form.read_bytes()
+        out_path.parent.mkdir(parents=True, exist_ok=True)
+        out_path.write_bytes(filled)
     except OSError as exc:
-        raise UsageError(f"{form}: cannot read it ({exc.strerror}); check the path") from None
-    filled = fill_form(data, seed=seed)
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    out_path.write_bytes(filled)
+        raise UsageError(
+            f"{out_path}: cannot write it ({exc.strerror}); choose another --out"
+        ) from None
     out.print(str(out_path), markup=False)

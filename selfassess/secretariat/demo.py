@@ -25,7 +25,7 @@ from selfassess.constants import CTX_CHOICE_LABEL, XLSX_NAME_PREFIX, XLSX_OPTION
 from selfassess.definitions.model import Item, Questionnaire
 from selfassess.definitions.questionnaire import load_questionnaire
 from selfassess.errors import UsageError
-from selfassess.forms.parse import parse_form
+from selfassess.forms.parse import Source, parse_form, read_source
 from selfassess.i18n.localizer import Localizer
 from selfassess.office.excel import destination
 from selfassess.reports.aggregate_docx import write_report_docx
@@ -112,12 +112,14 @@ def fill_xlsx(data: bytes, answers: dict[str, Answer], q: Questionnaire, lang: s
     return out.getvalue()
 
 
-def fill_form(data: bytes, *, seed: int = DEMO_SEED) -> bytes:
+def fill_form(source: Source, *, seed: int = DEMO_SEED) -> bytes:
     """An Excel form filled as the demo's respondents fill theirs, to try the tools on.
 
-    Rejected when ``data`` is not a safe form of a known questionnaire; a Word
-    form is a UsageError (only Excel forms are filled).
+    ``source`` is a path, bytes or a binary file object, read within the file
+    size limit. Rejected when it is not a safe form of a known questionnaire; a
+    Word form is a UsageError (only Excel forms are filled).
     """
+    data = read_source(source)
     form = parse_form(data).form
     if form.format != "xlsx":
         raise UsageError("only Excel forms can be filled; generate one with --format xlsx")

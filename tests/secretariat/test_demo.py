@@ -56,7 +56,8 @@ def test_fill_refuses_word_forms_and_non_forms(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "says"),
     [
-        (["missing.xlsx", "--out", "x.xlsx"], "cannot read it"),
+        (["missing.xlsx", "--out", "x.xlsx"], "cannot read missing.xlsx"),
+        (["form.xlsx", "--out", "."], "cannot write it"),
         (["form.docx", "--out", "x.xlsx"], "only Excel forms"),
         (["form.docx", "--out", "x.xlsx", "--seed", "many"], "seed"),
     ],
@@ -65,6 +66,7 @@ def test_fill_command_bad_input_is_one_line_and_exit_2(
     tmp_path: Path, args: list[str], says: str
 ) -> None:
     (tmp_path / "form.docx").write_bytes(_issued_form(tmp_path, "docx").read_bytes())
+    (tmp_path / "form.xlsx").write_bytes(_issued_form(tmp_path, "xlsx").read_bytes())
     done = subprocess.run(
         [sys.executable, "-m", "selfassess", "fill", *args],
         cwd=tmp_path,
