@@ -115,10 +115,10 @@ def test_checkbox_flag_that_disagrees_with_its_glyph_is_an_error_naming_both() -
     slot = f"{KINDS_ITEM}:legal_advice"
 
     def change(root: etree._Element) -> None:
-        pick(control(root, "wg14_c_ta_needed"), "Yes")
+        pick(control(root, NEEDED_ITEM), "Yes")
         tick(control(root, slot), True, flag=True, glyph=False)
 
-    result = parse_form(edit_document(blank_form("en"), change))
+    result = parse_form(edit_document(blank_form("en"), change), questionnaire=Q)
     problems = [p for p in result.problems if p.location == f"tag {slot}"]
     assert [p.severity for p in problems] == ["error"]
     assert "☒" in problems[0].message
@@ -154,7 +154,7 @@ def test_date_whose_text_disagrees_with_full_date_is_an_error_naming_both(
         set_date(sdt, dt.date(2025, 3, 4), lang)
         child(sdt, f".//{w('t')}").text = text
 
-    result = parse_form(edit_document(blank_form(lang), change))
+    result = parse_form(edit_document(blank_form(lang), change), questionnaire=Q)
     assert result.answers[DATE_ITEM] is None
     problems = [p for p in result.problems if p.location == f"tag {DATE_ITEM}"]
     assert [p.severity for p in problems][:1] == ["error"]
