@@ -88,9 +88,6 @@ def demo_round(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return result.store, returned[0]
 
 
-# The reports are being made valid under issue 12 in reports/, not here; drop
-# these marks when they pass (they are not strict, so the fix does not fail CI).
-@pytest.mark.xfail(reason="reports/: python-docx's w:zoom lacks w:percent in every report")
 @pytest.mark.xdist_group("schema-reports")
 def test_country_reports_are_schema_valid(demo_round: tuple[Path, Path], tmp_path: Path) -> None:
     _, returned = demo_round
@@ -106,10 +103,6 @@ def test_country_reports_are_schema_valid(demo_round: tuple[Path, Path], tmp_pat
     assert schema_errors(paths, tmp_path) == []
 
 
-@pytest.mark.xfail(
-    reason="reports/: w:zoom without w:percent in every report; Arabic paragraphs' w:pPr "
-    "children out of schema order (about 20 per Arabic report)"
-)
 @pytest.mark.xdist_group("schema-reports")
 def test_aggregate_reports_are_schema_valid(demo_round: tuple[Path, Path], tmp_path: Path) -> None:
     store_path, _ = demo_round
