@@ -98,9 +98,9 @@ def _cover_with(before: bytes, xml: str) -> bytes:
     """The form's cover sheet with ``xml`` put right before ``before``."""
     data = corpus.real_form("xlsx")
     part = "xl/worksheets/sheet2.xml"
-    body = corpus.parts_of(data)[part]
+    body = parts_of(data)[part]
     assert before in body, before
-    return corpus.with_parts(data, {part: body.replace(before, xml.encode() + before, 1)})
+    return with_parts(data, {part: body.replace(before, xml.encode() + before, 1)})
 
 
 def _validations(count: int) -> bytes:
@@ -122,25 +122,25 @@ def _ranges(tag: str, count: int) -> bytes:
 
 def _cell_formats(count: int) -> bytes:
     data = corpus.real_form("xlsx")
-    body = corpus.parts_of(data)["xl/styles.xml"]
+    body = parts_of(data)["xl/styles.xml"]
     xfs = "".join(
         f'<xf numFmtId="{n % 200}" fontId="0" fillId="0" borderId="0" xfId="{_random_digits()}"/>'
         for n in range(count)
     )
-    return corpus.with_parts(
+    return with_parts(
         data, {"xl/styles.xml": body.replace(b"</cellXfs>", xfs.encode() + b"</cellXfs>", 1)}
     )
 
 
 def _defined_names(count: int, slots: bool) -> bytes:
     data = corpus.real_form("xlsx")
-    body = corpus.parts_of(data)["xl/workbook.xml"]
+    body = parts_of(data)["xl/workbook.xml"]
     prefix = "sa_" if slots else "n"
     names = "".join(
         f'<definedName name="{prefix}x{_random_digits()}{n}">Cover!$C${1 + n % 999}</definedName>'
         for n in range(count)
     )
-    return corpus.with_parts(
+    return with_parts(
         data,
         {"xl/workbook.xml": body.replace(b"</definedNames>", names.encode() + b"</definedNames>")},
     )
@@ -149,7 +149,7 @@ def _defined_names(count: int, slots: bool) -> bytes:
 def _shared_strings(count: int) -> bytes:
     """``count`` shared strings, a fifth of them used by cells typed far below the form."""
     data = corpus.real_form("xlsx")
-    parts = corpus.parts_of(data)
+    parts = parts_of(data)
     strings = "".join(f"<si><t>{_random_digits()}</t></si>" for _ in range(count))
     sst = (
         f'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">{strings}</sst>'
@@ -165,7 +165,7 @@ def _shared_strings(count: int) -> bytes:
         b'<Relationship Id="rIdS" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
         b'relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>',
     )
-    return corpus.with_parts(
+    return with_parts(
         data, {"xl/sharedStrings.xml": sst, "xl/_rels/workbook.xml.rels": rels, part: body}
     )
 
