@@ -134,6 +134,7 @@ def test_text_is_verbatim_from_its_source(rec: Recommendation, version: Version)
     annex = _ANNEX_HEADING.findall(source[: source.index(quoted)])
     assert annex, f"{where}: text stands before any annex"
     assert annex[-1] == version.citation.annex, f"{where}: text stands in annex {annex[-1]}"
+    assert version.citation.date is not None, f"{where}: no date"
     assert version.citation.date.isoformat() in version.source, f"{where}: date differs"
 
 
