@@ -25,6 +25,7 @@ from pathlib import Path
 
 from tests.hostile import corpus
 from tests.hostile.corpus import KEY
+from tests.support.zipparts import parts_of, with_parts
 
 _CHILD = r"""
 import sys, json
@@ -42,7 +43,7 @@ def _sheet_with(rows: int, cols: int) -> bytes:
     """The first section sheet of a real form, with ``rows`` x ``cols`` typed cells below it."""
     data = corpus.real_form("xlsx")
     part = "xl/worksheets/sheet4.xml"
-    body = corpus.parts_of(data)[part]
+    body = parts_of(data)[part]
     letters = [_letters(c) for c in range(1, cols + 1)]
     extra = "".join(
         f'<row r="{r}">'
@@ -50,9 +51,7 @@ def _sheet_with(rows: int, cols: int) -> bytes:
         + "</row>"
         for r in range(1001, 1001 + rows)
     )
-    return corpus.with_parts(
-        data, {part: body.replace(b"</sheetData>", extra.encode() + b"</sheetData>")}
-    )
+    return with_parts(data, {part: body.replace(b"</sheetData>", extra.encode() + b"</sheetData>")})
 
 
 def _letters(col: int) -> str:
@@ -67,28 +66,28 @@ def _far_cell() -> bytes:
     data = corpus.real_form("xlsx")
     part = "xl/worksheets/sheet4.xml"
     cell = b'<row r="24999"><c r="T24999" t="inlineStr"><is><t>x</t></is></c></row>'
-    body = corpus.parts_of(data)[part].replace(b"</sheetData>", cell + b"</sheetData>")
-    return corpus.with_parts(data, {part: body})
+    body = parts_of(data)[part].replace(b"</sheetData>", cell + b"</sheetData>")
+    return with_parts(data, {part: body})
 
 
 def _long_text_docx() -> bytes:
     data = corpus.real_form("docx")
-    body = corpus.parts_of(data)["word/document.xml"]
+    body = parts_of(data)["word/document.xml"]
     # Random letters, so that the part does not compress more than real text.
     words = base64.b64encode(os.urandom(7_200_000))
     text = b"<w:p><w:r><w:t>" + words + b"</w:t></w:r></w:p><w:sectPr"
-    return corpus.with_parts(data, {"word/document.xml": body.replace(b"<w:sectPr", text, 1)})
+    return with_parts(data, {"word/document.xml": body.replace(b"<w:sectPr", text, 1)})
 
 
 def _many_paragraphs_docx() -> bytes:
     data = corpus.real_form("docx")
-    body = corpus.parts_of(data)["word/document.xml"]
+    body = parts_of(data)["word/document.xml"]
     paragraphs = b"".join(
         b"<w:p><w:r><w:t>" + base64.b64encode(os.urandom(9)) + b"</w:t></w:r></w:p>"
         for _ in range(220_000)
     )
     paragraphs += b"<w:sectPr"
-    return corpus.with_parts(data, {"word/document.xml": body.replace(b"<w:sectPr", paragraphs, 1)})
+    return with_parts(data, {"word/document.xml": body.replace(b"<w:sectPr", paragraphs, 1)})
 
 
 def _random_digits() -> str:
@@ -99,9 +98,9 @@ def _cover_with(before: bytes, xml: str) -> bytes:
     """The form's cover sheet with ``xml`` put right before ``before``."""
     data = corpus.real_form("xlsx")
     part = "xl/worksheets/sheet2.xml"
-    body = corpus.parts_of(data)[part]
+    body = parts_of(data)[part]
     assert before in body, before
-    return corpus.with_parts(data, {part: body.replace(before, xml.encode() + before, 1)})
+    return with_parts(data, {part: body.replace(before, xml.encode() + before, 1)})
 
 
 def _validations(count: int) -> bytes:
@@ -123,25 +122,25 @@ def _ranges(tag: str, count: int) -> bytes:
 
 def _cell_formats(count: int) -> bytes:
     data = corpus.real_form("xlsx")
-    body = corpus.parts_of(data)["xl/styles.xml"]
+    body = parts_of(data)["xl/styles.xml"]
     xfs = "".join(
         f'<xf numFmtId="{n % 200}" fontId="0" fillId="0" borderId="0" xfId="{_random_digits()}"/>'
         for n in range(count)
     )
-    return corpus.with_parts(
+    return with_parts(
         data, {"xl/styles.xml": body.replace(b"</cellXfs>", xfs.encode() + b"</cellXfs>", 1)}
     )
 
 
 def _defined_names(count: int, slots: bool) -> bytes:
     data = corpus.real_form("xlsx")
-    body = corpus.parts_of(data)["xl/workbook.xml"]
+    body = parts_of(data)["xl/workbook.xml"]
     prefix = "sa_" if slots else "n"
     names = "".join(
         f'<definedName name="{prefix}x{_random_digits()}{n}">Cover!$C${1 + n % 999}</definedName>'
         for n in range(count)
     )
-    return corpus.with_parts(
+    return with_parts(
         data,
         {"xl/workbook.xml": body.replace(b"</definedNames>", names.encode() + b"</definedNames>")},
     )
@@ -150,7 +149,7 @@ def _defined_names(count: int, slots: bool) -> bytes:
 def _shared_strings(count: int) -> bytes:
     """``count`` shared strings, a fifth of them used by cells typed far below the form."""
     data = corpus.real_form("xlsx")
-    parts = corpus.parts_of(data)
+    parts = parts_of(data)
     strings = "".join(f"<si><t>{_random_digits()}</t></si>" for _ in range(count))
     sst = (
         f'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">{strings}</sst>'
@@ -166,7 +165,7 @@ def _shared_strings(count: int) -> bytes:
         b'<Relationship Id="rIdS" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
         b'relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>',
     )
-    return corpus.with_parts(
+    return with_parts(
         data, {"xl/sharedStrings.xml": sst, "xl/_rels/workbook.xml.rels": rels, part: body}
     )
 

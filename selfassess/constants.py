@@ -147,4 +147,6 @@ TA_PRIORITY_DEFAULT_WEIGHT: Final = 1
 #: A regional or thematic figure resting on fewer replies is not shown, so
 #: that no single State can be read off it (DESIGN.md, principle 3).
 MIN_REPLIES_DEFAULT: Final = 3
+#: Seed of the demo's random answers, and of `selfassess fill` by default.
+DEMO_SEED: Final = 2025
 DEFAULT_STORE: Final = "outputs/selfassess.sqlite"

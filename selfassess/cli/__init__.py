@@ -17,7 +17,7 @@ from selfassess.cli import definitions, forms, importing
 from selfassess.cli.common import App, handle_errors
 from selfassess.cli.i18n import i18n_app
 from selfassess.cli.score import score_command
-from selfassess.cli.secretariat import demo, ingest, merge, report, status_cmd
+from selfassess.cli.secretariat import demo, fill, ingest, merge, report, status_cmd
 from selfassess.resources import DEFINITIONS_ENV, set_definitions_dir
 
 app = typer.Typer(
@@ -43,6 +43,7 @@ app.command("status")(status_cmd)
 app.command("merge")(merge)
 app.command("report")(report)
 app.command("demo")(demo)
+app.command("fill")(fill)
 
 
 @app.callback()

@@ -1,4 +1,4 @@
-"""`selfassess ingest|status|merge|report|demo`."""
+"""`selfassess ingest|status|merge|report|demo|fill`."""
 
 import datetime as dt
 from pathlib import Path
@@ -24,7 +24,7 @@ from selfassess.cli.common import (
     shown,
     warn,
 )
-from selfassess.constants import DEFAULT_STORE, MIN_REPLIES_DEFAULT, SOURCE_LANGUAGE
+from selfassess.constants import DEFAULT_STORE, DEMO_SEED, MIN_REPLIES_DEFAULT, SOURCE_LANGUAGE
 
 StoreOpt = Annotated[
     Path,
@@ -294,3 +294,22 @@ def demo(
     say(f"reminders: {len(result.reminders)}")
     for path in result.reports:
         say(shown(path))
+
+
+@handle_errors
+def fill(
+    form: Annotated[Path, typer.Argument(help="An Excel form written by generate.")],
+    out_path: Annotated[Path, typer.Option("--out", help="Where to write the filled form.")],
+    seed: Annotated[int, typer.Option(help="Seed of the random answers.")] = DEMO_SEED,
+) -> None:
+    """Fill an Excel form with random but valid answers, as the demo's respondents do.
+
+    For trying parse, score and ingest without a real return.
+
+    Example:
+
+        selfassess fill tour/ctoc_wgta-1.0-en-MX.xlsx --out tour/mexico.xlsx
+    """
+    from selfassess.secretariat.demo import write_filled_form
+
+    say(shown(write_filled_form(form, out_path, seed=seed)))

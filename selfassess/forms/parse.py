@@ -78,19 +78,28 @@ def parse_form(
     key: bytes | None = None,
     limits: Limits | None = None,
     ui: Localizer | None = None,
+    questionnaire: Questionnaire | None = None,
 ) -> ParseResult:
     """Parse a completed .docx or .xlsx form (a path, bytes or a binary file object).
 
     Raises :class:`Rejected` when the file is not a readable, safe form of a
     known questionnaire version. Otherwise every problem, however bad, is in
-    the result's ``problems``.
+    the result's ``problems``. ``questionnaire`` reads the form against a
+    definition that is not shipped (a draft, a test's), instead of the shipped
+    one the form names; the form must name its id and version.
     """
     ui = ui or Localizer("en")
     package = check_package(read_source(source, limits), limits, ui)
     try:
         reader = open_reader(package, ui)
         meta = reader.meta()
-        questionnaire = questionnaire_for(meta)
+        if questionnaire is None:
+            questionnaire = questionnaire_for(meta)
+        elif questionnaire.key != (meta.questionnaire, meta.version):
+            raise Rejected(
+                f"a form of {meta.questionnaire} {meta.version}, "
+                f"not of {questionnaire.id} {questionnaire.version}"
+            )
         raw = reader.read(questionnaire)
     except Rejected as exc:
         # A rejection is one line (the CLI's contract); readers quote messages of

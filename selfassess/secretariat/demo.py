@@ -21,14 +21,17 @@ from typing import Any
 
 from openpyxl import load_workbook
 
-from selfassess.constants import CTX_CHOICE_LABEL, XLSX_NAME_PREFIX, XLSX_OPTION_JOIN
+from selfassess.constants import CTX_CHOICE_LABEL, DEMO_SEED, XLSX_NAME_PREFIX, XLSX_OPTION_JOIN
 from selfassess.definitions.model import Item, Questionnaire
 from selfassess.definitions.questionnaire import load_questionnaire
+from selfassess.errors import UsageError
+from selfassess.forms.parse import Source, parse_form, read_source
 from selfassess.i18n.localizer import Localizer
 from selfassess.office.excel import destination
 from selfassess.reports.aggregate_docx import write_report_docx
 from selfassess.reports.aggregate_xlsx import write_report_xlsx
 from selfassess.response.interpret import Answer
+from selfassess.safety.files import output_file
 from selfassess.safety.text import set_text
 from selfassess.secretariat.aggregate import aggregate
 from selfassess.secretariat.ingest import IngestResult, ingest_paths
@@ -109,6 +112,37 @@ def fill_xlsx(data: bytes, answers: dict[str, Answer], q: Questionnaire, lang: s
     return out.getvalue()
 
 
+def fill_form(source: Source, *, seed: int = DEMO_SEED) -> bytes:
+    """An Excel form filled as the demo's respondents fill theirs, to try the tools on.
+
+    ``source`` is a path, bytes or a binary file object, read within the file
+    size limit. Rejected when it is not a safe form of a known questionnaire; a
+    Word form is a UsageError (only Excel forms are filled).
+    """
+    data = read_source(source)
+    form = parse_form(data).form
+    if form.format != "xlsx":
+        raise UsageError("only Excel forms can be filled; generate one with --format xlsx")
+    q = load_questionnaire(form.questionnaire, form.version)
+    return fill_xlsx(data, random_answers(q, random.Random(seed)), q, form.language)
+
+
+def write_filled_form(source: str | Path, out: str | Path, *, seed: int = DEMO_SEED) -> Path:
+    """Fill an Excel form (:func:`fill_form`) and write it to ``out``; a link planted
+    at ``out`` is refused, never written through."""
+    data = fill_form(source, seed=seed)
+    target = Path(out)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with output_file(target) as fh:
+            fh.write(data)
+    except OSError as exc:
+        raise UsageError(
+            f"{target}: cannot write it ({exc.strerror}); choose another --out"
+        ) from None
+    return target
+
+
 def sample_parties(parties: Parties, per_group: int = DEMO_PER_GROUP) -> Parties:
     """The first ``per_group`` Parties of each group (file order), and those in no group."""
     chosen: list[str] = []
@@ -130,7 +164,9 @@ class DemoResult:
     warnings: list[str] = field(default_factory=list)
 
 
-def run_demo(out_dir: Path, *, seed: int = 2025, per_group: int = DEMO_PER_GROUP) -> DemoResult:
+def run_demo(
+    out_dir: Path, *, seed: int = DEMO_SEED, per_group: int = DEMO_PER_GROUP
+) -> DemoResult:
     """Run the demo round into ``out_dir`` (its demo files are replaced)."""
     rng = random.Random(seed)
     q = load_questionnaire()

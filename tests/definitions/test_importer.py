@@ -462,7 +462,7 @@ def test_same_file_name_twice_is_refused(tmp_path: Path) -> None:
 @settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=400))
+@given(st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=400))
 def test_any_text_is_read_or_refused_never_crashes(tmp_path: Path, noise: str) -> None:
     text = f"Annex I\n\n(a) Parties should {noise}\n\n{noise}\n"
     try:

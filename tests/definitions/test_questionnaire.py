@@ -64,8 +64,9 @@ def test_base_is_valid_and_expanded(tmp_path: Path) -> None:
     q = load_path(write(tmp_path, BASE))
     assert [i.id for i in q.items()] == ["wg15_j_status", "wg15_j_serious", "wg15_j_since"]
     assert [i.ref for i in q.items()] == ["II(j).1", "II(j).2", "II(j).3"]
-    assert q.item("wg15_j_since").condition is not None
-    assert q.item("wg15_j_since").condition.item == "wg15_j_serious"
+    condition = q.item("wg15_j_since").condition
+    assert condition is not None
+    assert condition.item == "wg15_j_serious"
     assert q.item("wg15_j_status").recommendation == "wg15_j"
 
 

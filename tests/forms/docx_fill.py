@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import itertools
-import zipfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -24,10 +23,12 @@ from selfassess.definitions.model import Questionnaire
 from selfassess.definitions.questionnaire import load_questionnaire
 from selfassess.forms.docx_writer import format_picker_date, write_docx
 from selfassess.i18n.localizer import Localizer
-from selfassess.office.ooxml import CHECKED_GLYPH, UNCHECKED_GLYPH, W_NS, w, w14
+from selfassess.office.ooxml import CHECKED_GLYPH, UNCHECKED_GLYPH, w, w14
 from selfassess.response.interpret import Answer
 from selfassess.response.meta import FormMeta
 from selfassess.response.values import clean_text
+from tests.support.xml import child, parent
+from tests.support.zipparts import edit_xml, read_xml
 
 Action = str | bool | dt.date
 DOCUMENT = "word/document.xml"
@@ -39,25 +40,25 @@ _rsids = (f"00{n:06X}" for n in itertools.count(0xA1B2C3))
 
 def edit_document(data: bytes, change: Callable[[etree._Element], None]) -> bytes:
     """A copy of the package with ``change`` applied to word/document.xml."""
-    src = zipfile.ZipFile(io.BytesIO(data))
-    root = etree.fromstring(src.read(DOCUMENT))
-    change(root)
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            body = src.read(info.filename)
-            if info.filename == DOCUMENT:
-                body = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-            dst.writestr(info, body)
-    return out.getvalue()
+    return edit_xml(data, DOCUMENT, change)
 
 
 def document(data: bytes) -> etree._Element:
-    return etree.fromstring(zipfile.ZipFile(io.BytesIO(data)).read(DOCUMENT))
+    return read_xml(data, DOCUMENT)
 
 
 def controls(root: etree._Element, tag: str) -> list[etree._Element]:
-    return root.xpath(".//w:sdt[w:sdtPr/w:tag/@w:val=$tag]", namespaces={"w": W_NS}, tag=tag)
+    return tagged(root).get(tag, [])
+
+
+def tagged(root: etree._Element) -> dict[str, list[etree._Element]]:
+    """Every content control by its tag, in document order: one walk of the document."""
+    index: dict[str, list[etree._Element]] = {}
+    for sdt in root.iter(w("sdt")):
+        tag = sdt.find(f"{w('sdtPr')}/{w('tag')}")
+        if tag is not None:
+            index.setdefault(tag.get(w("val"), ""), []).append(sdt)
+    return index
 
 
 def control(root: etree._Element, tag: str) -> etree._Element:
@@ -98,13 +99,13 @@ def _copy_rpr(rpr: etree._Element) -> etree._Element:
 
 def set_content(sdt: etree._Element, runs: list[etree._Element]) -> None:
     """Replace what the control shows and clear its placeholder flag, as Word does."""
-    pr = sdt.find(w("sdtPr"))
+    pr = child(sdt, w("sdtPr"))
     flag = pr.find(w("showingPlcHdr"))
     if flag is not None:
         pr.remove(flag)
-    content = sdt.find(w("sdtContent"))
-    for child in list(content):
-        content.remove(child)
+    content = child(sdt, w("sdtContent"))
+    for old in list(content):
+        content.remove(old)
     content.extend(runs)
 
 
@@ -113,7 +114,7 @@ def fill_text(sdt: etree._Element, text: str) -> None:
 
 
 def pick(sdt: etree._Element, display: str, *, last_value: bool = False) -> None:
-    ddl = sdt.find(f"{w('sdtPr')}/{w('dropDownList')}")
+    ddl = child(sdt, f"{w('sdtPr')}/{w('dropDownList')}")
     items = {i.get(w("displayText")): i.get(w("value")) for i in ddl.iter(w("listItem"))}
     assert display in items, f"{display!r} is not in the list"
     if last_value:
@@ -122,28 +123,29 @@ def pick(sdt: etree._Element, display: str, *, last_value: bool = False) -> None
 
 
 def tick(sdt: etree._Element, checked: bool, *, flag: bool = True, glyph: bool = True) -> None:
-    box = sdt.find(f"{w('sdtPr')}/{w14('checkbox')}")
-    state = box.find(w14("checked"))
+    box = child(sdt, f"{w('sdtPr')}/{w14('checkbox')}")
+    state = child(box, w14("checked"))
     if flag:
         state.set(w14("val"), "1" if checked else "0")
     else:
         box.remove(state)
     if glyph:
-        t = sdt.find(f"{w('sdtContent')}//{w('t')}")
+        t = child(sdt, f"{w('sdtContent')}//{w('t')}")
         t.text = CHECKED_GLYPH if checked else UNCHECKED_GLYPH
 
 
 def set_date(sdt: etree._Element, value: dt.date, lang: str, *, full_date: bool = True) -> None:
-    date = sdt.find(f"{w('sdtPr')}/{w('date')}")
+    date = child(sdt, f"{w('sdtPr')}/{w('date')}")
     if full_date:
         date.set(w("fullDate"), f"{value.isoformat()}T00:00:00Z")
     fill_text(sdt, format_picker_date(value, lang))
 
 
 def apply(root: etree._Element, actions: Mapping[str, Action], lang: str) -> None:
+    index = tagged(root)  # a full form has about 400 tags: one walk, not one per tag
     for tag, value in actions.items():
-        for sdt in controls(root, tag):
-            pr = sdt.find(w("sdtPr"))
+        for sdt in index.get(tag, []):
+            pr = child(sdt, w("sdtPr"))
             if isinstance(value, bool):
                 tick(sdt, value)
             elif isinstance(value, dt.date):
@@ -209,12 +211,12 @@ def _deleted(kind: str, text: str) -> etree._Element:
 def strip_controls(root: etree._Element) -> None:
     """Unwrap every content control, keeping its content, and drop the tags."""
     for sdt in list(root.iter(w("sdt"))):
-        parent = sdt.getparent()
+        holder = parent(sdt)
         content = sdt.find(w("sdtContent"))
-        index = parent.index(sdt)
-        for child in reversed(list(content) if content is not None else []):
-            parent.insert(index, child)
-        parent.remove(sdt)
+        index = holder.index(sdt)
+        for kept in reversed(list(content) if content is not None else []):
+            holder.insert(index, kept)
+        holder.remove(sdt)
 
 
 # --- a complete return -----------------------------------------------------------

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import io
-import zipfile
 
 import docx
 import pytest
@@ -24,21 +23,10 @@ from selfassess.office.ooxml import (
     w,
 )
 from tests.forms.docx_fill import blank_form, control, edit_document, fill, fill_text, pick
+from tests.support.xml import child
+from tests.support.zipparts import read_part, read_xml, with_parts
 
 Q = load_questionnaire()
-
-
-def _replace_part(data: bytes, name: str, body: bytes | None) -> bytes:
-    src = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            if info.filename == name:
-                if body is not None:
-                    dst.writestr(info, body)
-                continue
-            dst.writestr(info, src.read(info.filename))
-    return out.getvalue()
 
 
 def _with_props(**changes: str) -> bytes:
@@ -46,11 +34,11 @@ def _with_props(**changes: str) -> bytes:
     props = {k.removeprefix(META_PREFIX): v for k, v in _props(data).items()}
     props.update(changes)
     body = custom_properties_xml({META_PREFIX + k: v for k, v in props.items()})
-    return _replace_part(data, CUSTOM_PART.lstrip("/"), body)
+    return with_parts(data, {CUSTOM_PART.lstrip("/"): body})
 
 
 def _props(data: bytes) -> dict[str, str]:
-    root = etree.fromstring(zipfile.ZipFile(io.BytesIO(data)).read("docProps/custom.xml"))
+    root = read_xml(data, "docProps/custom.xml")
     return read_custom_properties(root)
 
 
@@ -72,7 +60,7 @@ def test_a_plain_word_document_is_not_one_of_our_forms() -> None:
 
 
 def test_form_without_its_properties_part_is_rejected() -> None:
-    data = _replace_part(blank_form("en"), "docProps/custom.xml", None)
+    data = with_parts(blank_form("en"), {"docProps/custom.xml": None})
     with pytest.raises(Rejected, match="not one of our forms"):
         parse_form(io.BytesIO(data))
 
@@ -94,16 +82,16 @@ def test_unknown_or_broken_metadata_is_rejected(changes: dict[str, str], reason:
 
 def test_macro_enabled_document_is_rejected_with_what_to_do() -> None:
     data = blank_form("en")
-    types = zipfile.ZipFile(io.BytesIO(data)).read("[Content_Types].xml")
+    types = read_part(data, "[Content_Types].xml")
     docm = types.replace(
         b"wordprocessingml.document.main+xml", b"ms-word.document.macroEnabled.main+xml"
     )
     with pytest.raises(Rejected, match=r"\.docm"):
-        parse_form(io.BytesIO(_replace_part(data, "[Content_Types].xml", docm)))
+        parse_form(io.BytesIO(with_parts(data, {"[Content_Types].xml": docm})))
 
 
 def test_duplicated_control_with_different_answers_is_an_error() -> None:
-    def change(root):
+    def change(root: etree._Element) -> None:
         sdt = control(root, "respondent_name")
         twin = copy.deepcopy(sdt)
         sdt.addnext(twin)
@@ -119,8 +107,8 @@ def test_duplicated_control_with_different_answers_is_an_error() -> None:
 
 
 def test_unknown_tags_are_counted_in_a_warning() -> None:
-    def change(root):
-        tag = control(root, "respondent_name").find(f"{w('sdtPr')}/{w('tag')}")
+    def change(root: etree._Element) -> None:
+        tag = child(control(root, "respondent_name"), f"{w('sdtPr')}/{w('tag')}")
         tag.set(w("val"), "my_own_field")
 
     result = parse_form(io.BytesIO(edit_document(blank_form("en"), change)))
@@ -128,7 +116,7 @@ def test_unknown_tags_are_counted_in_a_warning() -> None:
 
 
 def test_a_value_outside_the_list_is_a_located_error() -> None:
-    def change(root):
+    def change(root: etree._Element) -> None:
         fill_text(control(root, "wg14_c_status"), "Peut-être")
 
     result = parse_form(io.BytesIO(edit_document(blank_form("en"), change)))
@@ -143,7 +131,7 @@ def test_blank_form_country_by_name_in_any_language(lang: str, written_in: str) 
     data = blank_form(lang, None)
     name = Localizer(written_in).country("CI")
 
-    def change(root):
+    def change(root: etree._Element) -> None:
         fill_text(control(root, COUNTRY_SLOT), name)
 
     result = parse_form(io.BytesIO(edit_document(data, change)))

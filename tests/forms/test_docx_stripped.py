@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import copy
 import io
+from collections.abc import Callable, Mapping
 
 import pytest
+from lxml import etree
 
 from selfassess.constants import COUNTRY_SLOT, LANGUAGES
 from selfassess.definitions.questionnaire import load_questionnaire
@@ -13,19 +15,26 @@ from selfassess.forms.parse import parse_form
 from selfassess.i18n.localizer import Localizer
 from selfassess.office.ooxml import w
 from tests.forms.docx_fill import (
+    Action,
     apply,
     blank_form,
     edit_document,
     full_return,
     strip_controls,
 )
+from tests.support.xml import child, parent
 
 Q = load_questionnaire()
 STRIPPED = "re-saved by an editor that removed its content controls"
 
 
-def _filled_then_stripped(lang: str, actions: dict, *, more=None) -> bytes:
-    def change(root):
+def _filled_then_stripped(
+    lang: str,
+    actions: Mapping[str, Action],
+    *,
+    more: Callable[[etree._Element], None] | None = None,
+) -> bytes:
+    def change(root: etree._Element) -> None:
         apply(root, actions, lang)
         strip_controls(root)
         if more:
@@ -55,10 +64,10 @@ def test_stripped_placeholders_are_not_answers(lang: str) -> None:
 def test_a_missing_row_is_a_located_error() -> None:
     item = Q.item("wg14_c_measures")
 
-    def drop_row(root):
+    def drop_row(root: etree._Element) -> None:
         for tr in root.iter(w("tr")):
-            if "".join(tr[1].itertext()).strip() == item.ref:
-                tr.getparent().remove(tr)
+            if "".join(map(str, tr[1].itertext())).strip() == item.ref:
+                parent(tr).remove(tr)
                 return
         raise AssertionError("row not found")
 
@@ -72,9 +81,9 @@ def test_a_missing_row_is_a_located_error() -> None:
 def test_a_duplicated_row_is_ambiguous_not_guessed() -> None:
     item = Q.item("wg14_c_status")
 
-    def duplicate(root):
+    def duplicate(root: etree._Element) -> None:
         for tr in root.iter(w("tr")):
-            if "".join(tr[1].itertext()).strip() == item.ref:
+            if "".join(map(str, tr[1].itertext())).strip() == item.ref:
                 tr.addnext(copy.deepcopy(tr))
                 return
 
@@ -89,7 +98,7 @@ def test_a_duplicated_row_is_ambiguous_not_guessed() -> None:
 def test_boxes_that_lost_their_glyph_are_an_error() -> None:
     item = Q.item("wg14_c_ta_kinds")
 
-    def spoil(root):
+    def spoil(root: etree._Element) -> None:
         for t in root.iter(w("t")):
             if t.text == "\u2610":
                 t.text = "[ ]"
@@ -107,11 +116,12 @@ def test_boxes_that_lost_their_glyph_are_an_error() -> None:
 def test_some_controls_kept_others_stripped() -> None:
     filled = full_return(Q, "fr")
 
-    def change(root):
+    def change(root: etree._Element) -> None:
         apply(root, filled.actions, "fr")
         tagged = list(root.iter(w("sdt")))
         for sdt in tagged[: len(tagged) // 2]:
-            sdt.find(w("sdtPr")).remove(sdt.find(f"{w('sdtPr')}/{w('tag')}"))
+            pr = child(sdt, w("sdtPr"))
+            pr.remove(child(pr, w("tag")))
 
     result = parse_form(io.BytesIO(edit_document(blank_form("fr"), change)))
     assert result.errors == []
@@ -122,9 +132,10 @@ def test_some_controls_kept_others_stripped() -> None:
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_blank_form_country_read_from_the_cover_row(lang: str) -> None:
     name = Localizer(lang).country("KE")
-    data = _filled_then_stripped(lang, {COUNTRY_SLOT: name}, more=None)
-    data = edit_document(
-        blank_form(lang, None),
-        lambda root: (apply(root, {COUNTRY_SLOT: name}, lang), strip_controls(root)),
-    )
+
+    def change(root: etree._Element) -> None:
+        apply(root, {COUNTRY_SLOT: name}, lang)
+        strip_controls(root)
+
+    data = edit_document(blank_form(lang, None), change)
     assert parse_form(io.BytesIO(data)).form.country == "KE"

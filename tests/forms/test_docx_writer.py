@@ -6,6 +6,8 @@ import base64
 import io
 import zipfile
 from functools import cache
+from pathlib import Path
+from typing import Any
 
 import pytest
 from lxml import etree
@@ -25,7 +27,10 @@ from selfassess.forms.parse import parse_form
 from selfassess.i18n.localizer import Localizer
 from selfassess.office.ooxml import W14_NS, W_NS, protection_hash, read_custom_properties
 from selfassess.office.word import ARABIC_FONT, CJK_FONT, LANGUAGE_TAGS
-from tests.forms.docx_fill import DEADLINE, blank_form, form_meta
+from selfassess.response.interpret import Answer
+from tests.forms.docx_fill import DEADLINE, blank_form, control, form_meta, tagged
+from tests.support.xml import parent
+from tests.support.zipparts import read_part, read_xml
 
 Q = load_questionnaire()
 NS = {"w": W_NS, "w14": W14_NS}
@@ -41,20 +46,16 @@ NOTICE = (
 
 @cache
 def part(lang: str, name: str, country: str | None = "MX") -> etree._Element:
-    return etree.fromstring(zipfile.ZipFile(io.BytesIO(blank_form(lang, country))).read(name))
+    return read_xml(blank_form(lang, country), name)
 
 
 def doc(lang: str, country: str | None = "MX") -> etree._Element:
     return part(lang, "word/document.xml", country)
 
 
-def xp(root: etree._Element, path: str) -> list:
+def xp(root: etree._Element, path: str) -> Any:
+    """An XPath result: a list of nodes or strings, or a string or number for string() etc."""
     return root.xpath(path, namespaces=NS)
-
-
-def control(root: etree._Element, tag: str) -> etree._Element:
-    [found] = xp(root, f'//w:sdt[w:sdtPr/w:tag/@w:val="{tag}"]')
-    return found
 
 
 def test_every_slot_has_exactly_one_control_tagged_with_its_id() -> None:
@@ -85,13 +86,13 @@ def test_control_settings_follow_the_schema_and_lock_without_temporary() -> None
 
 
 def test_controls_are_inline_in_the_answer_cell_of_a_row_that_starts_with_the_ref() -> None:
-    root = doc("en")
+    controls = tagged(doc("en"))
     for item in Q.items():
         tag = f"{item.id}:{Q.choices_of(item)[0].code}" if item.type == "multichoice" else item.id
-        sdt = control(root, tag)
-        assert etree.QName(sdt.getparent()).localname == "p"
-        cell = sdt.getparent().getparent()
-        row = cell.getparent()
+        (sdt,) = controls[tag]
+        assert etree.QName(parent(sdt)).localname == "p"
+        cell = parent(parent(sdt))
+        row = parent(cell)
         cells = xp(row, "w:tc")
         assert cells.index(cell) == 2
         assert "".join(xp(cells[0], ".//w:t/text()")) == item.ref
@@ -99,18 +100,18 @@ def test_controls_are_inline_in_the_answer_cell_of_a_row_that_starts_with_the_re
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_control_types_per_answer_type(lang: str) -> None:
-    root = doc(lang)
+    controls = tagged(doc(lang))
     loc = Localizer(lang)
     for item in Q.items():
         if item.type == "multichoice":
             for ch in Q.choices_of(item):
-                sdt = control(root, f"{item.id}:{ch.code}")
+                (sdt,) = controls[f"{item.id}:{ch.code}"]
                 assert xp(sdt, "w:sdtPr/w14:checkbox/w14:checked/@w14:val") == ["0"]
                 assert xp(sdt, "string(w:sdtContent)") == "☐"
                 label = loc.content("choice.label", ch.label)
-                assert "".join(xp(sdt.getparent(), ".//w:t/text()")) == f"☐ {label}"
+                assert "".join(xp(parent(sdt), ".//w:t/text()")) == f"☐ {label}"
             continue
-        sdt = control(root, item.id)
+        (sdt,) = controls[item.id]
         assert xp(sdt, "w:sdtPr/w:showingPlcHdr"), item.id
         assert xp(sdt, "w:sdtContent/w:r/w:rPr/w:rStyle/@w:val") == ["PlaceholderText"]
         if item.type == "choice":
@@ -219,7 +220,7 @@ def test_metadata_in_custom_properties(lang: str) -> None:
     assert set(props) == {META_PREFIX + k for k in META_KEYS}
     assert props[META_PREFIX + "language"] == lang
     assert props[META_PREFIX + "questionnaire"] == Q.id
-    types = zipfile.ZipFile(io.BytesIO(blank_form(lang))).read("[Content_Types].xml")
+    types = read_part(blank_form(lang), "[Content_Types].xml")
     assert b"custom-properties+xml" in types
 
 
@@ -286,7 +287,7 @@ def test_untranslated_strings_are_reported(lang: str) -> None:
         {"reply_date": "31/12/2025"},
     ],
 )
-def test_impossible_prefill_is_refused(prefill: dict) -> None:
+def test_impossible_prefill_is_refused(prefill: dict[str, Answer]) -> None:
     with pytest.raises(UsageError, match="prefill"):
         write_docx(Q, form_meta(Q, "en"), io.BytesIO(), prefill=prefill)
 
@@ -294,7 +295,7 @@ def test_impossible_prefill_is_refused(prefill: dict) -> None:
 def test_password_sets_words_hash_and_the_form_still_parses() -> None:
     out = io.BytesIO()
     write_docx(Q, form_meta(Q, "en"), out, password="s3cret-ministère")
-    settings = etree.fromstring(zipfile.ZipFile(out).read("word/settings.xml"))
+    settings = read_xml(out.getvalue(), "word/settings.xml")
     [prot] = xp(settings, "w:documentProtection")
     attr = {etree.QName(k).localname: v for k, v in prot.attrib.items()}
     assert attr["edit"] == "forms"
@@ -306,7 +307,7 @@ def test_password_sets_words_hash_and_the_form_still_parses() -> None:
     assert parse_form(io.BytesIO(out.getvalue())).errors == []
 
 
-def test_writes_to_a_path(tmp_path) -> None:
+def test_writes_to_a_path(tmp_path: Path) -> None:
     out = tmp_path / "form.docx"
     write_docx(Q, form_meta(Q, "es"), out)
     assert zipfile.ZipFile(out).read("docProps/custom.xml")

@@ -153,7 +153,7 @@ def test_bad_values_are_located_errors_and_unknown_columns_warnings(q: Questionn
     buf = io.StringIO()
     csv.writer(buf).writerows([cols, values])
     (sub,) = read_submissions(buf.getvalue().encode(), "x.csv")
-    errors = {p.location: p.message for p in sub.result.errors}
+    errors = {p.location or "": p.message for p in sub.result.errors}
     assert any(f"-{multi.id}" in loc and "'bogus'" in msg for loc, msg in errors.items())
     assert any(f"-{choice.id}" in loc and "'perhaps'" in msg for loc, msg in errors.items())
     assert all(loc.startswith("submission 1 (uuid:1), ") for loc in errors)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import zipfile
 
 import pytest
 from openpyxl import Workbook
@@ -35,6 +34,7 @@ from tests.forms.xlsx_fill import (
     save,
     type_into,
 )
+from tests.support.zipparts import with_parts
 
 
 def parse(data: bytes) -> ParseResult:
@@ -162,31 +162,22 @@ def test_not_a_workbook_is_a_rejection() -> None:
 
 
 def test_a_macro_enabled_workbook_is_a_rejection(blank_en: bytes) -> None:
-    source = zipfile.ZipFile(io.BytesIO(blank_en))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            body = source.read(info.filename)
-            if info.filename == "[Content_Types].xml":
-                body = body.replace(
-                    b"spreadsheetml.sheet.main+xml", b"ms-excel.sheet.macroEnabled.main+xml"
-                )
-            target.writestr(info, body)
+    macro_enabled = with_parts(
+        blank_en,
+        {
+            "[Content_Types].xml": lambda body: body.replace(
+                b"spreadsheetml.sheet.main+xml", b"ms-excel.sheet.macroEnabled.main+xml"
+            )
+        },
+    )
     with pytest.raises(Rejected, match="xlsm"):
-        parse(out.getvalue())
+        parse(macro_enabled)
 
 
 def test_a_damaged_workbook_is_a_rejection(blank_en: bytes) -> None:
-    source = zipfile.ZipFile(io.BytesIO(blank_en))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as target:
-        for info in source.infolist():
-            body = source.read(info.filename)
-            if info.filename == "xl/workbook.xml":
-                body = body[: len(body) // 2]
-            target.writestr(info, body)
+    damaged = with_parts(blank_en, {"xl/workbook.xml": lambda body: body[: len(body) // 2]})
     with pytest.raises(Rejected):
-        parse(out.getvalue())
+        parse(damaged)
 
 
 # --- slots ---------------------------------------------------------------------

@@ -27,6 +27,7 @@ from selfassess.definitions.questionnaire import load_questionnaire
 from selfassess.errors import UsageError
 from selfassess.forms.xlsx_writer import slot_name, write_xlsx
 from selfassess.i18n.localizer import Localizer
+from selfassess.response.interpret import Answer
 from tests.forms.xlsx_fill import DEADLINE, cell_of, generate, meta, open_form
 
 NOTICE = (
@@ -123,7 +124,7 @@ def test_choice_lists_live_on_the_hidden_sheet_behind_names(lang: str) -> None:
         cell = cell_of(wb, slot_name(item.id))
         dv = validation_of(cell.parent, cell.coordinate)
         assert dv.type == "list"
-        assert dv.formula1 == XLSX_LIST_PREFIX + item.choices
+        assert dv.formula1 == XLSX_LIST_PREFIX + (item.choices or "")
         assert dv.showDropDown is not True  # openpyxl's flag *hides* the arrow
     for ws in visible(wb):
         for dv in ws.data_validations.dataValidation:
@@ -302,7 +303,7 @@ def test_a_password_protects_sheets_and_structure(tmp_path: Path) -> None:
 
 
 def test_prefill_writes_what_a_person_would_see() -> None:
-    prefill = {
+    prefill: dict[str, Answer] = {
         "wg15_j_status": "largely",
         "wg15_j_ta_kinds": ["training", "other"],
         "respondent_name": "=Ana",

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,6 +29,8 @@ from selfassess.office.excel import destination
 from selfassess.response.interpret import Answer
 from selfassess.response.meta import FormMeta
 from selfassess.response.values import clean_text
+from tests.support.libreoffice import Value
+from tests.support.zipparts import parts_of, with_parts, xml_bytes
 
 ISSUED = dt.date(2025, 1, 20)
 DEADLINE = dt.date(2025, 3, 31)
@@ -84,32 +85,28 @@ def excel_escape(text: str) -> str:
 
 def shared_strings(data: bytes) -> bytes:
     """Move openpyxl's inline strings into a shared-string table, as Excel writes them."""
-    source = zipfile.ZipFile(io.BytesIO(data))
     table: dict[str, int] = {}
     parts: dict[str, bytes] = {}
-    for name in source.namelist():
-        body = source.read(name)
+    for name, original in parts_of(data).items():
+        parts[name] = original
         if name.startswith("xl/worksheets/") and name.endswith(".xml"):
-            root = etree.fromstring(body)
+            root = etree.fromstring(original)
             for cell in root.iter(f"{{{_MAIN}}}c"):
                 if cell.get("t") != "inlineStr":
                     continue
-                text = "".join(cell.itertext())
+                text = "".join(map(str, cell.itertext()))
                 for child in list(cell):
                     cell.remove(child)
                 cell.set("t", "s")
                 value = etree.SubElement(cell, f"{{{_MAIN}}}v")
                 value.text = str(table.setdefault(text, len(table)))
-            body = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-        parts[name] = body
+            parts[name] = xml_bytes(root)
     sst = etree.Element(f"{{{_MAIN}}}sst", count=str(len(table)), uniqueCount=str(len(table)))
     for text in table:
         t = etree.SubElement(etree.SubElement(sst, f"{{{_MAIN}}}si"), f"{{{_MAIN}}}t")
         t.text = excel_escape(text)
         t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-    parts["xl/sharedStrings.xml"] = etree.tostring(
-        sst, xml_declaration=True, encoding="UTF-8", standalone=True
-    )
+    parts["xl/sharedStrings.xml"] = xml_bytes(sst)
     parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
         b"</Types>",
         f'<Override PartName="/xl/sharedStrings.xml" ContentType="{_SST_CONTENT}"/>'
@@ -120,11 +117,7 @@ def shared_strings(data: bytes) -> bytes:
         f'<Relationship Id="rIdSst" Type="{_SST_TYPE}" Target="sharedStrings.xml"/>'
         "</Relationships>".encode(),
     )
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for name, body in parts.items():
-            target.writestr(name, body)
-    return out.getvalue()
+    return with_parts(data, parts)
 
 
 def cell_of(wb: Workbook, name: str) -> Any:
@@ -140,7 +133,7 @@ def location_of(wb: Workbook, name: str) -> str:
     return f"{found[0]}!{found[1]}"
 
 
-def type_into(cell: Any, value: object) -> None:
+def type_into(cell: Any, value: Value) -> None:
     """Store ``value`` as Excel stores what a person typed into ``cell``."""
     if isinstance(value, str):
         # openpyxl escapes a literal "_xHHHH_" as Excel does ("_x005F_xHHHH_").
@@ -171,7 +164,7 @@ def insert_rows(wb: Workbook, title: str, idx: int, amount: int) -> None:
 class Fill:
     """What to type into each slot (by defined name) and the answers expected back."""
 
-    typed: dict[str, object] = field(default_factory=dict)
+    typed: dict[str, Value] = field(default_factory=dict)
     expected: dict[str, Answer] = field(default_factory=dict)
     country: str | None = None
 
@@ -255,7 +248,7 @@ def person_fill(lang: str, variant: str) -> Fill:
     return fill
 
 
-def apply(data: bytes, typed: Mapping[str, object]) -> bytes:
+def apply(data: bytes, typed: Mapping[str, Value]) -> bytes:
     wb = open_form(data)
     for name, value in typed.items():
         type_into(cell_of(wb, name), value)

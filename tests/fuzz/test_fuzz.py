@@ -29,6 +29,7 @@ from selfassess.office.excel import destination
 from selfassess.response.interpret import ParseResult
 from tests.hostile import corpus
 from tests.hostile.corpus import KEY, Entry
+from tests.support.zipparts import parts_of
 
 EXAMPLES = int(os.environ.get("SELFASSESS_FUZZ_EXAMPLES", "8"))
 FUZZ = settings(
@@ -90,7 +91,7 @@ def seed(fmt: str, lang: str = "en") -> bytes:
 
 @cache
 def seed_parts(fmt: str, lang: str = "en") -> dict[str, bytes]:
-    return corpus.parts_of(seed(fmt, lang))
+    return parts_of(seed(fmt, lang))
 
 
 def outcome(data: bytes) -> str:

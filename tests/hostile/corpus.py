@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from selfassess.office.excel import destination
+from tests.support.zipparts import parts_of
 
 CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -212,20 +213,6 @@ def package(parts: Mapping[str, bytes]) -> bytes:
     return zip_bytes([Entry(name, data) for name, data in parts.items()])
 
 
-def with_parts(data: bytes, changes: Mapping[str, bytes | None]) -> bytes:
-    """A copy of a real package with parts replaced, added, or removed (``None``)."""
-    import zipfile  # noqa: PLC0415 (reading only; the hostile writing is done by hand above)
-
-    with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        parts = {i.filename: zf.read(i) for i in zf.infolist()}
-    for name, body in changes.items():
-        if body is None:
-            parts.pop(name, None)
-        else:
-            parts[name] = body
-    return package(parts)
-
-
 def fake_encrypted_ole() -> bytes:
     """An OLE compound file whose directory names the EncryptedPackage stream,
     as Office writes a password-protected .docx/.xlsx (header and names only)."""
@@ -296,13 +283,6 @@ def real_form(
 
         write_docx(q, meta, out, prefill=prefill)  # type: ignore[arg-type]  # answers as the writer takes them
     return out.getvalue()
-
-
-def parts_of(data: bytes) -> dict[str, bytes]:
-    import zipfile  # noqa: PLC0415 (reading only)
-
-    with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        return {i.filename: zf.read(i) for i in zf.infolist()}
 
 
 def form_id_of(data: bytes) -> str:

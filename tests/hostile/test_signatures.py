@@ -24,6 +24,7 @@ from selfassess.secretariat.ingest import ingest_paths
 from selfassess.store import Store
 from tests.hostile import corpus
 from tests.hostile.corpus import KEY
+from tests.support.zipparts import parts_of, with_parts
 
 
 def signature_problems(result: ParseResult) -> list[tuple[str, str]]:
@@ -33,13 +34,13 @@ def signature_problems(result: ParseResult) -> list[tuple[str, str]]:
 def without_signature_property(data: bytes) -> bytes:
     """The ``selfassess.signature`` property deleted (not emptied), in every place."""
     data = corpus.set_meta_everywhere(data, "signature", "")
-    parts = corpus.parts_of(data)
+    parts = parts_of(data)
     custom = parts["docProps/custom.xml"].decode()
     custom, count = re.subn(
         r'<property[^>]*name="selfassess\.signature".*?</property>', "", custom, flags=re.S
     )
     assert count == 1
-    return corpus.with_parts(data, {"docProps/custom.xml": custom.encode()})
+    return with_parts(data, {"docProps/custom.xml": custom.encode()})
 
 
 def forged_meta_sheet(data: bytes) -> bytes:
@@ -53,7 +54,7 @@ def forged_meta_sheet(data: bytes) -> bytes:
             row[1].value = None
     out = io.BytesIO()
     wb.save(out)
-    return corpus.with_parts(out.getvalue(), {"docProps/custom.xml": None})
+    return with_parts(out.getvalue(), {"docProps/custom.xml": None})
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "docx"])

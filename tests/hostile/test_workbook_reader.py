@@ -18,6 +18,7 @@ from selfassess.forms.parse import parse_form
 from selfassess.response.interpret import ParseResult
 from tests.hostile import corpus
 from tests.hostile.corpus import KEY
+from tests.support.zipparts import parts_of, with_parts
 
 _WORKBOOK = "xl/workbook.xml"
 _RELS = "xl/_rels/workbook.xml.rels"
@@ -36,20 +37,20 @@ def parse(data: bytes) -> ParseResult:
 
 
 def _changed(data: bytes, part: str, old: bytes, new: bytes) -> dict[str, bytes | None]:
-    body = corpus.parts_of(data)[part]
+    body = parts_of(data)[part]
     assert old in body, (part, old)
     return {part: body.replace(old, new)}
 
 
 def _edit(data: bytes, part: str, old: bytes, new: bytes) -> bytes:
-    return corpus.with_parts(data, _changed(data, part, old, new))
+    return with_parts(data, _changed(data, part, old, new))
 
 
 # --- wherever and however a sheet is stored -----------------------------------------
 
 
 def test_a_sheet_stored_under_another_name_and_content_type_is_still_read(filled: bytes) -> None:
-    parts = corpus.parts_of(filled)
+    parts = parts_of(filled)
     moved = {
         _COVER: None,
         "misc/blob.bin": parts[_COVER],
@@ -62,14 +63,14 @@ def test_a_sheet_stored_under_another_name_and_content_type_is_still_read(filled
             b'<Default Extension="bin" ContentType="application/octet-stream"/>',
         ),
     }
-    result = parse(corpus.with_parts(filled, moved))
+    result = parse(with_parts(filled, moved))
     assert result.answers["respondent_name"] == "Ana Pérez"
     assert result.locations["respondent_name"] == "Cover!C6"
 
 
 def _moved_cover(data: bytes, body: bytes) -> bytes:
     """The cover sheet, holding ``body``, stored as ``misc/blob.bin`` of no XML type."""
-    return corpus.with_parts(
+    return with_parts(
         data,
         {
             _COVER: None,
@@ -80,7 +81,7 @@ def _moved_cover(data: bytes, body: bytes) -> bytes:
 
 
 def test_a_sheet_stored_under_another_name_gets_the_sheet_checks_too(filled: bytes) -> None:
-    body = corpus.parts_of(filled)[_COVER]
+    body = parts_of(filled)[_COVER]
     far = b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>'
     with pytest.raises(Rejected, match="rows by 16384 columns"):
         parse(_moved_cover(filled, body.replace(b"</sheetData>", far)))
@@ -93,20 +94,20 @@ def test_a_sheet_stored_under_another_name_gets_the_sheet_checks_too(filled: byt
 def test_a_sheet_in_utf16_or_utf32_without_a_byte_order_mark_is_still_read(
     filled: bytes, encoding: str
 ) -> None:
-    body = corpus.parts_of(filled)[_COVER].decode()
+    body = parts_of(filled)[_COVER].decode()
     # An XML declaration that names no encoding, and no byte-order mark.
     recoded = ('<?xml version="1.0"?>' + body).encode(encoding)
-    result = parse(corpus.with_parts(filled, {_COVER: recoded}))
+    result = parse(with_parts(filled, {_COVER: recoded}))
     assert result.answers["respondent_name"] == "Ana Pérez"
 
 
 def test_a_sheet_in_utf16_after_white_space_is_checked_not_skipped(filled: bytes) -> None:
     # Not XML by the standard (nothing says UTF-16), so not well-formed; but it
     # must be parsed by the check, not passed over as a binary part.
-    body = corpus.parts_of(filled)[_COVER].decode()
+    body = parts_of(filled)[_COVER].decode()
     recoded = ("\n  " + body).encode("utf-16-le")
     with pytest.raises(Rejected, match=r"sheet2\.xml is not well-formed"):
-        parse(corpus.with_parts(filled, {_COVER: recoded}))
+        parse(with_parts(filled, {_COVER: recoded}))
 
 
 def test_a_sheet_in_a_foreign_namespace_is_refused(filled: bytes) -> None:
@@ -126,7 +127,7 @@ def test_a_relationship_to_a_part_that_is_not_xml_is_refused(filled: bytes) -> N
         "xl/media/image1.png": b"\x89PNG\r\n\x1a\n" + bytes(64),
     }
     with pytest.raises(Rejected, match="missing or is not XML"):
-        parse(corpus.with_parts(filled, parts))
+        parse(with_parts(filled, parts))
 
 
 # --- cell references ------------------------------------------------------------------

@@ -13,6 +13,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from babel.messages.catalog import Catalog, Message
 
 from selfassess.constants import (
     CTX_CATALOGUE_TITLE,
@@ -35,7 +36,7 @@ from selfassess.definitions.questionnaire import available, load_questionnaire
 from selfassess.errors import DefinitionError, UsageError
 from selfassess.i18n import catalogs
 from selfassess.i18n.catalogs import DOMAINS, TARGET_LANGUAGES, read_catalog
-from selfassess.i18n.localizer import Localizer
+from selfassess.i18n.localizer import Localizer, po_path
 from selfassess.response.values import fold
 
 MODULE = '''\
@@ -132,8 +133,15 @@ def make_repo(root: Path, prompt: str = "What is the status?") -> Path:
     return root
 
 
-def keys(catalog: object) -> set[tuple[str | None, str]]:
-    return {(m.context, m.id) for m in catalog if m.id}  # type: ignore[attr-defined]  # babel Catalog is untyped
+def keys(catalog: Catalog) -> set[tuple[str | None, str]]:
+    return {(m.context, str(m.id)) for m in catalog if m.id}
+
+
+def message(catalog: Catalog, msgid: str, context: str | None = None) -> Message:
+    """The catalog's message, which the test expects to be there."""
+    found = catalog.get(msgid, context)
+    assert found is not None, f"no message {msgid!r} (context {context!r})"
+    return found
 
 
 # --- extraction -----------------------------------------------------------------
@@ -148,11 +156,11 @@ def test_tool_strings_are_found_in_method_calls(tmp_path: Path) -> None:
         ("tick", "x"),
         (None, "Page {n}"),
     }
-    tick = catalog.get("x", "tick")
+    tick = message(catalog, "x", "tick")
     line = MODULE.splitlines().index('    c = loc.pgettext("tick", "x")') + 1
     assert tick.locations == [("selfassess/forms.py", line)]
     assert tick.auto_comments == ["a tick mark in a checkbox cell."]
-    assert "python-brace-format" in catalog.get("Deadline: {date}").flags
+    assert "python-brace-format" in message(catalog, "Deadline: {date}").flags
 
 
 def test_content_of_every_questionnaire_version_and_catalogue(tmp_path: Path) -> None:
@@ -180,16 +188,16 @@ def test_content_of_every_questionnaire_version_and_catalogue(tmp_path: Path) ->
         (CTX_REC_TEXT, "New wording of the recommendation."),
     }
     # A template used twice is one message, located where the template is written.
-    status = catalog.get("What is the status?", CTX_ITEM_PROMPT)
+    status = message(catalog, "What is the status?", CTX_ITEM_PROMPT)
     line = QUESTIONNAIRE.splitlines().index('       prompt: "{prompt}"}}') + 1
     assert status.locations == [("questionnaires/tiny/1.0.yaml", line)]
     # Content is never formatted: no format flag for msgfmt to check.
-    assert not catalog.get("At least 20% of the measures.", CTX_CHOICE_HELP).flags
+    assert not message(catalog, "At least 20% of the measures.", CTX_CHOICE_HELP).flags
 
 
 def test_recommendation_texts_are_marked_unofficial_with_their_citation(tmp_path: Path) -> None:
     catalog = catalogs.content_template(make_repo(tmp_path))
-    text = catalog.get("New wording of the recommendation.", CTX_REC_TEXT)
+    text = message(catalog, "New wording of the recommendation.", CTX_REC_TEXT)
     assert text.auto_comments[0] == catalogs.UNOFFICIAL_NOTE
     assert "II(j)" in text.auto_comments[1]
     assert "New draft, 2024-10-11, annex II, paragraph (j)" in text.auto_comments[1]
@@ -216,6 +224,7 @@ def test_locations_point_at_the_line_of_the_text() -> None:
         if not msg.id:
             continue
         assert msg.locations, msg.id
+        assert msg.context is not None, msg.id  # content messages always carry a context
         for file, line in msg.locations:
             text = (root / file).read_text(encoding="utf-8").splitlines()[line - 1]
             assert f"{key_of[msg.context]}:" in text, (file, line, msg.id)
@@ -263,7 +272,7 @@ def translate(path: Path, translations: dict[tuple[str | None, str], str]) -> No
     """Fill msgstr the way a translator's editor does."""
     catalog = read_catalog(path, path.parent.parent.name, path.stem)
     for (context, msgid), text in translations.items():
-        catalog.get(msgid, context).string = text
+        message(catalog, msgid, context).string = text
     path.write_bytes(catalogs._po_bytes(catalog))
 
 
@@ -305,8 +314,8 @@ def test_update_creates_catalogs_then_keeps_translations(tmp_path: Path) -> None
     assert fr.fuzzy == [(CTX_ITEM_PROMPT, "What is the status of implementation?")]
     assert fr.obsolete == [(CTX_ITEM_PROMPT, "Your name")]
     catalog = read_catalog(po, "fr", DOMAIN_CONTENT)
-    assert catalog.get("Fraud", CTX_SECTION_TITLE).string == "Fraude"
-    reworded = catalog.get("What is the status of implementation?", CTX_ITEM_PROMPT)
+    assert message(catalog, "Fraud", CTX_SECTION_TITLE).string == "Fraude"
+    reworded = message(catalog, "What is the status of implementation?", CTX_ITEM_PROMPT)
     assert reworded.fuzzy
     assert reworded.string == "Quel est l'état ?"
     # The old English, for the translator to compare.
@@ -333,7 +342,7 @@ def test_status_counts_missing_and_fuzzy(tmp_path: Path) -> None:
         },
     )
     catalog = read_catalog(po, "es", DOMAIN_UI)
-    catalog.get("Page {n}").flags.add("fuzzy")
+    message(catalog, "Page {n}").flags.add("fuzzy")
     po.write_bytes(catalogs._po_bytes(catalog))
     result = catalogs.status(root, ["es"], [DOMAIN_UI])
     (es,) = result.catalogs
@@ -362,7 +371,7 @@ def test_compile_writes_mo_files_gettext_reads(tmp_path: Path) -> None:
     po = root / "locales" / "zh" / "LC_MESSAGES" / "selfassess.po"
     translate(po, {("tick", "x"): "✓", (None, "Instructions"): "填表说明"})
     catalog = read_catalog(po, "zh", DOMAIN_UI)
-    catalog.get("Instructions").flags.add("fuzzy")
+    message(catalog, "Instructions").flags.add("fuzzy")
     po.write_bytes(catalogs._po_bytes(catalog))
     result = catalogs.compile_catalogs(root, ["zh"], [DOMAIN_UI])
     (zh,) = result.catalogs
@@ -449,7 +458,7 @@ def test_shipped_template_is_up_to_date(domain: str) -> None:
 @pytest.mark.parametrize("domain", DOMAINS)
 def test_shipped_catalog_has_every_template_message(lang: str, domain: str) -> None:
     template = read_catalog(catalogs.pot_path(domain), None, domain)
-    path = catalogs.po_path(lang, domain, catalogs.locales_root())
+    path = po_path(lang, domain, catalogs.locales_root())
     assert keys(template) <= keys(read_catalog(path, lang, domain))
 
 

@@ -36,6 +36,7 @@ from selfassess.reports.country_md import render_md
 from selfassess.response.interpret import Answer, ParseResult
 from selfassess.scoring import Score, response_with, score
 from tests.forms.xlsx_fill import apply, generate
+from tests.support.libreoffice import Value
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 FORM_LANG = "es"
@@ -81,10 +82,10 @@ EXPECTED_SECTIONS = {
 }
 
 
-def typed_answers(q: Questionnaire, lang: str) -> dict[str, object]:
+def typed_answers(q: Questionnaire, lang: str) -> dict[str, Value]:
     """ANSWERS as a person types them into the form: labels, ticks, a real date."""
     loc = Localizer(lang)
-    typed: dict[str, object] = {}
+    typed: dict[str, Value] = {}
     for item_id, answer in ANSWERS.items():
         item = q.item(item_id)
         if isinstance(answer, list):
@@ -96,6 +97,7 @@ def typed_answers(q: Questionnaire, lang: str) -> dict[str, object]:
         elif item.type == "date":
             typed[slot_name(item_id)] = dt.date.fromisoformat(str(answer))
         else:
+            assert answer is not None, item_id
             typed[slot_name(item_id)] = answer
     return typed
 

@@ -122,6 +122,7 @@ def test_an_oversized_file_is_rejected_by_name_and_hash_only(tmp_path: Path) -> 
         ).files
         assert outcome.result == "rejected"
         assert "over the limit" in (outcome.reason or "")
+        assert outcome.sha256 is not None
         assert not store.blob_path(outcome.sha256).exists()
         (again,) = ingest_paths(
             store, [tmp_path / "big.xlsx"], limits=Limits(max_file_bytes=10)

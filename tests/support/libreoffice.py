@@ -35,6 +35,9 @@ SCRIPTS = Path(__file__).parent / "uno_scripts"
 # Content controls keep their tags and aliases from 7.5 on; 7.4 strips them.
 MIN_VERSION = (7, 5)
 TIMEOUT_S = 120.0
+# A batch gets more time per file: six full forms filled in one start took over
+# 120 s while seven other test runs shared the two cores.
+TIMEOUT_PER_JOB_S = 60.0
 
 CALC_FILTER = "Calc MS Excel 2007 XML"
 WRITER_FILTER = "MS Word 2007 XML"
@@ -155,7 +158,11 @@ def _run_jobs(jobs: list[dict[str, object]]) -> Timing:
         raise LibreOfficeError("soffice not found; run scripts/install-system-deps.sh")
     with tempfile.TemporaryDirectory(prefix="selfassess-lo-") as profile:
         request = {"soffice": SOFFICE, "profile": profile, "jobs": jobs}
-        done = _run([SYSTEM_PYTHON, str(SCRIPTS / "run_jobs.py")], stdin=json.dumps(request))
+        done = _run(
+            [SYSTEM_PYTHON, str(SCRIPTS / "run_jobs.py")],
+            stdin=json.dumps(request),
+            timeout=TIMEOUT_S + TIMEOUT_PER_JOB_S * len(jobs),
+        )
     if done.returncode != 0:
         raise LibreOfficeError(done.stderr.strip() or f"exit status {done.returncode}")
     report = json.loads(done.stdout)

@@ -30,6 +30,7 @@ from tests.support.libreoffice import (
     writer_fill,
     writer_fill_many,
 )
+from tests.support.xml import child
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
@@ -116,23 +117,22 @@ def make_form(path: Path, *, protect: bool = True) -> Path:
         # Forms are protected for filling only; the harness must fill them anyway.
         settings = document.settings.element
         settings.insert(0, el("w:documentProtection", w_edit="forms", w_enforcement="1"))
-    document.save(path)
+    document.save(str(path))
     return path
 
 
 def controls(path: Path) -> dict[str, etree._Element]:
     with zipfile.ZipFile(path) as package:
         root = etree.fromstring(package.read("word/document.xml"))
-    found = {}
+    found: dict[str, etree._Element] = {}
     for sdt in root.iter(f"{{{W}}}sdt"):
-        (tag,) = sdt.xpath("w:sdtPr/w:tag/@w:val", namespaces=NS)
-        found[tag] = sdt
+        found[child(sdt, f"{{{W}}}sdtPr/{{{W}}}tag").get(f"{{{W}}}val", "")] = sdt
     return found
 
 
 def text_of(sdt: etree._Element) -> str:
     parts = []
-    for node in sdt.xpath("w:sdtContent//w:t | w:sdtContent//w:br", namespaces=NS):
+    for node in child(sdt, f"{{{W}}}sdtContent").iter(f"{{{W}}}t", f"{{{W}}}br"):
         parts.append("\n" if node.tag == f"{{{W}}}br" else node.text or "")
     return "".join(parts)
 

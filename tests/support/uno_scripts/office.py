@@ -36,7 +36,7 @@ def props(**values: Any) -> tuple[Any, ...]:
 
 
 def url(path: str) -> str:
-    return uno.systemPathToFileUrl(str(Path(path).resolve()))
+    return str(uno.systemPathToFileUrl(str(Path(path).resolve())))
 
 
 class Office:
