@@ -26,12 +26,11 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
-from xml.sax.saxutils import escape
 
 from lxml import etree
 
 from selfassess.i18n.localizer import Localizer, has_arabic
-from selfassess.office.ooxml import W14_NS, W_NS
+from selfassess.office.ooxml import W14_NS, W_NS, escape
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
