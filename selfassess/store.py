@@ -422,21 +422,38 @@ class Store:
         return self._return(row) if row else None
 
     def returns(self, country: str | None = None, *, documents: bool = True) -> list[ReturnRow]:
-        """Every return, oldest first; without ``documents``, the parse and score are
-        left out (None), so that listing many returns stays light."""
+        """Every return, oldest first (see :meth:`iter_returns`)."""
+        return list(self.iter_returns(country, documents=documents))
+
+    def iter_returns(
+        self, country: str | None = None, *, documents: bool = True
+    ) -> Iterator[ReturnRow]:
+        """Every return, oldest first, one row at a time; without ``documents``, the
+        parse and score are left out (None), so that going over many returns stays
+        light."""
         columns = "*" if documents else ", ".join(_LIGHT_COLUMNS)
         sql = f"SELECT {columns} FROM returns"
         args: tuple[str, ...] = ()
         if country is not None:
             sql, args = sql + " WHERE country = ?", (country,)
-        return [self._return(r) for r in self.conn.execute(sql + " ORDER BY id", args)]
+        for r in self.conn.execute(sql + " ORDER BY id", args):
+            yield self._return(r)
 
-    def current_returns(self) -> list[ReturnRow]:
-        """The current return of every country, in country-code order."""
+    def current_returns(self, *, locations: bool = True) -> list[ReturnRow]:
+        """The current return of every country, in country-code order.
+
+        Without ``locations``, the parse leaves out where each answer was read
+        (about 33 KB of a 300-item form's parse), for callers that need only
+        the answers; SQLite drops it, so it is never read into Python.
+        """
+        parse = (
+            "parse_json" if locations else "json_remove(parse_json, '$.locations') AS parse_json"
+        )
+        columns = ", ".join([*_LIGHT_COLUMNS, parse, "score_json"])
         return [
             self._return(r)
             for r in self.conn.execute(
-                "SELECT * FROM returns WHERE is_current = 1 ORDER BY country, id"
+                f"SELECT {columns} FROM returns WHERE is_current = 1 ORDER BY country, id"
             )
         ]
 

@@ -40,7 +40,7 @@ Modality = Literal[
 class Model(BaseModel):
     """Base of every model: unknown keys are errors, instances are immutable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 # --- catalogue -------------------------------------------------------------

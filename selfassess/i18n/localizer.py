@@ -25,12 +25,11 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import icu
 from babel import Locale
 from babel.core import get_global
 from babel.dates import format_date
-from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
 
 from selfassess.constants import (
@@ -42,6 +41,9 @@ from selfassess.constants import (
 )
 from selfassess.errors import UsageError
 from selfassess.resources import locales_dir, locales_dirs
+
+if TYPE_CHECKING:
+    import icu
 
 Key = tuple[str | None, str]
 
@@ -118,6 +120,8 @@ def shipped_messages(lang: str, domain: str) -> dict[Key, str]:
 
 @cache
 def _messages_in(lang: str, domain: str, folders: tuple[Path, ...]) -> dict[Key, str]:
+    from babel.messages.pofile import read_po  # noqa: PLC0415 (imported when a catalog is first read, not by every command)
+
     out: dict[Key, str] = {}
     # The shipped catalog first, so that the user's translations override it.
     for folder in reversed(folders):
@@ -137,6 +141,8 @@ def _messages_in(lang: str, domain: str, folders: tuple[Path, ...]) -> dict[Key,
 @cache
 def _collator(lang: str) -> icu.Collator:
     """ICU's collator for the language: CLDR's sort order (pinyin for ``zh``)."""
+    import icu  # noqa: PLC0415 (PyICU costs 25 ms to import; only sorting needs it)
+
     return icu.Collator.createInstance(icu.Locale(lang))
 
 

@@ -326,7 +326,7 @@ def aggregate(
     warnings = list(st.warnings)
     party_codes = set(parties.codes())
     current: list[ReturnRow] = []
-    for row in store.current_returns():
+    for row in store.current_returns(locations=False):
         if row.country not in party_codes:
             continue
         if row.questionnaire != q.id:

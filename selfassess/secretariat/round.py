@@ -94,7 +94,7 @@ def prefill_from_store(
     wanted = set(countries)
     answers: dict[str, dict[str, Answer]] = {}
     warnings: list[str] = []
-    for row in store.current_returns():
+    for row in store.current_returns(locations=False):
         if row.country not in wanted or row.questionnaire != questionnaire.id:
             continue
         kept, dropped = carry_over(row.parse().get("answers", {}), questionnaire)

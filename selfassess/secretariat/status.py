@@ -164,6 +164,25 @@ def _counts_for_round(row: ReturnRow, round_forms: set[str], rnd: Round | None) 
     return not row.known_form and row.received_at[:10] >= rnd.issued.isoformat()
 
 
+@dataclass
+class _Tally:
+    """One country's returns counted for a round, met one by one, oldest first."""
+
+    rejected: int = 0
+    accepted: int = 0
+    #: The current return; if the current return is from another round, this
+    #: round's newest accepted one.
+    current: ReturnRow | None = None
+
+    def add(self, row: ReturnRow) -> None:
+        if row.outcome == "rejected":
+            self.rejected += 1
+            return
+        self.accepted += 1
+        if self.current is None or not self.current.is_current:
+            self.current = row
+
+
 def status(
     store: Store,
     parties: Parties,
@@ -183,10 +202,14 @@ def status(
     rnd = rounds[round_id] if round_id is not None else store.latest_round()
     forms = store.forms(rnd.id) if rnd else store.forms()
     round_forms = {f.form_id for f in forms}
-    by_country: dict[str, list[ReturnRow]] = {}
-    for row in store.returns(documents=False):
+    # One pass over the returns, keeping per country only the counts and the
+    # return that stands for it, so that memory does not grow with the store.
+    by_country: dict[str, _Tally] = {}
+    for row in store.iter_returns(documents=False):
         if row.country:
-            by_country.setdefault(row.country, []).append(row)
+            tally = by_country.setdefault(row.country, _Tally())
+            if _counts_for_round(row, round_forms, rnd):
+                tally.add(row)
     out: list[PartyStatus] = []
     for party in parties.parties:
         ps = PartyStatus(party.code, loc.country(party.code), party.groups, party.languages)
@@ -196,14 +219,10 @@ def status(
             ps.issued = min(f.issued for f in mine)
             deadlines = [f.deadline for f in mine if f.deadline]
             ps.deadline = max(deadlines) if deadlines else None
-        rows = [r for r in by_country.get(party.code, []) if _counts_for_round(r, round_forms, rnd)]
-        accepted = [r for r in rows if r.outcome != "rejected"]
-        ps.rejected = len(rows) - len(accepted)
-        ps.returns = len(accepted)
-        current = next((r for r in accepted if r.is_current), None)
-        if current is None and accepted:
-            # The current return is from another round: this round's newest counts.
-            current = accepted[-1]
+        tally = by_country.get(party.code, _Tally())
+        ps.rejected = tally.rejected
+        ps.returns = tally.accepted
+        current = tally.current
         if current is not None:
             ps.returned = True
             ps.received = current.received_at
