@@ -124,7 +124,7 @@ from selfassess.response.interpret import (
 DRAFTING_KINDS = ("legal_advice", "model_legislation")
 #: Choice lists of factual yes/no questions, and the answer that contradicts
 #: "fully implemented" when such a question is required.
-YES_NO_LISTS = ("yes_no", "yes_no_unknown")
+YES_NO_LISTS = ("yes_no", "yes_no_unknown", "yes_partly_no_unknown")
 NO = "no"
 YES = "yes"
 
