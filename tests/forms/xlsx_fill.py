@@ -213,6 +213,15 @@ def person_fill(lang: str, variant: str) -> Fill:
     fill = Fill()
     for n, item in enumerate(q.items()):
         choices = q.choices_of(item)
+        cond = item.condition
+        # Two conditions on one item can exclude each other (II(u): "yes" opens
+        # one item, "no" others): an item its condition rules out stays blank.
+        if cond is not None and not (
+            fill.expected.get(cond.item) == cond.equals
+            or cond.includes in (fill.expected.get(cond.item) or [])
+        ):
+            fill.expected[item.id] = None
+            continue
         if item.type == "multichoice":
             for k, ch in enumerate(choices):
                 tick = loc.pgettext("tick", "x")
