@@ -106,9 +106,7 @@ def test_boxes_that_lost_their_glyph_are_an_error() -> None:
                 t.text = "[ ]"
                 break
 
-    result = parse_form(
-        io.BytesIO(_filled_then_stripped("en", {}, more=spoil))
-    )
+    result = parse_form(io.BytesIO(_filled_then_stripped("en", {}, more=spoil)))
     assert result.answers[item.id] is None
     errors = [p for p in result.errors if p.item == item.id]
     assert len(errors) == 1

@@ -13,16 +13,18 @@ from hypothesis import strategies as st
 from selfassess.constants import COUNTRY_SLOT, LANGUAGES, SHEET_LISTS, SHEET_META, XLSX_NAME_PREFIX
 from selfassess.definitions.questionnaire import load_questionnaire
 from selfassess.forms.parse import parse_form
-from selfassess.forms.xlsx_writer import MAX_CELL_CHARS, slot_name
+from selfassess.forms.xlsx_writer import MAX_CELL_CHARS, slot_name, write_xlsx
 from selfassess.i18n.localizer import Localizer
 from selfassess.response.interpret import ParseResult
 from selfassess.response.values import clean_text
+from tests.forms.docx_fill import full_return
 from tests.forms.xlsx_fill import (
     apply,
     cell_of,
     generate,
     insert_rows,
     location_of,
+    meta,
     open_form,
     person_fill,
     save,
@@ -289,3 +291,16 @@ def test_excel_dates_and_datetimes_are_both_dates() -> None:
 def test_labels_in_every_language_are_read_in_every_form() -> None:
     typed = {slot_name("wg15_j_status"): Localizer("zh").content("choice.label", "Not known")}
     assert parse(apply(blank("es"), typed)).answers["wg15_j_status"] == "not_known"
+
+
+@pytest.mark.parametrize("lang", ["ar", "fr", "ru"])
+def test_a_form_of_the_previous_version_still_parses(lang: str) -> None:
+    """Forms stay readable: a 1.0 workbook answered in full reads as 1.0."""
+    old = load_questionnaire("ctoc_wgta", "1.0")
+    answers = full_return(old, lang).expected
+    out = io.BytesIO()
+    write_xlsx(old, meta(lang).model_copy(update={"version": "1.0"}), out, prefill=answers)
+    result = parse(out.getvalue())
+    assert result.form.version == "1.0"
+    assert result.errors == []
+    assert result.answers == answers

@@ -145,7 +145,10 @@ def _formula_injection() -> bytes:
 def _formula_cells() -> bytes:
     return corpus.fill_xlsx(
         corpus.real_form("xlsx"),
-        {"respondent_name": '=HYPERLINK("http://evil.example","x")', "wg15_x_commitment_years": "=1+1"},
+        {
+            "respondent_name": '=HYPERLINK("http://evil.example","x")',
+            "wg15_x_commitment_years": "=1+1",
+        },
         formulas=True,
     )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from selfassess.definitions.questionnaire import load_questionnaire
 from selfassess.secretariat.round import carry_over
+from tests.forms.docx_fill import full_return
 
 
 def test_carry_over_keeps_only_answers_that_fit() -> None:
@@ -27,3 +28,37 @@ def test_carry_over_keeps_only_answers_that_fit() -> None:
     }
     # 1.1 no longer asks for amounts.
     assert sorted(dropped) == ["removed_item", "reply_date", "wg14_a_amount_usd", "wg14_c_ta_kinds"]
+
+
+def test_a_full_1_0_return_carries_over_to_1_1_only_where_the_question_is_the_same() -> None:
+    old = load_questionnaire("ctoc_wgta", "1.0")
+    new = load_questionnaire("ctoc_wgta", "1.1")
+    answers = full_return(old, "en").expected
+    kept, dropped = carry_over(answers, new)
+    # Same questions (some with more choices in 1.1): carried.
+    for item_id in ("wg15_u_focal_point", "wg15_c_cites_offence", "wg14_h_data_collection"):
+        assert item_id in kept
+    # Changed or moved questions have new ids in 1.1: never carried.
+    for item_id in (
+        "wg14_f_focal_point",  # asked once, under II(u)
+        "wg15_j_serious_crime",  # now a penalty band per offence
+        "wg15_o_training",  # "in 2024" is now "during the reporting period"
+        "wg15_b_victims",  # split into three groups
+        "wg15_q_shared_sherloc",  # moved to II(r)
+        "wg14_i_assessment_date",  # now a year
+        "wg14_a_amount_usd",  # no longer asked
+    ):
+        assert item_id not in kept
+        assert item_id not in {it.id for it in new.items()}
+    assert set(kept) | set(dropped) == {k for k, v in answers.items() if v is not None}
+
+
+def test_an_answer_its_new_condition_rules_out_is_not_carried() -> None:
+    # 1.0 asked II(u).3 whatever the focal point; 1.1 asks the status only
+    # where there is none, so a "yes" rules the carried status out.
+    new = load_questionnaire("ctoc_wgta", "1.1")
+    kept, dropped = carry_over({"wg15_u_focal_point": "yes", "wg15_u_status": "fully"}, new)
+    assert kept == {"wg15_u_focal_point": "yes"}
+    assert dropped == ["wg15_u_status"]
+    kept, _ = carry_over({"wg15_u_focal_point": "no", "wg15_u_status": "planned"}, new)
+    assert kept == {"wg15_u_focal_point": "no", "wg15_u_status": "planned"}
