@@ -216,9 +216,9 @@ def person_fill(lang: str, variant: str) -> Fill:
         cond = item.condition
         # Two conditions on one item can exclude each other (II(u): "yes" opens
         # one item, "no" others): an item its condition rules out stays blank.
+        given = fill.expected.get(cond.item) if cond is not None else None
         if cond is not None and not (
-            fill.expected.get(cond.item) == cond.equals
-            or cond.includes in (fill.expected.get(cond.item) or [])
+            given == cond.equals if cond.equals is not None else cond.includes in (given or [])
         ):
             fill.expected[item.id] = None
             continue
