@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from selfassess.definitions.questionnaire import load_questionnaire
-from selfassess.secretariat.round import carry_over
-from tests.forms.docx_fill import full_return
+from selfassess.forms.parse import parse_form
+from selfassess.forms.xlsx_writer import write_xlsx
+from selfassess.secretariat.ingest import ingest_paths
+from selfassess.secretariat.parties import load_parties
+from selfassess.secretariat.round import carry_over, issue_round
+from selfassess.store import Store
+from tests.forms.docx_fill import form_meta, full_return
 
 
 def test_carry_over_keeps_only_answers_that_fit() -> None:
@@ -62,3 +69,33 @@ def test_an_answer_its_new_condition_rules_out_is_not_carried() -> None:
     assert dropped == ["wg15_u_status"]
     kept, _ = carry_over({"wg15_u_focal_point": "no", "wg15_u_status": "planned"}, new)
     assert kept == {"wg15_u_focal_point": "no", "wg15_u_status": "planned"}
+
+
+def test_a_1_1_round_prefilled_from_a_1_0_return_parses_without_errors(tmp_path: Path) -> None:
+    old = load_questionnaire("ctoc_wgta", "1.0")
+    new = load_questionnaire("ctoc_wgta", "1.1")
+    answers = full_return(old, "es").expected
+    returned = tmp_path / "returns" / "mx.xlsx"
+    returned.parent.mkdir()
+    with returned.open("wb") as out:
+        write_xlsx(old, form_meta(old, "es", "MX"), out, prefill=answers)
+    with Store(tmp_path / "s.sqlite") as store:
+        ingested = ingest_paths(store, [returned.parent], workers=0)
+        assert [f.result for f in ingested.files] == ["accepted"]
+        result = issue_round(
+            store,
+            new,
+            load_parties().select(["MX"]),
+            tmp_path / "round",
+            formats=["xlsx", "docx"],
+            prefill=True,
+        )
+    assert result.prefilled == ["MX"]
+    kept, dropped = carry_over(answers, new)
+    assert any("do not fit" in w for w in result.warnings)
+    assert dropped
+    for form in result.forms:
+        parsed = parse_form(form.path)
+        assert parsed.form.version == "1.1"
+        assert parsed.errors == []
+        assert {k: v for k, v in parsed.answers.items() if v is not None} == kept
