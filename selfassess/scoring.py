@@ -33,7 +33,8 @@ whose status answer has score 1 ("fully implemented"):
 - ``fully_no_measures``: the measures item (legislation, policies, cases) is
   empty;
 - ``fully_but_no``: a required factual yes/no question of the entry (no role,
-  choice list ``yes_no`` or ``yes_no_unknown``) is answered "no". The factual
+  choice list ``yes_no``, ``yes_no_unknown`` or ``yes_partly_no_unknown``) is
+  answered "no". The factual
   questions ask whether what the recommendation calls for exists (a focal
   point, fraud as a serious crime...), so "no" beside "fully implemented"
   needs explaining;
@@ -124,7 +125,7 @@ from selfassess.response.interpret import (
 DRAFTING_KINDS = ("legal_advice", "model_legislation")
 #: Choice lists of factual yes/no questions, and the answer that contradicts
 #: "fully implemented" when such a question is required.
-YES_NO_LISTS = ("yes_no", "yes_no_unknown")
+YES_NO_LISTS = ("yes_no", "yes_no_unknown", "yes_partly_no_unknown")
 NO = "no"
 YES = "yes"
 
@@ -246,7 +247,13 @@ class _Scorer:
 
     def recommendation(self, entry: RecommendationEntry) -> tuple[RecommendationScore, int, int]:
         """The score of one scored entry, its scored items, and those answered."""
-        scored = [it for it in entry.items if is_scored(it, self.q)]
+        # An item its condition rules out is not asked (II(u)'s status where a
+        # focal point exists): it counts neither in implementation nor coverage.
+        scored = [
+            it
+            for it in entry.items
+            if is_scored(it, self.q) and applies(it, self.answers) is not False
+        ]
         answered = [it for it in scored if self.answers[it.id] is not None]
         implementation = weighted_mean(
             (it.weight, choice_score(it, str(self.answers[it.id]), self.q)) for it in answered

@@ -225,6 +225,31 @@ def test_a_section_of_unscored_entries_only_is_left_out(tmp_path: Path) -> None:
     assert set(score(response_with(q2, {}), q2).sections) == {"one"}
 
 
+def test_a_status_its_condition_rules_out_counts_nowhere(tmp_path: Path) -> None:
+    # As II(u) in 1.1: the status is asked only where the thing is not yet done.
+    path = tmp_path / "q.yaml"
+    path.write_text(
+        DEFINITION.replace(
+            "      - recommendation: wg14_h\n        items:\n          - use: status\n",
+            "      - recommendation: wg14_h\n        items:\n"
+            "          - {id: done, type: choice, choices: yes_no, prompt: 'Done?'}\n"
+            "          - {id: status, type: choice, choices: status, required: true,\n"
+            "             role: status, condition: {item: done, equals: 'no'},\n"
+            "             prompt: 'Status?'}\n",
+        ),
+        encoding="utf-8",
+    )
+    qc = load_path(path)
+    done = score(response_with(qc, CLEAN | {"wg14_h_status": None, "wg14_h_done": "yes"}), qc)
+    assert done.sections["two"] == Figures(implementation=None, gap=None, coverage=None)
+    assert done.overall.coverage == 1.0
+    assert done.flags == []
+    # Not done: the status is asked, and its absence counts.
+    not_done = score(response_with(qc, CLEAN | {"wg14_h_status": None, "wg14_h_done": "no"}), qc)
+    assert not_done.sections["two"].coverage == 0.0
+    assert [f.code for f in not_done.flags] == ["required_missing"]
+
+
 def test_weight_zero_counts_for_nothing(tmp_path: Path) -> None:
     path = tmp_path / "q.yaml"
     path.write_text(DEFINITION.replace("weight: 2", "weight: 0"), encoding="utf-8")

@@ -6,8 +6,10 @@ transaction, when every form is on disk.
 
 With ``prefill``, each country's form carries the answers of its current
 return in the store, for every item of the new questionnaire with the same id
-whose answer still fits it (a choice code still in the list, and so on), so
-experts update their answers rather than start again.
+whose answer still fits it (a choice code still in the list, and so on) and
+that the new version's conditions do not rule out, so experts update their
+answers rather than start again (docs/questionnaire-changelog.md, "Carrying
+answers over").
 """
 
 from __future__ import annotations
@@ -23,6 +25,9 @@ from selfassess.constants import Format
 from selfassess.definitions.model import Item, Questionnaire
 from selfassess.forms.generate import GenerateResult, IssuedForm, generate_forms
 from selfassess.response.interpret import Answer
+from selfassess.response.interpret import (
+    _applies as applies,  # the parser's own rule for conditions
+)
 from selfassess.secretariat.parties import Parties, load_parties
 from selfassess.store import FormRow, Round, Store
 
@@ -72,7 +77,13 @@ def fits(item: Item, value: Answer, q: Questionnaire) -> bool:
 def carry_over(
     answers: Mapping[str, Answer], questionnaire: Questionnaire
 ) -> tuple[dict[str, Answer], list[str]]:
-    """The answers that carry over to ``questionnaire``, and the item ids dropped."""
+    """The answers that carry over to ``questionnaire``, and the item ids dropped.
+
+    An item carries over when the new version has an item of the same id (ids
+    never change meaning: a changed question gets a new id), the answer fits
+    it, and the answers carried with it do not rule it out by its condition in
+    the new version (the parser would call that a contradiction).
+    """
     items = {it.id: it for it in questionnaire.items()}
     kept: dict[str, Answer] = {}
     dropped: list[str] = []
@@ -84,6 +95,11 @@ def carry_over(
             kept[item_id] = value
         else:
             dropped.append(item_id)
+    # In definition order, so a condition on a dropped answer is decided first.
+    for item in questionnaire.items():
+        if item.id in kept and applies(item, kept) is False:
+            del kept[item.id]
+            dropped.append(item.id)
     return kept, dropped
 
 

@@ -49,7 +49,7 @@ def test_table_without_options(reply: Path) -> None:
     assert done.exit_code == EXIT_OK, done.output
     assert "overall implementation 58" in done.stdout
     assert "I(c) wg14_c" in done.stdout
-    assert "fully_but_no wg15_j_serious_crime" in done.stdout
+    assert "fully_but_no wg15_k_legal_persons_liable" in done.stdout
 
 
 @pytest.mark.parametrize("fmt", ["docx", "xlsx", "md"])

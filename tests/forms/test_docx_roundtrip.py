@@ -65,3 +65,16 @@ def test_any_typed_text_comes_back(lang: str, texts: list[str]) -> None:
     result = parse_form(io.BytesIO(fill(blank_form(lang), actions, lang)))
     for tag, text in actions.items():
         assert result.answers[tag] == (clean_text(text) or None)
+
+
+@pytest.mark.parametrize("lang", ["ar", "en", "zh"])
+def test_a_form_of_the_previous_version_still_parses(lang: str) -> None:
+    """Forms stay readable: a 1.0 form filled after 1.1 was published reads as 1.0."""
+    old = load_questionnaire("ctoc_wgta", "1.0")
+    out = io.BytesIO()
+    write_docx(old, form_meta(old, lang), out)
+    filled = full_return(old, lang)
+    result = parse_form(io.BytesIO(fill(out.getvalue(), filled.actions, lang)))
+    assert result.form.version == "1.0"
+    assert result.errors == []
+    assert result.answers == filled.expected

@@ -283,7 +283,7 @@ def test_untranslated_strings_are_reported(lang: str) -> None:
         {"nope": "x"},
         {"wg14_c_status": "perhaps"},
         {"wg14_c_ta_kinds": ["training", "nope"]},
-        {"wg14_a_amount_usd": "12"},
+        {"wg15_x_commitment_years": "12"},
         {"reply_date": "31/12/2025"},
     ],
 )

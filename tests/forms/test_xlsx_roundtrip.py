@@ -13,16 +13,18 @@ from hypothesis import strategies as st
 from selfassess.constants import COUNTRY_SLOT, LANGUAGES, SHEET_LISTS, SHEET_META, XLSX_NAME_PREFIX
 from selfassess.definitions.questionnaire import load_questionnaire
 from selfassess.forms.parse import parse_form
-from selfassess.forms.xlsx_writer import MAX_CELL_CHARS, slot_name
+from selfassess.forms.xlsx_writer import MAX_CELL_CHARS, slot_name, write_xlsx
 from selfassess.i18n.localizer import Localizer
 from selfassess.response.interpret import ParseResult
 from selfassess.response.values import clean_text
+from tests.forms.docx_fill import full_return
 from tests.forms.xlsx_fill import (
     apply,
     cell_of,
     generate,
     insert_rows,
     location_of,
+    meta,
     open_form,
     person_fill,
     save,
@@ -169,15 +171,15 @@ def test_a_pasted_value_that_is_not_a_choice_names_the_allowed_answers() -> None
 
 @pytest.mark.parametrize("typed", ["12 years", "about 5", "1.2.3"])
 def test_text_in_a_number_slot_is_not_a_number(typed: str) -> None:
-    name = slot_name("wg14_a_amount_usd")
-    data = apply(blank("en"), {slot_name("wg14_a_contribution"): "Provided", name: typed})
-    message = _one_error(data, "wg14_a_amount_usd", name)
+    name = slot_name("wg15_x_commitment_years")
+    data = apply(blank("en"), {name: typed})
+    message = _one_error(data, "wg15_x_commitment_years", name)
     assert f"'{typed}' is not a number" in message
 
 
 def test_blank_is_not_zero() -> None:
-    data = apply(blank("en"), {slot_name("wg14_a_amount_usd"): "   "})
-    assert parse(data).answers["wg14_a_amount_usd"] is None
+    data = apply(blank("en"), {slot_name("wg15_x_commitment_years"): "   "})
+    assert parse(data).answers["wg15_x_commitment_years"] is None
 
 
 @pytest.mark.parametrize("typed", ["next week", "31/31/2025", "2025-02-30"])
@@ -243,12 +245,12 @@ def test_a_formula_in_a_slot_is_not_an_answer(name: str, item_id: str) -> None:
 def test_an_array_formula_in_a_slot_is_not_an_answer() -> None:
     from openpyxl.worksheet.formula import ArrayFormula  # noqa: PLC0415 (only this test needs it)
 
-    name = slot_name("wg14_a_amount_usd")
+    name = slot_name("wg15_x_commitment_years")
     wb = open_form(blank("en"))
     cell = cell_of(wb, name)
     cell.value = ArrayFormula(cell.coordinate, "=SUM(1,2)")
     data = save(wb)
-    assert "A formula is not an answer" in _one_error(data, "wg14_a_amount_usd", name)
+    assert "A formula is not an answer" in _one_error(data, "wg15_x_commitment_years", name)
 
 
 def test_an_answer_against_its_condition_is_an_error() -> None:
@@ -277,15 +279,28 @@ def test_excel_dates_and_datetimes_are_both_dates() -> None:
         blank("en"),
         {
             slot_name("reply_date"): dt.date(2025, 2, 3),
-            slot_name("wg14_f_focal_point_date"): dt.datetime(2024, 5, 6, 14, 30),
-            slot_name("wg14_f_focal_point"): "Yes",
+            slot_name("wg15_u_expected_nomination"): dt.datetime(2024, 5, 6, 14, 30),
+            slot_name("wg15_u_focal_point"): "No",
         },
     )
     result = parse(data)
     assert result.answers["reply_date"] == "2025-02-03"
-    assert result.answers["wg14_f_focal_point_date"] == "2024-05-06"
+    assert result.answers["wg15_u_expected_nomination"] == "2024-05-06"
 
 
 def test_labels_in_every_language_are_read_in_every_form() -> None:
     typed = {slot_name("wg15_j_status"): Localizer("zh").content("choice.label", "Not known")}
     assert parse(apply(blank("es"), typed)).answers["wg15_j_status"] == "not_known"
+
+
+@pytest.mark.parametrize("lang", ["ar", "fr", "ru"])
+def test_a_form_of_the_previous_version_still_parses(lang: str) -> None:
+    """Forms stay readable: a 1.0 workbook answered in full reads as 1.0."""
+    old = load_questionnaire("ctoc_wgta", "1.0")
+    answers = full_return(old, lang).expected
+    out = io.BytesIO()
+    write_xlsx(old, meta(lang).model_copy(update={"version": "1.0"}), out, prefill=answers)
+    result = parse(out.getvalue())
+    assert result.form.version == "1.0"
+    assert result.errors == []
+    assert result.answers == answers

@@ -155,7 +155,7 @@ def test_a_multiple_choice_has_one_tick_cell_per_option_with_its_label_beside(la
 def test_numbers_and_dates_have_input_and_error_messages() -> None:
     wb = workbook("fr")
     for name, kind in [
-        (slot_name("wg14_a_amount_usd"), "decimal"),
+        (slot_name("wg15_x_commitment_years"), "decimal"),
         (slot_name("reply_date"), "date"),
     ]:
         cell = cell_of(wb, name)
@@ -165,7 +165,7 @@ def test_numbers_and_dates_have_input_and_error_messages() -> None:
         assert dv.showErrorMessage
         assert dv.prompt
         assert dv.error
-    number = cell_of(wb, slot_name("wg14_a_amount_usd"))
+    number = cell_of(wb, slot_name("wg15_x_commitment_years"))
     assert Localizer("fr").number(1234.5) in validation_of(number.parent, number.coordinate).prompt
     assert cell_of(wb, slot_name("reply_date")).number_format == "yyyy-mm-dd"
     assert cell_of(wb, slot_name("respondent_name")).number_format == "@"
@@ -308,7 +308,7 @@ def test_prefill_writes_what_a_person_would_see() -> None:
         "wg15_j_ta_kinds": ["training", "other"],
         "respondent_name": "=Ana",
         "reply_date": "2025-02-03",
-        "wg14_a_amount_usd": 1500,
+        "wg15_x_commitment_years": 1500,
     }
     out = io.BytesIO()
     write_xlsx(load_questionnaire(), meta("es"), out, prefill=prefill)
@@ -329,7 +329,7 @@ def test_prefill_writes_what_a_person_would_see() -> None:
     name = cell_of(wb, slot_name("respondent_name"))
     assert (name.value, name.data_type) == ("=Ana", "s")
     assert cell_of(wb, slot_name("reply_date")).value.date().isoformat() == "2025-02-03"
-    assert cell_of(wb, slot_name("wg14_a_amount_usd")).value == 1500
+    assert cell_of(wb, slot_name("wg15_x_commitment_years")).value == 1500
 
 
 @pytest.mark.parametrize(
@@ -339,7 +339,7 @@ def test_prefill_writes_what_a_person_would_see() -> None:
         {"wg15_j_status": "maybe"},
         {"wg15_j_ta_kinds": ["training", "nope"]},
         {"reply_date": "31/03/2025"},
-        {"wg14_a_amount_usd": "12"},
+        {"wg15_x_commitment_years": "12"},
         {"respondent_name": "x" * 40_000},
     ],
 )

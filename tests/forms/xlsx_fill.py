@@ -213,6 +213,15 @@ def person_fill(lang: str, variant: str) -> Fill:
     fill = Fill()
     for n, item in enumerate(q.items()):
         choices = q.choices_of(item)
+        cond = item.condition
+        # Two conditions on one item can exclude each other (II(u): "yes" opens
+        # one item, "no" others): an item its condition rules out stays blank.
+        given = fill.expected.get(cond.item) if cond is not None else None
+        if cond is not None and not (
+            given == cond.equals if cond.equals is not None else cond.includes in (given or [])
+        ):
+            fill.expected[item.id] = None
+            continue
         if item.type == "multichoice":
             for k, ch in enumerate(choices):
                 tick = loc.pgettext("tick", "x")

@@ -83,7 +83,7 @@ def seed(fmt: str, lang: str = "en") -> bytes:
     """A real form, issued and signed, with some answers in it."""
     prefill = {
         "respondent_name": "Ana María",
-        "wg14_a_amount_usd": 1250,
+        "wg15_x_commitment_years": 1250,
         "reply_date": "2025-03-31",
     }
     return corpus.real_form(fmt, lang=lang, prefill=prefill)

@@ -145,7 +145,10 @@ def _formula_injection() -> bytes:
 def _formula_cells() -> bytes:
     return corpus.fill_xlsx(
         corpus.real_form("xlsx"),
-        {"respondent_name": '=HYPERLINK("http://evil.example","x")', "wg14_a_amount_usd": "=1+1"},
+        {
+            "respondent_name": '=HYPERLINK("http://evil.example","x")',
+            "wg15_x_commitment_years": "=1+1",
+        },
         formulas=True,
     )
 
@@ -246,7 +249,7 @@ def test_formula_like_answers_are_kept_as_text(outcomes: dict[str, Outcome]) -> 
 def test_formulas_are_never_answers(outcomes: dict[str, Outcome]) -> None:
     got = outcomes["formula-cells"]
     assert got.result["answers"]["respondent_name"] is None
-    assert got.result["answers"]["wg14_a_amount_usd"] is None
+    assert got.result["answers"]["wg15_x_commitment_years"] is None
     assert len([m for m in got.problems("error") if "formula" in m]) == 2
 
 

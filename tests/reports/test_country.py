@@ -54,6 +54,7 @@ ANSWERS: dict[str, Answer] = {
     "wg14_c_ta_priority": "high",
     "wg14_f_status": "largely",
     "wg14_g_status": "not_applicable",
+    "wg15_u_focal_point": "no",
     "wg15_u_status": "partially",
     "wg15_u_ta_needed": "yes",
     "wg15_u_ta_kinds": ["other"],
@@ -64,9 +65,9 @@ ANSWERS: dict[str, Answer] = {
     "wg14_h_status": "planned",
     # Environment: II(a) not implemented, eight blank -> 0.0; 1 of 9.
     "wg15_a_status": "not_implemented",
-    # Fraud: II(j) fully implemented, but fraud is no serious crime -> 1.0; 1 of 9.
-    "wg15_j_status": "fully",
-    "wg15_j_serious_crime": "no",
+    # Fraud: II(k) fully implemented, but legal persons cannot be liable -> 1.0; 1 of 9.
+    "wg15_k_status": "fully",
+    "wg15_k_legal_persons_liable": "no",
     # Unscored: never counted.
     "wg14_a_contribution": "not_planned",
 }
@@ -164,8 +165,8 @@ def test_score_of_a_filled_form_equals_the_hand_computed_values(scored: Score) -
     findings = {(f["item"], f["code"]) for f in s["flags"] if f["code"] != "required_missing"}
     assert findings == {
         ("wg14_c_ta_kinds", "fully_but_drafting"),
-        ("wg15_j_measures", "fully_no_measures"),
-        ("wg15_j_serious_crime", "fully_but_no"),
+        ("wg15_k_measures", "fully_no_measures"),
+        ("wg15_k_legal_persons_liable", "fully_but_no"),
     }
     missing = {f["item"] for f in s["flags"] if f["code"] == "required_missing"}
     assert {"respondent_institution", "wg14_f_ta_needed", "wg15_x_contribution"} <= missing
@@ -240,8 +241,8 @@ def test_flags_are_worded_as_questions(report_en: CountryReport) -> None:
     drafting = next(q for q in questions if "legislative drafting" in q)
     assert drafting.startswith("I(c) Multilingualism")
     no = next(q for q in questions if "“No”" in q)
-    assert "II(j).3" in no
-    assert "Is organized fraud punishable" in no
+    assert "II(k).3" in no
+    assert "Can legal persons be held liable" in no
     assert any(q.startswith("1.3 “Institution") for q in questions)
 
 
@@ -251,7 +252,7 @@ def test_annex_has_every_answer_as_given(report_en: CountryReport) -> None:
     assert rows["1.7"] == "March 14, 2025"
     assert rows["I(c).2"] == MEASURES
     assert (
-        rows["I(c).6"]
+        rows["I(c).9"]
         == "Legal advice and legislative drafting\nTraining and capacity-building of practitioners"
     )
     assert rows["I(a).1"] == "Not planned"

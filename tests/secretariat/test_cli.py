@@ -64,9 +64,9 @@ def test_generate_round_records_the_forms(tmp_path: Path) -> None:
     done = run("generate", "--round", *args, "--deadline", "2025-03-31", "--out", str(tmp_path))
     assert done.returncode == 0, done.stderr
     assert sorted(Path(p).name for p in done.stdout.split()) == [
-        "ctoc_wgta-1.0-en-CA.xlsx",
-        "ctoc_wgta-1.0-es-MX.xlsx",
-        "ctoc_wgta-1.0-fr-CA.xlsx",
+        "ctoc_wgta-1.1-en-CA.xlsx",
+        "ctoc_wgta-1.1-es-MX.xlsx",
+        "ctoc_wgta-1.1-fr-CA.xlsx",
     ]
     data = json.loads(run("status", "--store", store, "--json", "--as-of", "2025-04-01").stdout)
     issued = {p["country"]: p for p in data["parties"] if p["forms_issued"]}

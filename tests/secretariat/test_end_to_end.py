@@ -359,16 +359,26 @@ def test_report_figures_equal_hand_computed(rnd: Round) -> None:
     assert rates["none"] == (1, 1, 1.0)
 
     # Implementation: a Party's section figure is its one status score there.
-    n_scored = {s.id: sum(1 for e in s.recommendations if e.scored) for s in q.sections}
     for sid in SECTIONS:
         for g, codes in members.items():
             hand = _mean([SCORES[FILLS[c][0][sid]] for c in codes if c in current])
             got = r.implementation[sid][g]
             assert (got.value, got.n) == pytest.approx(hand), (sid, g)
-    # Overall is over recommendations: sections weigh by their scored recommendations.
+    # Overall is over recommendations: sections weigh by their scored recommendations
+    # whose status applies (II(u)'s does not where a focal point exists).
 
     def overall(key: str) -> float | None:
-        scored = [(n_scored[s], SCORES[FILLS[key][0][s]]) for s in SECTIONS]
+        answers = rnd.answers[key]
+        n_rated = {
+            s.id: sum(
+                1
+                for e in s.recommendations
+                if e.scored
+                and any(answers[i.id] is not None for i in e.items if i.role == "status")
+            )
+            for s in q.sections
+        }
+        scored = [(n_rated[s], SCORES[FILLS[key][0][s]]) for s in SECTIONS]
         pairs = [(n, v) for n, v in scored if v is not None]
         return sum(n * v for n, v in pairs) / sum(n for n, _ in pairs)
 
