@@ -30,6 +30,7 @@ from selfassess.forms.parse import parse_form
 from selfassess.i18n.localizer import country_code, parse_languages
 from selfassess.response.interpret import ParseResult
 from selfassess.response.meta import load_key
+from selfassess.secretariat.parties import load_parties
 
 
 def parse_date_option(value: str | None, option: str) -> dt.date | None:
@@ -69,7 +70,10 @@ def generate(
     ] = False,
     parties: Annotated[
         Path | None,
-        typer.Option(help="Parties file for --round (default: the shipped UNTOC list)."),
+        typer.Option(
+            help="Parties file: who --round issues to, and the country list of a blank "
+            "form (default: the shipped UNTOC list)."
+        ),
     ] = None,
     store: Annotated[Path, typer.Option(help="Store that records a --round.")] = Path(
         DEFAULT_STORE
@@ -131,6 +135,7 @@ def generate(
             strict=strict,
             password=password,
             progress=step,
+            parties=load_parties(parties).codes() if parties else None,
         )
     for warning in result.warnings:
         err.print(f"warning: {warning}", markup=False)

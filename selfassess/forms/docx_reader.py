@@ -73,20 +73,7 @@ def _placeholder_texts() -> frozenset[str]:
     )
 
 
-@cache
-def _country_names() -> dict[str, str]:
-    """Folded country name in any of the six languages -> alpha-2 code."""
-    names: dict[str, str] = {}
-    for lang in LANGUAGES:
-        for code, name in Localizer(lang).countries():
-            names.setdefault(fold(name), code)
-    return names
-
-
 def _country(text: str) -> str | None:
-    found = _country_names().get(fold(text))
-    if found:
-        return found
     try:
         return country_code(text)
     except UsageError:

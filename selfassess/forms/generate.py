@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -90,10 +90,13 @@ def generate_forms(
     password: str | None = None,
     prefill: Prefill | None = None,
     progress: Progress | None = None,
+    parties: Sequence[str] | None = None,
 ) -> GenerateResult:
     """Write forms for every language x country x format into ``out_dir``.
 
-    ``countries`` holds ISO alpha-2 codes, or ``None`` for a blank form.
+    ``countries`` holds ISO alpha-2 codes, or ``None`` for a blank form, whose
+    country list offers ``parties`` (default: the Parties of the shipped file).
+    A country with no UN name is named from CLDR, with a warning.
     With ``strict``, a language with missing translations raises UsageError
     before any file of that language is written.
     """
@@ -103,6 +106,7 @@ def generate_forms(
     writers = {"docx": write_docx, "xlsx": write_xlsx}
     out_dir.mkdir(parents=True, exist_ok=True)
     result = GenerateResult()
+    fallbacks: set[str] = set()
     issued = issued or dt.date.today()
     for lang in languages:
         if strict:
@@ -119,7 +123,7 @@ def generate_forms(
                     deadline=deadline,
                 ).signed(key)
                 path = out_dir / form_filename(meta, fmt)
-                loc = Localizer(lang)
+                loc = Localizer(lang, parties=None if parties is None else tuple(parties))
                 # A link planted in the output folder is refused, never written through.
                 with output_file(path) as fh:
                     writers[fmt](
@@ -133,8 +137,14 @@ def generate_forms(
                 result.forms.append(IssuedForm(path=path, format=fmt, meta=meta))
                 if loc.missing:
                     result.missing.setdefault(lang, set()).update(loc.missing)
+                fallbacks.update(loc.fallbacks)
                 if progress:
                     progress(path)
+    if fallbacks:
+        result.warnings.append(
+            f"no United Nations name for {', '.join(sorted(fallbacks))}; the CLDR name was "
+            "used (add it to questionnaires/names/un-short-names.yaml)"
+        )
     for lang, missing in sorted(result.missing.items()):
         result.warnings.append(
             f"{lang}: {len(missing)} message(s) have no translation; English was used "
