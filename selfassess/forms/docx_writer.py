@@ -40,13 +40,13 @@ from selfassess.constants import (
     CTX_ITEM_HELP,
     CTX_ITEM_PROMPT,
     CTX_QUESTIONNAIRE_TITLE,
-    CTX_REC_TEXT,
     CTX_REC_TITLE,
     CTX_SECTION_TITLE,
     META_PREFIX,
 )
 from selfassess.definitions.catalogue import load_catalogue
 from selfassess.definitions.model import Catalogue, Condition, Item, Questionnaire, Section
+from selfassess.forms.citations import shown_text, source_lines, translation_notice
 from selfassess.i18n.localizer import Localizer
 from selfassess.office.ooxml import (
     CHECKED_GLYPH,
@@ -363,18 +363,17 @@ class _Builder(WordBuilder):
             )
         for line in lines:
             self.add(self.text_para(line))
-        if self.lang != "en":
-            self.add(
-                self.text_para(
-                    loc.gettext(
-                        "The recommendations are given in an unofficial translation. The "
-                        "authoritative text is the English original of the resolutions of the "
-                        "Conference of the Parties."
-                    ),
-                    style=QUOTE_STYLE_ID,
-                    italic=True,
-                )
-            )
+        recs = [
+            self.catalogue.get(e.recommendation) for s in self.q.sections for e in s.recommendations
+        ]
+        notice = translation_notice(self.catalogue, recs, loc)
+        if notice:
+            self.add(self.text_para(notice, style=QUOTE_STYLE_ID, italic=True))
+        sources = source_lines(self.catalogue, recs, loc)
+        if sources:
+            self.add(self.text_para(loc.gettext("Sources"), style="Heading2"))
+            for line in sources:
+                self.add(self.text_para(line))
         for cl in self.q.choice_lists:
             if not cl.scored:
                 continue
@@ -422,7 +421,7 @@ class _Builder(WordBuilder):
                         [self.run(rec.ref, rtl=False), self.run(" " + title)], style="Heading2"
                     )
                 )
-                self.add(self.text_para(loc.content(CTX_REC_TEXT, rec.text), style=QUOTE_STYLE_ID))
+                self.add(self.text_para(shown_text(rec, loc)[0], style=QUOTE_STYLE_ID))
                 if entry.note:
                     self.add(
                         self.text_para(

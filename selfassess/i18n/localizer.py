@@ -293,7 +293,17 @@ class Localizer:
         return bool(self.locale.character_order == "right-to-left")
 
     def date(self, value: dt.date) -> str:
-        return str(format_date(value, "long", locale=self.locale))
+        """A date as UN documents write it: "1 December 2026", "1er décembre 2026".
+
+        CLDR's long format, except English, where the UN puts the day first,
+        and French, where the first of the month is "1er".
+        """
+        if self.lang == "en":
+            return str(format_date(value, "d MMMM y", locale=self.locale))
+        text = str(format_date(value, "long", locale=self.locale))
+        if self.lang == "fr" and value.day == 1:
+            return "1er" + text.removeprefix("1")
+        return text
 
     def number(self, value: float) -> str:
         return str(format_decimal(value, locale=self.locale))

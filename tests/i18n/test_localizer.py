@@ -121,7 +121,7 @@ def test_country_code_rejects_what_is_not_a_country(given: str) -> None:
     [
         ("ar", "31 مارس 2025"),
         ("zh", "2025年3月31日"),
-        ("en", "March 31, 2025"),
+        ("en", "31 March 2025"),
         ("fr", "31 mars 2025"),
         ("ru", "31 марта 2025\u202fг."),
         ("es", "31 de marzo de 2025"),
@@ -129,6 +129,13 @@ def test_country_code_rejects_what_is_not_a_country(given: str) -> None:
 )
 def test_dates(lang: str, expected: str) -> None:
     assert Localizer(lang).date(dt.date(2025, 3, 31)) == expected
+
+
+def test_the_first_of_the_month_in_un_style() -> None:
+    first = dt.date(2026, 12, 1)
+    assert Localizer("en").date(first) == "1 December 2026"
+    assert Localizer("fr").date(first) == "1er décembre 2026"
+    assert Localizer("fr").date(dt.date(2026, 12, 11)) == "11 décembre 2026"
 
 
 @pytest.mark.parametrize(
