@@ -20,6 +20,7 @@ from selfassess.constants import (
 from selfassess.definitions.catalogue import load_catalogue
 from selfassess.definitions.questionnaire import load_questionnaire
 from selfassess.errors import UsageError
+from selfassess.forms.citations import source_lines, translation_notice
 from selfassess.forms.docx_writer import word_date_format, write_docx
 from selfassess.forms.parse import parse_form
 from selfassess.i18n.localizer import Localizer
@@ -33,10 +34,6 @@ SDTPR_ORDER = [
     "rPr", "alias", "tag", "id", "lock", "placeholder", "temporary", "showingPlcHdr",
     "dataBinding", "label", "tabIndex",
 ]  # fmt: skip
-NOTICE = (
-    "The recommendations are given in an unofficial translation. The authoritative text is "
-    "the English original of the resolutions of the Conference of the Parties."
-)
 
 
 @cache
@@ -173,7 +170,7 @@ def test_headings_for_sections_and_recommendations() -> None:
         f"{catalogue.get(e.recommendation).ref} {catalogue.get(e.recommendation).title}"
         for _, e in Q.entries()
     ]
-    assert h2 == ["Implementation status", *expected]
+    assert h2 == ["Sources", "Implementation status", *expected]
     quotes = [
         "".join(xp(p, ".//w:t/text()"))
         for p in xp(root, '//w:p[w:pPr/w:pStyle/@w:val="RecommendationText"]')
@@ -208,9 +205,19 @@ def test_instructions_explain_the_status_scale() -> None:
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_unofficial_translation_notice_outside_english(lang: str) -> None:
+def test_unofficial_translation_notice_outside_english_and_sources_everywhere(lang: str) -> None:
+    loc = Localizer(lang)
+    cat = load_catalogue()
+    recs = [cat.get(e.recommendation) for s in Q.sections for e in s.recommendations]
     text = "".join(xp(doc(lang), "//w:t/text()"))
-    assert (Localizer(lang).gettext(NOTICE) in text) == (lang != "en")
+    notice = translation_notice(cat, recs, loc)
+    assert (notice is not None) == (lang != "en")
+    if notice:
+        assert notice in text
+        assert loc.content("source.title", cat.sources[0].title) in notice
+    for line in source_lines(cat, recs, loc):
+        assert line in text
+    assert "II(j)–II(t)" in text
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
