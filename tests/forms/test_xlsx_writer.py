@@ -26,8 +26,10 @@ from selfassess.definitions.catalogue import load_catalogue
 from selfassess.definitions.questionnaire import load_questionnaire
 from selfassess.errors import UsageError
 from selfassess.forms.citations import source_lines, translation_notice
+from selfassess.forms.generate import generate_forms
 from selfassess.forms.xlsx_writer import slot_name, write_xlsx
 from selfassess.i18n.localizer import Localizer
+from selfassess.secretariat.parties import load_parties
 from tests.forms.xlsx_fill import DEADLINE, cell_of, generate, meta, open_form
 
 
@@ -276,6 +278,18 @@ def test_a_blank_form_has_a_country_drop_down_in_its_language(lang: str) -> None
     ((_, ref),) = list(wb.defined_names[XLSX_COUNTRY_LIST].destinations)
     names = [c.value for row in wb[SHEET_LISTS][ref.replace("$", "")] for c in row]
     assert names == [name for _, name in loc.countries()]
+    assert sorted(code for code, _ in loc.countries()) == sorted(load_parties().codes())
+
+
+def test_a_blank_form_offers_the_parties_of_the_file_in_use(tmp_path: Path) -> None:
+    result = generate_forms(
+        load_questionnaire(), ["en"], [None], ["xlsx"], tmp_path, parties=["MX", "TW", "FR"]
+    )
+    wb = open_form(result.forms[0].path.read_bytes())
+    ((_, ref),) = list(wb.defined_names[XLSX_COUNTRY_LIST].destinations)
+    names = [c.value for row in wb[SHEET_LISTS][ref.replace("$", "")] for c in row]
+    assert names == ["France", "Mexico", "Taiwan"]
+    assert any("TW" in w and "CLDR" in w for w in result.warnings)
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
