@@ -86,8 +86,16 @@ def source_lines(catalogue: Catalogue, recs: list[Recommendation], loc: Localize
             if rec.id in shown and any(v.source == doc.source for v in rec.versions)
         ]
         if held:
-            lines.append(f"{_ranges([rec.ref for rec in held])}: {document_name(doc, loc)}")
+            refs = _ranges([rec.ref for rec in held])
+            if loc.rtl:
+                # Latin references in right-to-left text: marks keep "I(a)–I(k), II(a)"
+                # in reading order and the colon on their left.
+                refs = f"{_LRM}{refs}{_LRM}"
+            lines.append(f"{refs}: {document_name(doc, loc)}")
     return lines
+
+
+_LRM = "\u200e"
 
 
 def _ranges(refs: list[str]) -> str:
