@@ -311,7 +311,6 @@ class _Builder(WordBuilder):
                 )
             ]
         details: list[tuple[str, list[etree._Element]]] = [
-            (loc.gettext("Questionnaire"), [self.text_para(self.q.id, after=0)]),
             (loc.gettext("Version"), [self.text_para(self.q.version, after=0)]),
             (loc.gettext("Country"), country),
             (loc.gettext("Language"), [self.text_para(loc.language_name(self.lang), after=0)]),
@@ -462,8 +461,7 @@ class _Builder(WordBuilder):
 
     def page(self) -> None:
         loc, meta = self.loc, self.meta
-        line = loc.gettext("{questionnaire} {version} · form {form_id} · {language}").format(
-            questionnaire=self.q.id,
+        line = loc.gettext("Version {version} · form {form_id} · {language}").format(
             version=self.q.version,
             form_id=meta.form_id,
             language=loc.language_name(self.lang),

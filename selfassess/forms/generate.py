@@ -104,10 +104,15 @@ def generate_forms(
     from selfassess.forms.xlsx_writer import write_xlsx  # noqa: PLC0415 (same, openpyxl)
 
     writers = {"docx": write_docx, "xlsx": write_xlsx}
+    issued = issued or dt.date.today()
+    if deadline is not None and deadline < issued:
+        raise UsageError(
+            f"the deadline {deadline.isoformat()} is before the issue date "
+            f"{issued.isoformat()}; give a later --deadline"
+        )
     out_dir.mkdir(parents=True, exist_ok=True)
     result = GenerateResult()
     fallbacks: set[str] = set()
-    issued = issued or dt.date.today()
     for lang in languages:
         if strict:
             _check_complete(questionnaire, lang)

@@ -611,7 +611,7 @@ class _Builder:
     def date_validation(self) -> DataValidation:
         _ = self.loc.gettext
         message = _("Type the date as YYYY-MM-DD, e.g. {example}.").format(
-            example=_EXAMPLE_DATE.isoformat()
+            example=self.loc.example(_EXAMPLE_DATE.isoformat())
         )
         return DataValidation(
             type="date",
@@ -669,7 +669,7 @@ class _Builder:
             (_("Deadline"), deadline),
             (_("Language"), loc.language_name(meta.language)),
             (_("Issued"), loc.date(meta.issued)),
-            (_("Questionnaire"), f"{self.q.id} {self.q.version}"),
+            (_("Version"), self.q.version),
             (_("Form id"), meta.form_id),
         ]
         for label, value in facts:
@@ -694,7 +694,9 @@ class _Builder:
             _(
                 "Type numbers as digits without units (e.g. {number}) and dates as "
                 "YYYY-MM-DD (e.g. {date})."
-            ).format(number=loc.number(_EXAMPLE_NUMBER), date=_EXAMPLE_DATE.isoformat()),
+            ).format(
+                number=loc.number(_EXAMPLE_NUMBER), date=loc.example(_EXAMPLE_DATE.isoformat())
+            ),
             _(
                 "Some questions apply only after a given answer to an earlier question, "
                 "as their guidance says; leave them empty otherwise."

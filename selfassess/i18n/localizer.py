@@ -305,6 +305,19 @@ class Localizer:
             return "1er" + text.removeprefix("1")
         return text
 
+    def example(self, text: str) -> str:
+        """A code-like example ("2025-03-31") as it must read inside running text.
+
+        Its hyphens do not break (a line break would cut it in two), and in a
+        right-to-left language it is isolated (LRI ... PDI), so that it reads
+        left to right, in one piece, where the sentence puts it.
+
+        >>> Localizer("ar").example("2025-03-31") == "\u20662025\u201103\u201131\u2069"
+        True
+        """
+        unbroken = text.replace("-", "\u2011")
+        return f"\u2066{unbroken}\u2069" if self.rtl else unbroken
+
     def number(self, value: float) -> str:
         return str(format_decimal(value, locale=self.locale))
 

@@ -198,6 +198,12 @@ def test_blank_form_has_a_country_drop_down() -> None:
     assert "Российская Федерация" in shown
 
 
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_respondents_see_no_raw_questionnaire_id(lang: str) -> None:
+    for name in ("word/document.xml", "word/header1.xml"):
+        assert Q.id not in "".join(xp(part(lang, name), "//w:t/text()")), name
+
+
 def test_instructions_explain_the_status_scale() -> None:
     text = "".join(xp(doc("en"), "//w:t/text()"))
     for choice in Q.choice_list("status").choices:

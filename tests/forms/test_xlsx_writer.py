@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from functools import cache
 from pathlib import Path
@@ -250,7 +251,7 @@ def test_every_string_goes_through_the_localizer() -> None:
     wb = open_form(out.getvalue())
     loc = Localizer("fr")
     data = {it.ref for it in q.items()} | {r.ref for r in load_catalogue().recommendations}
-    data |= {loc.country("MX"), loc.language_name("fr"), "ftestfr", f"{q.id} {q.version}"}
+    data |= {loc.country("MX"), loc.language_name("fr"), "ftestfr", q.version}
     data |= {loc.date(d) for d in (DEADLINE, meta("fr").issued)}
     for ws in visible(wb):
         assert "⟦" in ws.title
@@ -290,6 +291,29 @@ def test_a_blank_form_offers_the_parties_of_the_file_in_use(tmp_path: Path) -> N
     names = [c.value for row in wb[SHEET_LISTS][ref.replace("$", "")] for c in row]
     assert names == ["France", "Mexico", "Taiwan"]
     assert any("TW" in w and "CLDR" in w for w in result.warnings)
+
+
+def test_generate_refuses_a_deadline_before_the_issue_date(tmp_path: Path) -> None:
+    with pytest.raises(
+        UsageError, match=r"deadline 2026-11-30 is before the issue date 2026-12-01"
+    ):
+        generate_forms(
+            load_questionnaire(),
+            ["en"],
+            [None],
+            ["xlsx"],
+            tmp_path / "out",
+            issued=dt.date(2026, 12, 1),
+            deadline=dt.date(2026, 11, 30),
+        )
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_respondents_see_no_raw_questionnaire_id(lang: str) -> None:
+    q = load_questionnaire()
+    for ws in visible(workbook(lang, "MX")):
+        assert not any(q.id in text for text in texts(ws)), ws.title
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

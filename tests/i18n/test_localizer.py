@@ -209,3 +209,8 @@ def test_check_language(given: str, expected: str) -> None:
 def test_check_language_rejects(given: str) -> None:
     with pytest.raises(UsageError, match="use one of ar, zh, en, fr, ru, es"):
         parse_languages(given)
+
+
+def test_a_date_example_is_isolated_in_arabic_and_never_broken() -> None:
+    assert Localizer("ar").example("2025-03-31") == "\u20662025\u201103\u201131\u2069"
+    assert Localizer("fr").example("2025-03-31") == "2025\u201103\u201131"
