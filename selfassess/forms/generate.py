@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from selfassess.constants import FORMATS
+from selfassess.constants import FORMATS, SOURCE_LANGUAGE
 from selfassess.definitions.model import Questionnaire
 from selfassess.errors import UsageError
-from selfassess.i18n.localizer import Localizer
+from selfassess.i18n.localizer import Localizer, fallback_warning
 from selfassess.response.interpret import Answer
 from selfassess.response.meta import FormMeta, new_form_id
 from selfassess.safety.files import output_file
@@ -145,11 +145,9 @@ def generate_forms(
                 fallbacks.update(loc.fallbacks)
                 if progress:
                     progress(path)
-    if fallbacks:
-        result.warnings.append(
-            f"no United Nations name for {', '.join(sorted(fallbacks))}; the CLDR name was "
-            "used (add it to questionnaires/names/un-short-names.yaml)"
-        )
+    unnamed = fallback_warning(Localizer(SOURCE_LANGUAGE), fallbacks)
+    if unnamed:
+        result.warnings.append(unnamed)
     for lang, missing in sorted(result.missing.items()):
         result.warnings.append(
             f"{lang}: {len(missing)} message(s) have no translation; English was used "

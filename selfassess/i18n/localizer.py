@@ -356,6 +356,17 @@ class Localizer:
         return str(Locale.parse(code).get_display_name(self.locale))
 
 
+def fallback_warning(loc: Localizer, codes: Iterable[str]) -> str | None:
+    """The warning, in ``loc``'s language, for countries that had no UN name; or None."""
+    missing = sorted(set(codes))
+    if not missing:
+        return None
+    return loc.gettext(
+        "No United Nations name for {codes}; the CLDR name was used. Add the country to "
+        "questionnaires/names/un-short-names.yaml."
+    ).format(codes=", ".join(missing))
+
+
 def _shipped_parties() -> tuple[str, ...]:
     # The Parties file is read by the secretariat layer, which imports this
     # module; importing it here at call time keeps the layers' import order.

@@ -24,7 +24,7 @@ from typing import Any
 from selfassess.constants import CTX_QUESTIONNAIRE_TITLE
 from selfassess.definitions.model import Questionnaire
 from selfassess.errors import DefinitionError, DefinitionProblem, UsageError
-from selfassess.i18n.localizer import Localizer, check_language, country_code
+from selfassess.i18n.localizer import Localizer, check_language, country_code, fallback_warning
 from selfassess.safety.files import write_output
 from selfassess.safety.text import safe_path, shown
 from selfassess.secretariat.parties import Parties, group_name
@@ -230,6 +230,9 @@ def status(
                 "Returns from countries not in the parties file were left out: {codes}"
             ).format(codes=", ".join(others))
         )
+    unnamed = fallback_warning(loc, loc.fallbacks)
+    if unnamed:
+        warnings.append(unnamed)
     return StatusReport(as_of, rnd, out, groups, total, others, warnings)
 
 

@@ -12,6 +12,8 @@ from selfassess.constants import REGIONAL_GROUPS
 from selfassess.errors import DefinitionError
 from selfassess.i18n.localizer import Localizer
 from selfassess.secretariat.parties import GroupId, load_parties, load_parties_file
+from selfassess.secretariat.status import status
+from selfassess.store import Store
 
 
 def test_group_ids_match_the_constants() -> None:
@@ -100,3 +102,21 @@ def test_a_bad_parties_file_is_located(tmp_path: Path) -> None:
     lines = [(p.line, p.message) for p in info.value.problems]
     assert (5, "'XX' is not an ISO 3166-1 alpha-2 code; use e.g. MX") in lines
     assert any(line == 6 and "listed 2 times" in msg for line, msg in lines)
+
+
+def test_status_names_parties_by_their_un_names_and_reports_a_cldr_fallback(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "mine.yaml"
+    path.write_text(
+        "as_of: 2025-01-01\n"
+        "source: mine\n"
+        "parties:\n"
+        "  - {code: RU, groups: [eastern_european], languages: [ru]}\n"
+        "  - {code: TW, groups: [], languages: [zh]}\n",
+        encoding="utf-8",
+    )
+    with Store(tmp_path / "store.db") as store:
+        report = status(store, load_parties_file(path), loc=Localizer("fr"))
+    assert [p.name for p in report.parties] == ["Fédération de Russie", "Taïwan"]
+    assert any("TW" in w and "CLDR" in w for w in report.warnings)
