@@ -192,9 +192,10 @@ def country_code(text: str) -> str:
     >>> [country_code(name) for name in ("Russian Federation", " fédération de russie", "大韩民国")]
     ['RU', 'RU', 'KR']
     """
-    found = _country_index().get(country_key(text[:_LONGEST_NAME]))
+    head = text[:_LONGEST_NAME]
+    found = _country_index().get(country_key(head))
     if found is None:
-        shown = text.strip()[:60]
+        shown = head.strip()[:60]
         raise UsageError(
             f"unknown country '{shown}'; write its United Nations name in one of the six "
             "languages (e.g. 'Mexico', 'Mexique') or its ISO 3166-1 code (MX or MEX)"
