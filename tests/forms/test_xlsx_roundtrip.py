@@ -94,7 +94,19 @@ def test_an_untouched_blank_form_is_all_unanswered(lang: str) -> None:
 
 @pytest.mark.parametrize(
     ("typed", "code"),
-    [("Mexique", "MX"), ("墨西哥", "MX"), ("mex", "MX"), ("BR", "BR"), ("  méxico ", "MX")],
+    [
+        ("Mexique", "MX"),
+        ("墨西哥", "MX"),
+        ("mex", "MX"),
+        ("BR", "BR"),
+        ("  méxico ", "MX"),
+        ("Russian Federation", "RU"),
+        ("RUSSIA", "RU"),
+        ("République-Unie de Tanzanie", "TZ"),
+        ("Cote d’Ivoire", "CI"),
+        ("大韩民国", "KR"),
+        ("الاتحاد الروسي", "RU"),
+    ],
 )
 def test_the_country_picked_on_a_blank_form_in_any_language_or_code(typed: str, code: str) -> None:
     data = apply(blank("fr"), {XLSX_NAME_PREFIX + COUNTRY_SLOT: typed})
