@@ -90,8 +90,8 @@ def generate(
 
     Example:
 
-        selfassess generate --format xlsx --lang fr,es --country MX,SN --deadline 2025-03-31
-        selfassess generate --round --deadline 2025-03-31 --out outputs/round1
+        selfassess generate --format xlsx --lang fr,es --country MX,SN --deadline 2027-03-31
+        selfassess generate --round --deadline 2027-03-31 --out outputs/round1
     """
     q = load_questionnaire(questionnaire, version)
     languages = parse_languages(lang)

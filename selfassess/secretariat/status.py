@@ -210,6 +210,8 @@ def status(
             ps.problems = current.problems()
         ps.overdue = ps.missing and ps.deadline is not None and ps.deadline < as_of
         out.append(ps)
+    # Listed by name as the reader's language sorts it, never by any figure.
+    out.sort(key=lambda ps: loc.sort_key(ps.name))
     groups = []
     for key in GROUP_KEYS:
         g = GroupStatus(key, group_name(key, loc))

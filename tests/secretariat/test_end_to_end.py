@@ -438,6 +438,7 @@ def test_prefill_carries_current_answers(rnd: Round) -> None:
             rnd.tmp / "round2",
             formats=["xlsx"],
             deadline=dt.date(2026, 3, 31),
+            issued=ISSUED,
             prefill=True,
         )
     assert result.prefilled == ["MX"]
