@@ -415,16 +415,24 @@ class _Builder(WordBuilder):
             for entry in section.recommendations:
                 rec = self.catalogue.get(entry.recommendation)
                 title = loc.content(CTX_REC_TITLE, rec.title)
+                # Heading, text and note keep with the question table that follows.
                 self.add(
                     self.para(
-                        [self.run(rec.ref, rtl=False), self.run(" " + title)], style="Heading2"
+                        [self.run(rec.ref, rtl=False), self.run(" " + title)],
+                        style="Heading2",
+                        keep_next=True,
                     )
                 )
-                self.add(self.text_para(shown_text(rec, loc)[0], style=QUOTE_STYLE_ID))
+                self.add(
+                    self.text_para(shown_text(rec, loc)[0], style=QUOTE_STYLE_ID, keep_next=True)
+                )
                 if entry.note:
                     self.add(
                         self.text_para(
-                            loc.content(CTX_ENTRY_NOTE, entry.note), italic=True, color=GREY
+                            loc.content(CTX_ENTRY_NOTE, entry.note),
+                            italic=True,
+                            color=GREY,
+                            keep_next=True,
                         )
                     )
                 if entry.items:

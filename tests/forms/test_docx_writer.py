@@ -326,3 +326,17 @@ def test_writes_to_a_path(tmp_path) -> None:
     out = tmp_path / "form.docx"
     write_docx(Q, form_meta(Q, "es"), out)
     assert zipfile.ZipFile(out).read("docProps/custom.xml")
+
+
+def test_a_recommendation_s_heading_and_text_keep_with_its_question_table() -> None:
+    body = doc("fr")
+    headings = xp(body, '//w:body/w:p[w:pPr/w:pStyle/@w:val="Heading2"][w:pPr/w:keepNext]')
+    recs = [e for s in Q.sections for e in s.recommendations]
+    assert len(headings) == len(recs)
+    for heading in headings:
+        nxt = heading.getnext()
+        while nxt is not None and nxt.tag == f"{{{W_NS}}}p":
+            assert xp(nxt, "w:pPr/w:keepNext"), "".join(xp(nxt, ".//w:t/text()"))[:60]
+            nxt = nxt.getnext()
+        assert nxt is not None
+        assert nxt.tag == f"{{{W_NS}}}tbl"
