@@ -44,7 +44,7 @@ from selfassess.constants import (
 )
 from selfassess.definitions.model import Questionnaire
 from selfassess.errors import Rejected, UsageError
-from selfassess.i18n.localizer import Localizer, check_language, country_code
+from selfassess.i18n.localizer import Localizer, check_language, country_code, find_country
 from selfassess.office.excel import Cell, cell_ref, coordinate, name_target
 from selfassess.office.ooxml import read_custom_properties
 from selfassess.response.interpret import (
@@ -519,7 +519,7 @@ class XlsxReader:
                 )
             )
             return meta
-        code = _country_code(str(text))
+        code = find_country(str(text))
         if code is None:
             problems.append(
                 Problem(
@@ -705,10 +705,3 @@ def _parse_meta(strings: dict[str, str]) -> FormMeta:
         raise Rejected(
             f"the form's metadata is unreadable: {META_PREFIX}{where}: {first['msg']}"
         ) from None
-
-
-def _country_code(text: str) -> str | None:
-    try:
-        return country_code(text)
-    except UsageError:
-        return None

@@ -203,6 +203,14 @@ def country_code(text: str) -> str:
     return found
 
 
+def find_country(text: str) -> str | None:
+    """:func:`country_code`, or None where the text names no country."""
+    try:
+        return country_code(text)
+    except UsageError:
+        return None
+
+
 #: Longer input is not a name in the index; cutting it bounds the work on hostile text.
 _LONGEST_NAME = 200
 

@@ -23,7 +23,7 @@ from pydantic import Field
 from selfassess.definitions import rules, yamlio
 from selfassess.definitions.model import Model
 from selfassess.errors import DefinitionError, DefinitionProblem, UsageError
-from selfassess.i18n.localizer import N_, Localizer, country_code
+from selfassess.i18n.localizer import N_, Localizer, country_code, find_country
 from selfassess.resources import parties_path
 
 #: The ids of constants.REGIONAL_GROUPS (a test keeps the two equal).
@@ -92,14 +92,6 @@ class Parties(Model):
         )
 
 
-def canonical_name(name: str) -> str | None:
-    """The code of a country name, or None when it names no country."""
-    try:
-        return country_code(name)
-    except UsageError:
-        return None
-
-
 def group_name(group: str | None, loc: Localizer) -> str:
     return loc.gettext(GROUP_NAMES[group]) if group else loc.gettext(NO_GROUP)
 
@@ -130,7 +122,7 @@ def load_parties_file(path: Path | str) -> Parties:
         else:
             if canonical != party.code:
                 add((*where, "code"), f"write the code as '{canonical}'")
-        if party.name and canonical_name(party.name) not in (party.code, None):
+        if party.name and find_country(party.name) not in (party.code, None):
             add((*where, "name"), f"'{party.name}' is another country's name; correct it")
         if counts[party.code] > 1:
             add((*where, "code"), f"'{party.code}' is listed {counts[party.code]} times; keep one")
