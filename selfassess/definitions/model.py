@@ -190,6 +190,10 @@ class Choice(Model):
     score: float | None = None
     """Implementation score in [0, 1]; ``None`` for an answer that says
     nothing about implementation (not applicable, not known)."""
+    former_labels: tuple[str, ...] = Field(
+        default=(),
+        description="translations forms of this version showed before a correction; still read",
+    )
 
 
 class ChoiceList(Model):

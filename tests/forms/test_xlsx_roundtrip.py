@@ -301,3 +301,20 @@ def test_excel_dates_and_datetimes_are_both_dates() -> None:
 def test_labels_in_every_language_are_read_in_every_form() -> None:
     typed = {slot_name("wg15_j_status"): Localizer("zh").content("choice.label", "Not known")}
     assert parse(apply(blank("es"), typed)).answers["wg15_j_status"] == "not_known"
+
+
+@pytest.mark.parametrize(
+    ("lang", "item", "typed", "code"),
+    [
+        ("es", "wg14_g_replies_on_time", "Siempre a tiempo", "all_on_time"),
+        ("es", "wg14_g_replies_on_time", "Todas a tiempo", "all_on_time"),
+        ("fr", "wg15_j_status", "Inconnu", "not_known"),
+        ("fr", "wg15_j_status", "Information non disponible", "not_known"),
+    ],
+)
+def test_a_label_from_before_a_translation_was_corrected_still_reads(
+    lang: str, item: str, typed: str, code: str
+) -> None:
+    result = parse(apply(blank(lang), {slot_name(item): typed}))
+    assert result.answers[item] == code
+    assert not [p for p in result.errors if p.item == item]
