@@ -88,6 +88,7 @@ def main() -> None:
                 out / "forms",
                 formats=["docx", "xlsx"],
                 deadline=dt.date(2025, 3, 31),
+                issued=dt.date(2025, 2, 1),
             ),
         )
         returns = out / "returns"

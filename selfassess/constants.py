@@ -29,7 +29,7 @@ ANSWER_TYPES: Final = ("choice", "multichoice", "text", "number", "date")
 
 DEFAULT_QUESTIONNAIRE: Final = "ctoc_wgta"
 #: Folders under questionnaires/ that hold other data than questionnaire versions.
-NON_QUESTIONNAIRE_DIRS: Final = frozenset({"catalogue", "parties"})
+NON_QUESTIONNAIRE_DIRS: Final = frozenset({"catalogue", "names", "parties"})
 DEFAULT_CATALOGUE: Final = "ctoc_wgta"
 
 # gettext domains: the tool's own strings, and questionnaire content.
@@ -98,6 +98,7 @@ CTX_ENTRY_NOTE: Final = "entry.note"
 CTX_REC_TITLE: Final = "recommendation.title"
 CTX_REC_TEXT: Final = "recommendation.text"
 CTX_TOPIC_TITLE: Final = "topic.title"
+CTX_SOURCE_TITLE: Final = "source.title"
 CTX_CATALOGUE_TITLE: Final = "catalogue.title"
 
 #: Territory codes CLDR lists that are not countries a form can be issued to.

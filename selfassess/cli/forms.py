@@ -71,7 +71,9 @@ def generate(
     parties: Annotated[
         Path | None,
         typer.Option(
-            dir_okay=False, help="Parties file for --round (default: the shipped UNTOC list)."
+            dir_okay=False,
+            help="Parties file: who --round issues to, and the country list of a blank "
+            "form (default: the shipped UNTOC list).",
         ),
     ] = None,
     store: Annotated[
@@ -89,8 +91,8 @@ def generate(
 
     Example:
 
-        selfassess generate --format xlsx --lang fr,es --country MX,SN --deadline 2025-03-31
-        selfassess generate --round --deadline 2025-03-31 --out outputs/round1
+        selfassess generate --format xlsx --lang fr,es --country MX,SN --deadline 2027-03-31
+        selfassess generate --round --deadline 2027-03-31 --out outputs/round1
     """
     from selfassess.definitions.questionnaire import load_questionnaire
     from selfassess.response.meta import load_key
@@ -130,6 +132,7 @@ def generate(
         return
 
     from selfassess.forms.generate import generate_forms
+    from selfassess.secretariat.parties import load_parties
 
     countries: list[str | None] = list(country) if country else [None]
     total = len(lang) * len(countries) * len(fmt)
@@ -151,6 +154,7 @@ def generate(
             strict=strict,
             password=password,
             progress=step,
+            parties=load_parties(parties).codes() if parties else None,
         )
     for warning in result.warnings:
         warn(warning)

@@ -6,7 +6,7 @@ from collections import Counter
 from functools import cache
 from pathlib import Path
 
-from selfassess.constants import DEFAULT_CATALOGUE
+from selfassess.constants import DEFAULT_CATALOGUE, LANGUAGES, SOURCE_LANGUAGE
 from selfassess.definitions import rules, yamlio
 from selfassess.definitions.model import Catalogue
 from selfassess.errors import DefinitionError, DefinitionProblem
@@ -20,8 +20,39 @@ def load_catalogue_file(path: Path) -> Catalogue:
     problems: list[DefinitionProblem] = []
     topics = {t.id for t in catalogue.topics}
     counts = Counter(r.id for r in catalogue.recommendations)
+    sources = {d.source for d in catalogue.sources}
     for i, rec in enumerate(catalogue.recommendations):
         where = ("recommendations", i)
+        for j, version in enumerate(rec.versions):
+            if sources and version.source not in sources:
+                problems.append(
+                    _problem(
+                        path,
+                        lines,
+                        (*where, "versions", j, "source"),
+                        f"'{version.source}' is not under 'sources'; describe the document there",
+                    )
+                )
+        if (rec.modality == "mixed") != bool(rec.modalities):
+            problems.append(
+                _problem(
+                    path,
+                    lines,
+                    (*where, "modalities"),
+                    "list 'modalities' exactly when 'modality' is mixed",
+                )
+            )
+        for lang in rec.texts:
+            if lang not in LANGUAGES or lang == SOURCE_LANGUAGE:
+                problems.append(
+                    _problem(
+                        path,
+                        lines,
+                        (*where, "texts", lang),
+                        f"'{lang}' is not a language of translation; use one of "
+                        + ", ".join(x for x in LANGUAGES if x != SOURCE_LANGUAGE),
+                    )
+                )
         if counts[rec.id] > 1:
             problems.append(_problem(path, lines, (*where, "id"), f"duplicate id '{rec.id}'"))
         if rec.topic not in topics:

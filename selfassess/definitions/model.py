@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from selfassess.constants import ID_PATTERN
 
@@ -17,14 +17,19 @@ Id = Annotated[str, StringConstraints(pattern=ID_PATTERN.pattern)]
 AnswerType = Literal["choice", "multichoice", "text", "number", "date"]
 #: Who a recommendation asks to act: Parties (States parties), States (Member
 #: States), UNODC, the secretariat (or Secretary-General), another body, or mixed.
-Addressee = Literal["parties", "states", "unodc", "secretariat", "other", "mixed"]
-#: How strongly it asks. The last four come from texts other than the Working
-#: Group's: "Requests", "Calls upon", a list's bare imperatives ("Ratify ..."),
-#: and "shall".
+#: ``states_parties``: the text says "States parties", which leaves out the
+#: European Union (a Party, not a State).
+Addressee = Literal["parties", "states_parties", "states", "unodc", "secretariat", "other", "mixed"]
+#: How strongly it asks. "requested" to "shall" come from texts other than the
+#: Working Group's: "Requests", "Calls upon", a list's bare imperatives
+#: ("Ratify ..."), and "shall". ``mixed`` when a paragraph has several verbs,
+#: listed in ``Recommendation.modalities``.
 Modality = Literal[
     "urged",
+    "are_to",
     "strongly_encouraged",
     "should",
+    "should_endeavour",
     "should_consider",
     "encouraged",
     "encouraged_to_consider",
@@ -34,7 +39,11 @@ Modality = Literal[
     "called_upon",
     "recommended",
     "shall",
+    "mixed",
 ]
+#: A source document's standing: a draft, a resolution adopted under its own
+#: symbol, or a draft whose text was not adopted as a resolution of its own.
+DocumentStatus = Literal["draft", "adopted", "not_adopted_separately"]
 
 
 class Model(BaseModel):
@@ -89,6 +98,38 @@ class Version(Model):
     citation: Citation
 
 
+class LocalText(Model):
+    """A recommendation's text in one language other than the source's."""
+
+    text: str
+    official: bool = Field(
+        default=False, description="the official UN text (else the secretariat's translation)"
+    )
+
+
+class SourceDocument(Model):
+    """A document recommendations are taken from, and its standing."""
+
+    source: str = Field(description="file name under shared/sources, as in Version.source")
+    title: str
+    date: dt.date = Field(description="date of the text the catalogue quotes")
+    status: DocumentStatus
+    symbol: str | None = Field(default=None, description="document or resolution symbol")
+    adopted: dt.date | None = None
+    official_texts: str | None = Field(
+        default=None, description="where the official texts in the six languages are"
+    )
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _adoption_is_complete(self) -> SourceDocument:
+        if self.status == "adopted" and (self.symbol is None or self.adopted is None):
+            raise ValueError("an adopted document needs its 'symbol' and 'adopted' date")
+        if self.status != "adopted" and self.adopted is not None:
+            raise ValueError("'adopted' is only for status: adopted")
+        return self
+
+
 class Recommendation(Model):
     id: Id
     ref: str = Field(description="human reference, e.g. 'II(j)'")
@@ -96,8 +137,15 @@ class Recommendation(Model):
     topic: Id
     addressee: Addressee
     modality: Modality
+    modalities: tuple[Modality, ...] = Field(
+        default=(), description="with modality: mixed, the verbs in the order of the text"
+    )
+    note: str | None = Field(default=None, description="for editors: a decision on the text")
     instruments: tuple[str, ...] = ()
     versions: tuple[Version, ...] = Field(min_length=1)
+    texts: dict[str, LocalText] = Field(
+        default_factory=dict, description="the text in other languages, by language code"
+    )
 
     @property
     def text(self) -> str:
@@ -106,7 +154,7 @@ class Recommendation(Model):
 
     @property
     def newest(self) -> Version:
-        """The most recent version; undated versions count as oldest."""
+        """The most recent version (the one forms show); undated versions count as oldest."""
         return max(self.versions, key=lambda v: v.citation.date or dt.date.min)
 
 
@@ -118,8 +166,12 @@ class Topic(Model):
 class Catalogue(Model):
     id: Id
     title: str
+    sources: tuple[SourceDocument, ...] = ()
     topics: tuple[Topic, ...]
     recommendations: tuple[Recommendation, ...]
+
+    def source(self, name: str) -> SourceDocument | None:
+        return next((d for d in self.sources if d.source == name), None)
 
     def get(self, rec_id: str) -> Recommendation:
         for rec in self.recommendations:
@@ -138,6 +190,10 @@ class Choice(Model):
     score: float | None = None
     """Implementation score in [0, 1]; ``None`` for an answer that says
     nothing about implementation (not applicable, not known)."""
+    former_labels: tuple[str, ...] = Field(
+        default=(),
+        description="translations forms of this version showed before a correction; still read",
+    )
 
 
 class ChoiceList(Model):

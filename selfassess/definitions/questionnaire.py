@@ -128,6 +128,15 @@ def _check(q: Questionnaire, catalogue: Catalogue | None) -> list[tuple[yamlio.P
         labels = Counter(_fold(ch.label) for ch in cl.choices)
         for ci, ch in enumerate(cl.choices):
             at: yamlio.Path_ = (*where, "choices", ci)
+            clash = [f for f in ch.former_labels if labels[_fold(f)]]
+            if clash:
+                problems.append(
+                    (
+                        (*at, "former_labels"),
+                        f"former label '{clash[0]}' is a label of '{cl.id}'; a label reads "
+                        "back to one code only",
+                    )
+                )
             if codes[ch.code] > 1:
                 problems.append(((*at, "code"), f"duplicate choice code '{ch.code}' in '{cl.id}'"))
             if labels[_fold(ch.label)] > 1:

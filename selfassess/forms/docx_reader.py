@@ -36,7 +36,7 @@ from selfassess.constants import (
 )
 from selfassess.definitions.model import Item, Questionnaire
 from selfassess.errors import Rejected, UsageError
-from selfassess.i18n.localizer import Localizer, check_language, country_code
+from selfassess.i18n.localizer import Localizer, check_language, find_country
 from selfassess.office.ooxml import (
     CHECKED_GLYPH,
     UNCHECKED_GLYPH,
@@ -71,26 +71,6 @@ def _placeholder_texts() -> frozenset[str]:
     return frozenset(
         fold(text) for lang in LANGUAGES for text in placeholders(Localizer(lang)).values()
     )
-
-
-@cache
-def _country_names() -> dict[str, str]:
-    """Folded country name in any of the six languages -> alpha-2 code."""
-    names: dict[str, str] = {}
-    for lang in LANGUAGES:
-        for code, name in Localizer(lang).countries():
-            names.setdefault(fold(name), code)
-    return names
-
-
-def _country(text: str) -> str | None:
-    found = _country_names().get(fold(text))
-    if found:
-        return found
-    try:
-        return country_code(text)
-    except UsageError:
-        return None
 
 
 def _is_placeholder(text: str) -> bool:
@@ -285,7 +265,7 @@ class DocxReader:
                 )
             )
             return meta
-        code = _country(text)
+        code = find_country(text)
         if code is None:
             raw.problems.append(
                 Problem(

@@ -40,13 +40,13 @@ from selfassess.constants import (
     CTX_ITEM_HELP,
     CTX_ITEM_PROMPT,
     CTX_QUESTIONNAIRE_TITLE,
-    CTX_REC_TEXT,
     CTX_REC_TITLE,
     CTX_SECTION_TITLE,
     META_PREFIX,
 )
 from selfassess.definitions.catalogue import load_catalogue
 from selfassess.definitions.model import Catalogue, Condition, Item, Questionnaire, Section
+from selfassess.forms.citations import shown_text, source_lines, translation_notice
 from selfassess.i18n.localizer import Localizer
 from selfassess.office.ooxml import (
     CHECKED_GLYPH,
@@ -311,7 +311,6 @@ class _Builder(WordBuilder):
                 )
             ]
         details: list[tuple[str, list[etree._Element]]] = [
-            (loc.gettext("Questionnaire"), [self.text_para(self.q.id, after=0)]),
             (loc.gettext("Version"), [self.text_para(self.q.version, after=0)]),
             (loc.gettext("Country"), country),
             (loc.gettext("Language"), [self.text_para(loc.language_name(self.lang), after=0)]),
@@ -363,18 +362,17 @@ class _Builder(WordBuilder):
             )
         for line in lines:
             self.add(self.text_para(line))
-        if self.lang != "en":
-            self.add(
-                self.text_para(
-                    loc.gettext(
-                        "The recommendations are given in an unofficial translation. The "
-                        "authoritative text is the English original of the resolutions of the "
-                        "Conference of the Parties."
-                    ),
-                    style=QUOTE_STYLE_ID,
-                    italic=True,
-                )
-            )
+        recs = [
+            self.catalogue.get(e.recommendation) for s in self.q.sections for e in s.recommendations
+        ]
+        notice = translation_notice(self.catalogue, recs, loc)
+        if notice:
+            self.add(self.text_para(notice, style=QUOTE_STYLE_ID, italic=True))
+        sources = source_lines(self.catalogue, recs, loc)
+        if sources:
+            self.add(self.text_para(loc.gettext("Sources"), style="Heading2"))
+            for line in sources:
+                self.add(self.text_para(line))
         for cl in self.q.choice_lists:
             if not cl.scored:
                 continue
@@ -417,16 +415,24 @@ class _Builder(WordBuilder):
             for entry in section.recommendations:
                 rec = self.catalogue.get(entry.recommendation)
                 title = loc.content(CTX_REC_TITLE, rec.title)
+                # Heading, text and note keep with the question table that follows.
                 self.add(
                     self.para(
-                        [self.run(rec.ref, rtl=False), self.run(" " + title)], style="Heading2"
+                        [self.run(rec.ref, rtl=False), self.run(" " + title)],
+                        style="Heading2",
+                        keep_next=True,
                     )
                 )
-                self.add(self.text_para(loc.content(CTX_REC_TEXT, rec.text), style=QUOTE_STYLE_ID))
+                self.add(
+                    self.text_para(shown_text(rec, loc)[0], style=QUOTE_STYLE_ID, keep_next=True)
+                )
                 if entry.note:
                     self.add(
                         self.text_para(
-                            loc.content(CTX_ENTRY_NOTE, entry.note), italic=True, color=GREY
+                            loc.content(CTX_ENTRY_NOTE, entry.note),
+                            italic=True,
+                            color=GREY,
+                            keep_next=True,
                         )
                     )
                 if entry.items:
@@ -463,8 +469,7 @@ class _Builder(WordBuilder):
 
     def page(self) -> None:
         loc, meta = self.loc, self.meta
-        line = loc.gettext("{questionnaire} {version} · form {form_id} · {language}").format(
-            questionnaire=self.q.id,
+        line = loc.gettext("Version {version} · form {form_id} · {language}").format(
             version=self.q.version,
             form_id=meta.form_id,
             language=loc.language_name(self.lang),

@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from selfassess.constants import FORMATS, Format
+from selfassess.constants import FORMATS, SOURCE_LANGUAGE, Format
 from selfassess.definitions.model import Questionnaire
 from selfassess.errors import UsageError
-from selfassess.i18n.localizer import Localizer
+from selfassess.i18n.localizer import Localizer, fallback_warning
 from selfassess.response.interpret import Answer
 from selfassess.response.meta import FormMeta, new_form_id
 from selfassess.safety.files import output_file
@@ -88,10 +88,13 @@ def generate_forms(
     password: str | None = None,
     prefill: Prefill | None = None,
     progress: Progress | None = None,
+    parties: Sequence[str] | None = None,
 ) -> GenerateResult:
     """Write forms for every language x country x format into ``out_dir``.
 
-    ``countries`` holds ISO alpha-2 codes, or ``None`` for a blank form.
+    ``countries`` holds ISO alpha-2 codes, or ``None`` for a blank form, whose
+    country list offers ``parties`` (default: the Parties of the shipped file).
+    A country with no UN name is named from CLDR, with a warning.
     With ``strict``, a language with missing translations raises UsageError
     before any file of that language is written.
     """
@@ -99,9 +102,15 @@ def generate_forms(
     from selfassess.forms.xlsx_writer import write_xlsx  # noqa: PLC0415 (same, openpyxl)
 
     writers = {"docx": write_docx, "xlsx": write_xlsx}
+    issued = issued or dt.date.today()
+    if deadline is not None and deadline < issued:
+        raise UsageError(
+            f"the deadline {deadline.isoformat()} is before the issue date "
+            f"{issued.isoformat()}; give a later --deadline"
+        )
     out_dir.mkdir(parents=True, exist_ok=True)
     result = GenerateResult()
-    issued = issued or dt.date.today()
+    fallbacks: set[str] = set()
     for lang in languages:
         if strict:
             _check_complete(questionnaire, lang)
@@ -117,7 +126,7 @@ def generate_forms(
                     deadline=deadline,
                 ).signed(key)
                 path = out_dir / form_filename(meta, fmt)
-                loc = Localizer(lang)
+                loc = Localizer(lang, parties=None if parties is None else tuple(parties))
                 # A link planted in the output folder is refused, never written through.
                 with output_file(path) as fh:
                     writers[fmt](
@@ -131,8 +140,12 @@ def generate_forms(
                 result.forms.append(IssuedForm(path=path, format=fmt, meta=meta))
                 if loc.missing:
                     result.missing.setdefault(lang, set()).update(loc.missing)
+                fallbacks.update(loc.fallbacks)
                 if progress:
                     progress(path)
+    unnamed = fallback_warning(Localizer(SOURCE_LANGUAGE), fallbacks)
+    if unnamed:
+        result.warnings.append(unnamed)
     for lang, missing in sorted(result.missing.items()):
         result.warnings.append(
             f"{lang}: {len(missing)} message(s) have no translation; English was used "

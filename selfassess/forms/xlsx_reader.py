@@ -23,10 +23,8 @@ from __future__ import annotations
 import datetime as dt
 import posixpath
 import re
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 from lxml import etree
@@ -34,7 +32,6 @@ from pydantic import ValidationError
 
 from selfassess.constants import (
     COUNTRY_SLOT,
-    LANGUAGES,
     META_KEYS,
     META_PREFIX,
     SHEET_LISTS,
@@ -47,7 +44,7 @@ from selfassess.constants import (
 )
 from selfassess.definitions.model import Questionnaire
 from selfassess.errors import Rejected, UsageError
-from selfassess.i18n.localizer import Localizer, check_language, country_code
+from selfassess.i18n.localizer import Localizer, check_language, country_code, find_country
 from selfassess.office.excel import Cell, cell_ref, coordinate, name_target
 from selfassess.office.ooxml import read_custom_properties
 from selfassess.response.interpret import (
@@ -59,7 +56,6 @@ from selfassess.response.interpret import (
     slot_id,
 )
 from selfassess.response.meta import FormMeta
-from selfassess.response.values import fold
 from selfassess.safety.package import Package
 
 #: How many locations a warning about stray cells names.
@@ -523,7 +519,7 @@ class XlsxReader:
                 )
             )
             return meta
-        code = _country_code(str(text))
+        code = find_country(str(text))
         if code is None:
             problems.append(
                 Problem(
@@ -709,27 +705,3 @@ def _parse_meta(strings: dict[str, str]) -> FormMeta:
         raise Rejected(
             f"the form's metadata is unreadable: {META_PREFIX}{where}: {first['msg']}"
         ) from None
-
-
-@cache
-def _country_names() -> dict[str, str]:
-    """Folded country name, in any of the six languages -> alpha-2 code."""
-    table: dict[str, str] = {}
-    for lang in LANGUAGES:
-        for code, name in Localizer(lang).countries():
-            table.setdefault(fold(name), code)
-    return table
-
-
-def _country_code(text: str) -> str | None:
-    """A country name in any UN language, or an ISO alpha-2/alpha-3 code."""
-    clean = unicodedata.normalize("NFC", text).strip()
-    found = _country_names().get(fold(clean))
-    if found:
-        return found
-    if clean.isascii() and len(clean) in (2, 3):
-        try:
-            return country_code(clean)
-        except UsageError:
-            return None
-    return None

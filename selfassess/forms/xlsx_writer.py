@@ -39,13 +39,11 @@ from selfassess.constants import (
     CTX_ITEM_HELP,
     CTX_ITEM_PROMPT,
     CTX_QUESTIONNAIRE_TITLE,
-    CTX_REC_TEXT,
     CTX_REC_TITLE,
     CTX_SECTION_TITLE,
     META_PREFIX,
     SHEET_LISTS,
     SHEET_META,
-    SOURCE_LANGUAGE,
     XLSX_COUNTRY_LIST,
     XLSX_LIST_PREFIX,
     XLSX_META_KEY_COLUMN,
@@ -57,6 +55,7 @@ from selfassess.constants import (
 from selfassess.definitions.catalogue import load_catalogue
 from selfassess.definitions.model import Item, Questionnaire, RecommendationEntry, Section
 from selfassess.errors import UsageError
+from selfassess.forms.citations import shown_text, source_lines, translation_notice
 from selfassess.i18n.localizer import Localizer
 from selfassess.office.excel import sheet_title
 from selfassess.response.interpret import Answer, check_prefill
@@ -466,7 +465,7 @@ class _Builder:
             )
         row += 1
         self.band(ws, row, _BAND_FILL)
-        self.put(ws, row, _COL_TEXT, self.loc.content(CTX_REC_TEXT, rec.text), fill=_BAND_FILL)
+        self.put(ws, row, _COL_TEXT, shown_text(rec, self.loc)[0], fill=_BAND_FILL)
         return self.items(ws, row + 1, entry.items)
 
     def items(self, ws: Worksheet, row: int, items: tuple[Item, ...]) -> int:
@@ -612,7 +611,7 @@ class _Builder:
     def date_validation(self) -> DataValidation:
         _ = self.loc.gettext
         message = _("Type the date as YYYY-MM-DD, e.g. {example}.").format(
-            example=_EXAMPLE_DATE.isoformat()
+            example=self.loc.example(_EXAMPLE_DATE.isoformat())
         )
         return DataValidation(
             type="date",
@@ -648,18 +647,12 @@ class _Builder:
             ws, loc.content(CTX_QUESTIONNAIRE_TITLE, self.q.title), 2, sum(_INSTR_WIDTHS)
         )
         row = 3
-        if loc.lang != SOURCE_LANGUAGE:
-            self.put(
-                ws,
-                row,
-                1,
-                _(
-                    "The recommendations are given in an unofficial translation. The "
-                    "authoritative text is the English original of the resolutions of the "
-                    "Conference of the Parties."
-                ),
-                self.bold,
-            )
+        recs = [
+            self.catalogue.get(e.recommendation) for _t, s in sections for e in s.recommendations
+        ]
+        notice = translation_notice(self.catalogue, recs, loc)
+        if notice:
+            self.put(ws, row, 1, notice, self.bold)
             ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=2)
             ws.row_dimensions[row].height = (
                 16 * _lines(ws.cell(row=row, column=1).value, sum(_INSTR_WIDTHS), 1.1, loc.lang) + 4
@@ -676,7 +669,7 @@ class _Builder:
             (_("Deadline"), deadline),
             (_("Language"), loc.language_name(meta.language)),
             (_("Issued"), loc.date(meta.issued)),
-            (_("Questionnaire"), f"{self.q.id} {self.q.version}"),
+            (_("Version"), self.q.version),
             (_("Form id"), meta.form_id),
         ]
         for label, value in facts:
@@ -701,7 +694,9 @@ class _Builder:
             _(
                 "Type numbers as digits without units (e.g. {number}) and dates as "
                 "YYYY-MM-DD (e.g. {date})."
-            ).format(number=loc.number(_EXAMPLE_NUMBER), date=_EXAMPLE_DATE.isoformat()),
+            ).format(
+                number=loc.number(_EXAMPLE_NUMBER), date=loc.example(_EXAMPLE_DATE.isoformat())
+            ),
             _(
                 "Some questions apply only after a given answer to an earlier question, "
                 "as their guidance says; leave them empty otherwise."
@@ -720,6 +715,13 @@ class _Builder:
             self.put(ws, row, 1, loc.number(n), self.bold)
             self.put(ws, row, 2, step)
             row += 1
+
+        sources = source_lines(self.catalogue, recs, loc)
+        if sources:
+            row = self.instr_heading(ws, row + 1, _("Sources"))
+            for line in sources:
+                self.put(ws, row, 2, line)
+                row += 1
 
         for cl in self.q.choice_lists:
             if not cl.scored:

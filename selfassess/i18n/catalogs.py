@@ -41,6 +41,7 @@ from selfassess.constants import (
     CTX_REC_TEXT,
     CTX_REC_TITLE,
     CTX_SECTION_TITLE,
+    CTX_SOURCE_TITLE,
     CTX_TOPIC_TITLE,
     DOMAIN_CONTENT,
     DOMAIN_UI,
@@ -363,6 +364,13 @@ class _Content:
 
     def catalogue(self, cat: Catalogue, lines: _Lines) -> None:
         self.add(CTX_CATALOGUE_TITLE, cat.title, lines.at("title", cat.title))
+        for doc in cat.sources:
+            self.add(
+                CTX_SOURCE_TITLE,
+                doc.title,
+                lines.at("title", doc.title),
+                [f"Title of the document {doc.source}, as the United Nations translates it."],
+            )
         for topic in cat.topics:
             self.add(CTX_TOPIC_TITLE, topic.title, lines.at("title", topic.title))
         for rec in cat.recommendations:

@@ -6,8 +6,10 @@ and catalogue content, each message with a context such as ``item.prompt``).
 PO files are the source of truth and are read directly with babel, so a
 checkout or a wheel works without a compile step.
 
-Dates, numbers, country and language names and text direction come from
-babel's CLDR data, never from hand-written tables.
+Dates, numbers, language names and text direction come from babel's CLDR
+data. Country names come from the United Nations short names in
+``questionnaires/names/un-short-names.yaml``; CLDR names only for a code that
+file lacks, and each such use is recorded in :attr:`Localizer.fallbacks`.
 
 >>> loc = Localizer("fr")
 >>> loc.date(dt.date(2025, 3, 31))
@@ -22,15 +24,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 from babel import Locale
 from babel.core import get_global
 from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
+from pydantic import Field, StringConstraints, model_validator
 
 from selfassess.constants import (
     DOMAIN_CONTENT,
@@ -39,8 +44,11 @@ from selfassess.constants import (
     NOT_COUNTRIES,
     SOURCE_LANGUAGE,
 )
+from selfassess.definitions import rules
+from selfassess.definitions.model import Model
 from selfassess.errors import UsageError
-from selfassess.resources import locales_dir, locales_dirs
+from selfassess.resources import locales_dir, locales_dirs, questionnaires_dir
+from selfassess.response.values import fold
 
 if TYPE_CHECKING:
     import icu
@@ -89,19 +97,123 @@ def parse_languages(spec: str) -> list[str]:
     return found
 
 
-def country_code(code: str) -> str:
-    """An ISO 3166-1 alpha-2 code from alpha-2 or alpha-3 input.
+Alpha2 = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+
+
+class CountryName(Model):
+    short: dict[str, str] = Field(description="UN short name per language code")
+    formal: dict[str, str] = Field(default_factory=dict, description="formal name, where known")
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _six_languages(self) -> CountryName:
+        for names in (self.short, self.formal):
+            unknown = sorted(set(names) - set(LANGUAGES))
+            if unknown:
+                raise ValueError(f"'{unknown[0]}' is not a language; use {', '.join(LANGUAGES)}")
+        missing = [lang for lang in LANGUAGES if not self.short.get(lang, "").strip()]
+        if missing:
+            raise ValueError(f"the short name in {', '.join(missing)} is missing; add it")
+        return self
+
+
+class CountryNames(Model):
+    source: str
+    as_of: dt.date
+    countries: dict[Alpha2, CountryName]
+
+
+def names_path() -> Path:
+    return questionnaires_dir() / "names" / "un-short-names.yaml"
+
+
+@cache
+def country_names() -> CountryNames:
+    """The shipped UN names; a broken file is a DefinitionError located by line."""
+    path = names_path()
+    data, lines = rules.read(path)
+    return rules.validate(CountryNames, data, str(path), lines)
+
+
+_DASHES = {ord(c): "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d"}
+
+
+def country_key(text: str) -> str:
+    """How typed country names are compared: :func:`fold`, then without accents,
+    vowel marks or spaces, and with one kind of dash.
+
+    >>> country_key("Cote d’Ivoire ") == country_key("CÔTE D'IVOIRE")
+    True
+    >>> country_key("Папуа – Новая Гвинея") == country_key("Папуа-Новая Гвинея")
+    True
+    """
+    decomposed = unicodedata.normalize("NFD", fold(text).translate(_DASHES))
+    kept = (c for c in decomposed if not unicodedata.combining(c) and not c.isspace())
+    return unicodedata.normalize("NFC", "".join(kept)).replace("\u0640", "")
+
+
+@cache
+def _country_index() -> dict[str, str]:
+    """Every accepted spelling (as :func:`country_key`) -> alpha-2 code.
+
+    UN short and formal names first, then CLDR's names, then ISO alpha-2 and
+    alpha-3 codes; the first claim on a spelling wins.
+    """
+    index: dict[str, str] = {}
+    for code, entry in country_names().countries.items():
+        for name in (*entry.short.values(), *entry.formal.values()):
+            index.setdefault(country_key(name), code)
+    territories = [str(c) for c in Locale.parse("en").territories if _is_country(str(c))]
+    for lang in LANGUAGES:
+        cldr = Locale.parse(lang).territories
+        for code in territories:
+            if code in cldr:
+                index.setdefault(country_key(str(cldr[code])), code)
+    for code in territories:
+        index.setdefault(country_key(code), code)
+    for alpha3, targets in get_global("territory_aliases").items():
+        if len(alpha3) == 3 and alpha3.isalpha() and len(targets) == 1 and _is_country(targets[0]):
+            index.setdefault(country_key(alpha3), targets[0])
+    return index
+
+
+def _is_country(code: str) -> bool:
+    return len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES
+
+
+def country_code(text: str) -> str:
+    """The ISO 3166-1 alpha-2 code of a country given by name or code.
+
+    Accepts the UN short name, the formal name where known, the CLDR name (in
+    any of the six languages) and the ISO alpha-2 and alpha-3 codes,
+    whatever the case, spacing, accents or apostrophe style.
 
     >>> country_code("mex"), country_code("MX"), country_code("EU")
     ('MX', 'MX', 'EU')
+    >>> [country_code(name) for name in ("Russian Federation", " fédération de russie", "大韩民国")]
+    ['RU', 'RU', 'KR']
     """
-    raw = code.strip().upper()
-    if len(raw) == 3 and raw.isalpha():
-        alias = get_global("territory_aliases").get(raw)
-        raw = alias[0] if alias else raw
-    if len(raw) != 2 or raw in NOT_COUNTRIES or raw not in Locale.parse("en").territories:
-        raise UsageError(f"unknown country '{code}'; use an ISO 3166-1 code such as MX or MEX")
-    return raw
+    head = text[:_LONGEST_NAME]
+    found = _country_index().get(country_key(head))
+    if found is None:
+        shown = head.strip()[:60]
+        raise UsageError(
+            f"unknown country '{shown}'; write its United Nations name in one of the six "
+            "languages (e.g. 'Mexico', 'Mexique') or its ISO 3166-1 code (MX or MEX)"
+        )
+    return found
+
+
+def find_country(text: str) -> str | None:
+    """:func:`country_code`, or None where the text names no country."""
+    try:
+        return country_code(text)
+    except UsageError:
+        return None
+
+
+#: Longer input is not a name in the index; cutting it bounds the work on hostile text.
+_LONGEST_NAME = 200
 
 
 def po_path(lang: str, domain: str, root: Path | None = None) -> Path:
@@ -156,6 +268,10 @@ class Localizer:
 
     lang: str
     missing: set[tuple[str, str | None, str]] = field(default_factory=set)
+    parties: tuple[str, ...] | None = None
+    """Codes a form's country list offers; ``None``: the Parties of the shipped file."""
+    fallbacks: set[str] = field(default_factory=set)
+    """Codes that had no UN name and were named from CLDR (or shown as the code)."""
 
     def __post_init__(self) -> None:
         self.lang = check_language(self.lang)
@@ -191,7 +307,30 @@ class Localizer:
         return bool(self.locale.character_order == "right-to-left")
 
     def date(self, value: dt.date) -> str:
-        return str(format_date(value, "long", locale=self.locale))
+        """A date as UN documents write it: "1 December 2026", "1er décembre 2026".
+
+        CLDR's long format, except English, where the UN puts the day first,
+        and French, where the first of the month is "1er".
+        """
+        if self.lang == "en":
+            return str(format_date(value, "d MMMM y", locale=self.locale))
+        text = str(format_date(value, "long", locale=self.locale))
+        if self.lang == "fr" and value.day == 1:
+            return "1er" + text.removeprefix("1")
+        return text
+
+    def example(self, text: str) -> str:
+        """A code-like example ("2025-03-31") as it must read inside running text.
+
+        Its hyphens do not break (a line break would cut it in two), and in a
+        right-to-left language it is isolated (LRI ... PDI), so that it reads
+        left to right, in one piece, where the sentence puts it.
+
+        >>> Localizer("ar").example("2025-03-31") == "\u20662025\u201103\u201131\u2069"
+        True
+        """
+        unbroken = text.replace("-", "\u2011")
+        return f"\u2066{unbroken}\u2069" if self.rtl else unbroken
 
     def number(self, value: float) -> str:
         return str(format_decimal(value, locale=self.locale))
@@ -201,16 +340,22 @@ class Localizer:
         return str(format_percent(value, locale=self.locale))
 
     def country(self, code: str) -> str:
-        """The country's name in this language, from CLDR."""
+        """The country's United Nations short name in this language.
+
+        A code the names file lacks (a non-Party that a secretariat's own
+        Parties file adds) gets CLDR's name and is recorded in :attr:`fallbacks`.
+        """
+        entry = country_names().countries.get(code)
+        if entry is not None:
+            return entry.short[self.lang]
+        self.fallbacks.add(code)
         return str(self.locale.territories.get(code, code))
 
-    def countries(self) -> list[tuple[str, str]]:
-        """(code, name) of every country, sorted for this language's readers."""
-        names = {
-            code: name
-            for code, name in self.locale.territories.items()
-            if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES
-        }
+    def countries(self, codes: Iterable[str] | None = None) -> list[tuple[str, str]]:
+        """(code, name) of ``codes`` (default :attr:`parties`), sorted for this language."""
+        if codes is None:
+            codes = self.parties if self.parties is not None else _shipped_parties()
+        names = {code: self.country(code) for code in codes}
         return sorted(names.items(), key=lambda kv: self.sort_key(kv[1]))
 
     def sort_key(self, text: str) -> bytes:
@@ -223,3 +368,22 @@ class Localizer:
 
     def language_name(self, code: str) -> str:
         return str(Locale.parse(code).get_display_name(self.locale))
+
+
+def fallback_warning(loc: Localizer, codes: Iterable[str]) -> str | None:
+    """The warning, in ``loc``'s language, for countries that had no UN name; or None."""
+    missing = sorted(set(codes))
+    if not missing:
+        return None
+    return loc.gettext(
+        "No United Nations name for {codes}; the CLDR name was used. Add the country to "
+        "questionnaires/names/un-short-names.yaml."
+    ).format(codes=", ".join(missing))
+
+
+def _shipped_parties() -> tuple[str, ...]:
+    # The Parties file is read by the secretariat layer, which imports this
+    # module; importing it here at call time keeps the layers' import order.
+    from selfassess.secretariat.parties import load_parties  # noqa: PLC0415 (see comment)
+
+    return tuple(load_parties().codes())

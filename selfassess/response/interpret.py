@@ -136,6 +136,12 @@ class _Labels:
             cl.id: {fold(ch.code): ch.code for ch in cl.choices}
             for cl in questionnaire.choice_lists
         }
+        # Labels forms showed before a translation was corrected: read after
+        # every current label, so a current label always wins.
+        self.former = {
+            cl.id: {fold(f): ch.code for ch in cl.choices for f in ch.former_labels}
+            for cl in questionnaire.choice_lists
+        }
         # Cyrillic "х" (U+0445) looks like "x" and is what a Russian keyboard
         # types; refusing it would ask the respondent to type what they typed.
         self.ticks = {fold(t) for t in ("x", "х", "✓", "✔", "☒", "☑", "true", "1")}
@@ -155,7 +161,7 @@ class _Labels:
             if found is not None:
                 break
             found = self._table(lang).choices.get(list_id, {}).get(folded)
-        return found
+        return found if found is not None else self.former.get(list_id, {}).get(folded)
 
     def tick(self, folded: str) -> bool | None:
         """True for a tick mark, False for a blank one, None for anything else."""

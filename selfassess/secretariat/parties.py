@@ -1,12 +1,13 @@
-"""The Parties a round is issued to: ISO code, UN regional group(s), form languages.
+"""The Parties a round is issued to: ISO code, UN regional group, form languages.
 
-The shipped file (``questionnaires/parties/untoc_parties.yaml``) is approximate
-and says so; the secretariat can pass its own, checked by the same rules, with
-every problem located by line.
+The shipped file (``questionnaires/parties/untoc_parties.yaml``) follows the
+depositary's record as far as the authors had it, and says how far; the
+secretariat can pass its own, checked by the same rules, with every problem
+located by line.
 
 >>> parties = load_parties()
 >>> parties.get("TR").groups, parties.get("US").groups, parties.get("CA").languages
-(('weog', 'asia_pacific'), (), ('en', 'fr'))
+(('weog',), ('weog',), ('en', 'fr'))
 """
 
 from __future__ import annotations
@@ -22,13 +23,15 @@ from pydantic import Field
 from selfassess.definitions import rules, yamlio
 from selfassess.definitions.model import Model
 from selfassess.errors import DefinitionError, DefinitionProblem, UsageError
-from selfassess.i18n.localizer import N_, Localizer, country_code
+from selfassess.i18n.localizer import N_, Localizer, country_code, find_country
 from selfassess.resources import parties_path
 
 #: The ids of constants.REGIONAL_GROUPS (a test keeps the two equal).
 GroupId = Literal["african", "asia_pacific", "eastern_european", "latin_american_caribbean", "weog"]
 #: constants.LANGUAGES.
 LanguageId = Literal["ar", "zh", "en", "fr", "ru", "es"]
+#: How a Party became one, as the depositary records it.
+Action = Literal["ratification", "acceptance", "approval", "accession", "succession"]
 
 #: Names of the regional groups, translated where they are shown.
 GROUP_NAMES: dict[str, str] = {
@@ -43,9 +46,15 @@ NO_GROUP = N_("No regional group")
 
 class Party(Model):
     code: str = Field(description="ISO 3166-1 alpha-2 (EU for the European Union)")
-    name: str | None = Field(default=None, description="for people editing the file")
-    groups: tuple[GroupId, ...] = ()
+    name: str | None = Field(default=None, description="UN name, for people editing the file")
+    groups: tuple[GroupId, ...] = Field(
+        default=(),
+        max_length=1,
+        description="the one regional group the Party is counted in, so group figures add up",
+    )
     languages: tuple[LanguageId, ...] = Field(min_length=1)
+    deposited: dt.date | None = Field(default=None, description="deposit of the instrument")
+    action: Action | None = None
     note: str | None = None
 
 
@@ -113,6 +122,8 @@ def load_parties_file(path: Path | str) -> Parties:
         else:
             if canonical != party.code:
                 add((*where, "code"), f"write the code as '{canonical}'")
+        if party.name and find_country(party.name) not in (party.code, None):
+            add((*where, "name"), f"'{party.name}' is another country's name; correct it")
         if counts[party.code] > 1:
             add((*where, "code"), f"'{party.code}' is listed {counts[party.code]} times; keep one")
         for field_name, values in (("groups", party.groups), ("languages", party.languages)):

@@ -25,7 +25,7 @@ from selfassess.constants import CTX_QUESTIONNAIRE_TITLE
 from selfassess.definitions.model import Questionnaire
 from selfassess.definitions.questionnaire import load_questionnaire
 from selfassess.errors import DefinitionError, DefinitionProblem, UsageError
-from selfassess.i18n.localizer import Localizer, check_language, country_code
+from selfassess.i18n.localizer import Localizer, check_language, country_code, fallback_warning
 from selfassess.safety.files import write_output
 from selfassess.safety.text import safe_path, shown
 from selfassess.secretariat.parties import Parties, group_name, load_parties
@@ -230,6 +230,8 @@ def status(
             ps.problems = current.problems()
         ps.overdue = ps.missing and ps.deadline is not None and ps.deadline < as_of
         out.append(ps)
+    # Listed by name as the reader's language sorts it, never by any figure.
+    out.sort(key=lambda ps: loc.sort_key(ps.name))
     groups = []
     for key in GROUP_KEYS:
         g = GroupStatus(key, group_name(key, loc))
@@ -250,6 +252,9 @@ def status(
                 "Returns from countries not in the parties file were left out: {codes}"
             ).format(codes=", ".join(others))
         )
+    unnamed = fallback_warning(loc, loc.fallbacks)
+    if unnamed:
+        warnings.append(unnamed)
     return StatusReport(as_of, rnd, out, groups, total, others, warnings)
 
 

@@ -103,6 +103,11 @@ CASES = {
         '{code: "no", label: " YES "}',
         "duplicate label",
     ),
+    "former-label-clash": (
+        '{code: "no", label: "No"}',
+        '{code: "no", label: "No", former_labels: [" yes"]}',
+        "former label ' yes' is a label of",
+    ),
     "duplicate-item": ("id: since,", "id: serious,", "duplicate item id 'wg15_j_serious'"),
     "yaml-syntax": ("catalogue: ctoc_wgta", "catalogue: ctoc_wgta: x", "YAML syntax"),
     "missing-field": (

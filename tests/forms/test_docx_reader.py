@@ -138,7 +138,17 @@ def test_blank_form_country_by_name_in_any_language(lang: str, written_in: str) 
     assert result.form.country == "CI"
 
 
-@pytest.mark.parametrize(("typed", "code"), [("KEN", "KE"), ("ke", "KE"), ("Kenya", "KE")])
+@pytest.mark.parametrize(
+    ("typed", "code"),
+    [
+        ("KEN", "KE"),
+        ("ke", "KE"),
+        ("Kenya", "KE"),
+        ("Russian Federation", "RU"),
+        ("North Korea", "KP"),
+        ("Democratic People’s Republic of Korea", "KP"),
+    ],
+)
 def test_blank_form_country_by_code(typed: str, code: str) -> None:
     data = edit_document(
         blank_form("en", None), lambda root: fill_text(control(root, COUNTRY_SLOT), typed)

@@ -22,12 +22,14 @@ from selfassess.constants import (
 from selfassess.definitions.catalogue import load_catalogue
 from selfassess.definitions.questionnaire import load_questionnaire
 from selfassess.errors import UsageError
+from selfassess.forms.citations import source_lines, translation_notice
 from selfassess.forms.docx_writer import word_date_format, write_docx
 from selfassess.forms.parse import parse_form
 from selfassess.i18n.localizer import Localizer
 from selfassess.office.ooxml import W14_NS, W_NS, protection_hash, read_custom_properties
 from selfassess.office.word import ARABIC_FONT, CJK_FONT, LANGUAGE_TAGS
 from selfassess.response.interpret import Answer
+from selfassess.secretariat.parties import load_parties
 from tests.forms.docx_fill import DEADLINE, blank_form, control, form_meta, tagged
 from tests.support.xml import parent
 from tests.support.zipparts import read_part, read_xml
@@ -38,10 +40,6 @@ SDTPR_ORDER = [
     "rPr", "alias", "tag", "id", "lock", "placeholder", "temporary", "showingPlcHdr",
     "dataBinding", "label", "tabIndex",
 ]  # fmt: skip
-NOTICE = (
-    "The recommendations are given in an unofficial translation. The authoritative text is "
-    "the English original of the resolutions of the Conference of the Parties."
-)
 
 
 @cache
@@ -152,8 +150,9 @@ def test_a4_with_margins_header_and_page_x_of_y() -> None:
     assert xp(root, "//w:body/w:sectPr/w:pgMar/@w:left") == ["1134"]
     header = part("en", "word/header1.xml")
     text = "".join(xp(header, "//w:t/text()"))
-    for shown in (Q.id, Q.version, "ftesten", "English"):
+    for shown in (Q.version, "ftesten", "English"):
         assert shown in text
+    assert Q.id not in text
     footer = part("en", "word/footer1.xml")
     assert [s.strip() for s in xp(footer, "//w:instrText/text()")] == ["PAGE", "NUMPAGES"]
 
@@ -174,7 +173,7 @@ def test_headings_for_sections_and_recommendations() -> None:
         f"{catalogue.get(e.recommendation).ref} {catalogue.get(e.recommendation).title}"
         for _, e in Q.entries()
     ]
-    assert h2 == ["Implementation status", *expected]
+    assert h2 == ["Sources", "Implementation status", *expected]
     quotes = [
         "".join(xp(p, ".//w:t/text()"))
         for p in xp(root, '//w:p[w:pPr/w:pStyle/@w:val="RecommendationText"]')
@@ -195,9 +194,16 @@ def test_blank_form_has_a_country_drop_down() -> None:
     sdt = control(doc("ru", None), COUNTRY_SLOT)
     values = [str(v) for v in xp(sdt, "w:sdtPr/w:dropDownList/w:listItem/@w:value")]
     shown = [str(v) for v in xp(sdt, "w:sdtPr/w:dropDownList/w:listItem/@w:displayText")]
-    assert {"MX", "KE", "CN", "RU"} <= set(values)
+    assert sorted(v for v in values if v) == sorted(load_parties().codes())  # "" = not chosen
     assert len(set(shown)) == len(shown)
     assert Localizer("ru").country("KE") in shown
+    assert "Российская Федерация" in shown
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_respondents_see_no_raw_questionnaire_id(lang: str) -> None:
+    for name in ("word/document.xml", "word/header1.xml"):
+        assert Q.id not in "".join(xp(part(lang, name), "//w:t/text()")), name
 
 
 def test_instructions_explain_the_status_scale() -> None:
@@ -209,9 +215,19 @@ def test_instructions_explain_the_status_scale() -> None:
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_unofficial_translation_notice_outside_english(lang: str) -> None:
+def test_unofficial_translation_notice_outside_english_and_sources_everywhere(lang: str) -> None:
+    loc = Localizer(lang)
+    cat = load_catalogue()
+    recs = [cat.get(e.recommendation) for s in Q.sections for e in s.recommendations]
     text = "".join(xp(doc(lang), "//w:t/text()"))
-    assert (Localizer(lang).gettext(NOTICE) in text) == (lang != "en")
+    notice = translation_notice(cat, recs, loc)
+    assert (notice is not None) == (lang != "en")
+    if notice:
+        assert notice in text
+        assert loc.content("source.title", cat.sources[0].title) in notice
+    for line in source_lines(cat, recs, loc):
+        assert line in text
+    assert "II(j)–II(t)" in text
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -311,3 +327,17 @@ def test_writes_to_a_path(tmp_path: Path) -> None:
     out = tmp_path / "form.docx"
     write_docx(Q, form_meta(Q, "es"), out)
     assert zipfile.ZipFile(out).read("docProps/custom.xml")
+
+
+def test_a_recommendation_s_heading_and_text_keep_with_its_question_table() -> None:
+    body = doc("fr")
+    headings = xp(body, '//w:body/w:p[w:pPr/w:pStyle/@w:val="Heading2"][w:pPr/w:keepNext]')
+    recs = [e for s in Q.sections for e in s.recommendations]
+    assert len(headings) == len(recs)
+    for heading in headings:
+        nxt = heading.getnext()
+        while nxt is not None and nxt.tag == f"{{{W_NS}}}p":
+            assert xp(nxt, "w:pPr/w:keepNext"), "".join(xp(nxt, ".//w:t/text()"))[:60]
+            nxt = nxt.getnext()
+        assert nxt is not None
+        assert nxt.tag == f"{{{W_NS}}}tbl"

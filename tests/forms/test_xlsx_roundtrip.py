@@ -96,7 +96,19 @@ def test_an_untouched_blank_form_is_all_unanswered(lang: str) -> None:
 
 @pytest.mark.parametrize(
     ("typed", "code"),
-    [("Mexique", "MX"), ("墨西哥", "MX"), ("mex", "MX"), ("BR", "BR"), ("  méxico ", "MX")],
+    [
+        ("Mexique", "MX"),
+        ("墨西哥", "MX"),
+        ("mex", "MX"),
+        ("BR", "BR"),
+        ("  méxico ", "MX"),
+        ("Russian Federation", "RU"),
+        ("RUSSIA", "RU"),
+        ("République-Unie de Tanzanie", "TZ"),
+        ("Cote d’Ivoire", "CI"),
+        ("大韩民国", "KR"),
+        ("الاتحاد الروسي", "RU"),
+    ],
 )
 def test_the_country_picked_on_a_blank_form_in_any_language_or_code(typed: str, code: str) -> None:
     data = apply(blank("fr"), {XLSX_NAME_PREFIX + COUNTRY_SLOT: typed})
@@ -304,3 +316,20 @@ def test_a_form_of_the_previous_version_still_parses(lang: str) -> None:
     assert result.form.version == "1.0"
     assert result.errors == []
     assert result.answers == answers
+
+
+@pytest.mark.parametrize(
+    ("lang", "item", "typed", "code"),
+    [
+        ("es", "wg14_g_replies_on_time", "Siempre a tiempo", "all_on_time"),
+        ("es", "wg14_g_replies_on_time", "Todas a tiempo", "all_on_time"),
+        ("fr", "wg15_j_status", "Inconnu", "not_known"),
+        ("fr", "wg15_j_status", "Information non disponible", "not_known"),
+    ],
+)
+def test_a_label_from_before_a_translation_was_corrected_still_reads(
+    lang: str, item: str, typed: str, code: str
+) -> None:
+    result = parse(apply(blank(lang), {slot_name(item): typed}))
+    assert result.answers[item] == code
+    assert not [p for p in result.errors if p.item == item]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from functools import cache
 from pathlib import Path
@@ -25,15 +26,13 @@ from selfassess.constants import (
 from selfassess.definitions.catalogue import load_catalogue
 from selfassess.definitions.questionnaire import load_questionnaire
 from selfassess.errors import UsageError
+from selfassess.forms.citations import source_lines, translation_notice
+from selfassess.forms.generate import generate_forms
 from selfassess.forms.xlsx_writer import slot_name, write_xlsx
 from selfassess.i18n.localizer import Localizer
 from selfassess.response.interpret import Answer
+from selfassess.secretariat.parties import load_parties
 from tests.forms.xlsx_fill import DEADLINE, cell_of, generate, meta, open_form
-
-NOTICE = (
-    "The recommendations are given in an unofficial translation. The authoritative text is "
-    "the English original of the resolutions of the Conference of the Parties."
-)
 
 
 @cache
@@ -229,7 +228,14 @@ def test_instructions_give_the_status_scale_deadline_and_notice(lang: str) -> No
         assert loc.content("choice.label", ch.label) in shown
         assert loc.content("choice.help", ch.help or "") in shown
     assert loc.date(DEADLINE) in shown
-    assert (loc.gettext(NOTICE) in shown) is (lang != "en")
+    cat = load_catalogue()
+    recs = [
+        cat.get(e.recommendation) for s in load_questionnaire().sections for e in s.recommendations
+    ]
+    notice = translation_notice(cat, recs, loc)
+    assert (notice is not None) is (lang != "en")
+    assert notice is None or notice in shown
+    assert set(source_lines(cat, recs, loc)) <= set(shown)
 
 
 class Bracketing(Localizer):
@@ -246,7 +252,7 @@ def test_every_string_goes_through_the_localizer() -> None:
     wb = open_form(out.getvalue())
     loc = Localizer("fr")
     data = {it.ref for it in q.items()} | {r.ref for r in load_catalogue().recommendations}
-    data |= {loc.country("MX"), loc.language_name("fr"), "ftestfr", f"{q.id} {q.version}"}
+    data |= {loc.country("MX"), loc.language_name("fr"), "ftestfr", q.version}
     data |= {loc.date(d) for d in (DEADLINE, meta("fr").issued)}
     for ws in visible(wb):
         assert "⟦" in ws.title
@@ -274,6 +280,41 @@ def test_a_blank_form_has_a_country_drop_down_in_its_language(lang: str) -> None
     ((_, ref),) = list(wb.defined_names[XLSX_COUNTRY_LIST].destinations)
     names = [c.value for row in wb[SHEET_LISTS][ref.replace("$", "")] for c in row]
     assert names == [name for _, name in loc.countries()]
+    assert sorted(code for code, _ in loc.countries()) == sorted(load_parties().codes())
+
+
+def test_a_blank_form_offers_the_parties_of_the_file_in_use(tmp_path: Path) -> None:
+    result = generate_forms(
+        load_questionnaire(), ["en"], [None], ["xlsx"], tmp_path, parties=["MX", "TW", "FR"]
+    )
+    wb = open_form(result.forms[0].path.read_bytes())
+    ((_, ref),) = list(wb.defined_names[XLSX_COUNTRY_LIST].destinations)
+    names = [c.value for row in wb[SHEET_LISTS][ref.replace("$", "")] for c in row]
+    assert names == ["France", "Mexico", "Taiwan"]
+    assert any("TW" in w and "CLDR" in w for w in result.warnings)
+
+
+def test_generate_refuses_a_deadline_before_the_issue_date(tmp_path: Path) -> None:
+    with pytest.raises(
+        UsageError, match=r"deadline 2026-11-30 is before the issue date 2026-12-01"
+    ):
+        generate_forms(
+            load_questionnaire(),
+            ["en"],
+            [None],
+            ["xlsx"],
+            tmp_path / "out",
+            issued=dt.date(2026, 12, 1),
+            deadline=dt.date(2026, 11, 30),
+        )
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_respondents_see_no_raw_questionnaire_id(lang: str) -> None:
+    q = load_questionnaire()
+    for ws in visible(workbook(lang, "MX")):
+        assert not any(q.id in text for text in texts(ws)), ws.title
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

@@ -218,7 +218,9 @@ def person_fill(lang: str, variant: str) -> Fill:
         # one item, "no" others): an item its condition rules out stays blank.
         given = fill.expected.get(cond.item) if cond is not None else None
         if cond is not None and not (
-            given == cond.equals if cond.equals is not None else cond.includes in (given or [])
+            given == cond.equals
+            if cond.equals is not None
+            else isinstance(given, list) and cond.includes in given
         ):
             fill.expected[item.id] = None
             continue

@@ -26,6 +26,7 @@ from selfassess.constants import (
     CTX_REC_TEXT,
     CTX_REC_TITLE,
     CTX_SECTION_TITLE,
+    CTX_SOURCE_TITLE,
     CTX_TOPIC_TITLE,
     DOMAIN_CONTENT,
     DOMAIN_UI,
@@ -218,6 +219,7 @@ def test_locations_point_at_the_line_of_the_text() -> None:
         CTX_REC_TEXT: "text",
         CTX_TOPIC_TITLE: "title",
         CTX_CATALOGUE_TITLE: "title",
+        CTX_SOURCE_TITLE: "title",
     }
     root = catalogs.locales_root().parent
     for msg in catalog:

@@ -8,21 +8,22 @@ import unicodedata
 import pytest
 from babel.core import get_global
 
-from selfassess.constants import DOMAIN_CONTENT, DOMAIN_UI, LANGUAGES, NOT_COUNTRIES
+from selfassess.constants import DOMAIN_CONTENT, DOMAIN_UI, LANGUAGES
 from selfassess.errors import UsageError
 from selfassess.i18n.localizer import Localizer, check_language, country_code, parse_languages
+from selfassess.secretariat.parties import load_parties
 
 # Pairs of country codes in the order a reader of the language expects them.
 # Each list fails with a code-point or casefold sort: accented capitals sort
 # after Z, hanzi by code point are not in pinyin order, and the hamza forms
 # of alef are separate blocks of code points.
 EXPECTED_ORDER = {
-    # Afghanistan < Åland Islands < Albania
-    "en": ["AF", "AX", "AL"],
+    # Côte d'Ivoire < Croatia < Türkiye < Turkmenistan: accents count last
+    "en": ["CI", "HR", "TR", "TM"],
     # Égypte < Espagne < Estonie < États-Unis < Éthiopie: accents count last
     "fr": ["EG", "ES", "EE", "US", "ET"],
-    # Bélgica < Belice < Bielorrusia
-    "es": ["BE", "BZ", "BY"],
+    # Belarús < Bélgica < Belice
+    "es": ["BY", "BE", "BZ"],
     # pinyin: afuhan < aodaliya < baieluosi < bilishi < bingdao < riben < zhongguo
     "zh": ["AF", "AU", "BY", "BE", "IS", "JP", "CN"],
     # Австралия < Азербайджан < Албания < Эфиопия < Япония
@@ -49,19 +50,23 @@ def test_russian_and_arabic_lists_start_with_their_alphabets() -> None:
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_countries_are_the_same_iso_codes_in_every_language(lang: str) -> None:
+def test_the_country_list_is_the_parties_and_nothing_else(lang: str) -> None:
     got = Localizer(lang).countries()
     codes = [code for code, _ in got]
-    english = {code for code, _ in Localizer("en").countries()}
-    assert set(codes) == english
-    assert len(codes) == len(set(codes))
-    assert all(len(c) == 2 and c.isascii() and c.isupper() for c in codes)
-    assert not set(codes) & NOT_COUNTRIES
-    # The European Union is a Party to the Convention; Kosovo has no ISO code.
-    assert "EU" in codes
-    assert "XK" not in codes
+    assert sorted(codes) == sorted(load_parties().codes())
+    assert {"EU", "VA", "PS", "CK", "NU"} <= set(codes)
+    # CLDR territories that are not Parties: Taiwan, Western Sahara, Hong Kong, Antarctica.
+    assert not {"TW", "EH", "HK", "AQ", "XK"} & set(codes)
     names = [name for _, name in got]
+    assert len(names) == len(set(names))
     assert all(name and name not in codes for name in names)
+
+
+def test_a_country_list_of_ones_own_and_its_cldr_fallback_is_recorded() -> None:
+    loc = Localizer("fr", parties=("MX", "TW"))
+    assert dict(loc.countries()) == {"MX": "Mexique", "TW": "Taïwan"}
+    assert loc.fallbacks == {"TW"}
+    assert Localizer("fr").country("RU") == "Fédération de Russie"
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -103,9 +108,11 @@ def test_country_code_accepts_alpha2_and_alpha3(given: str, expected: str) -> No
     assert country_code(given) == expected
 
 
-@pytest.mark.parametrize("given", ["", "X", "XX", "ZZ", "XK", "EA", "CQ", "ABCD", "12", "Mexico"])
+@pytest.mark.parametrize(
+    "given", ["", "X", "XX", "ZZ", "XK", "EA", "CQ", "ABCD", "12", "Atlantis", "Mexico City"]
+)
 def test_country_code_rejects_what_is_not_a_country(given: str) -> None:
-    with pytest.raises(UsageError, match="ISO 3166-1"):
+    with pytest.raises(UsageError, match=r"United Nations name .* ISO 3166-1 code"):
         country_code(given)
 
 
@@ -114,7 +121,7 @@ def test_country_code_rejects_what_is_not_a_country(given: str) -> None:
     [
         ("ar", "31 مارس 2025"),
         ("zh", "2025年3月31日"),
-        ("en", "March 31, 2025"),
+        ("en", "31 March 2025"),
         ("fr", "31 mars 2025"),
         ("ru", "31 марта 2025\u202fг."),
         ("es", "31 de marzo de 2025"),
@@ -122,6 +129,13 @@ def test_country_code_rejects_what_is_not_a_country(given: str) -> None:
 )
 def test_dates(lang: str, expected: str) -> None:
     assert Localizer(lang).date(dt.date(2025, 3, 31)) == expected
+
+
+def test_the_first_of_the_month_in_un_style() -> None:
+    first = dt.date(2026, 12, 1)
+    assert Localizer("en").date(first) == "1 December 2026"
+    assert Localizer("fr").date(first) == "1er décembre 2026"
+    assert Localizer("fr").date(dt.date(2026, 12, 11)) == "11 décembre 2026"
 
 
 @pytest.mark.parametrize(
@@ -195,3 +209,8 @@ def test_check_language(given: str, expected: str) -> None:
 def test_check_language_rejects(given: str) -> None:
     with pytest.raises(UsageError, match="use one of ar, zh, en, fr, ru, es"):
         parse_languages(given)
+
+
+def test_a_date_example_is_isolated_in_arabic_and_never_broken() -> None:
+    assert Localizer("ar").example("2025-03-31") == "\u20662025\u201103\u201131\u2069"
+    assert Localizer("fr").example("2025-03-31") == "2025\u201103\u201131"

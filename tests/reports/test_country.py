@@ -184,7 +184,7 @@ def report_en(scored: Score, filled: ParseResult, q: Questionnaire) -> CountryRe
 def test_summary(report_en: CountryReport) -> None:
     summary = {row.label: row.value for row in report_en.summary}
     assert summary["Country"] == "Mexico"
-    assert summary["Date of the reply"] == "March 14, 2025"
+    assert summary["Date of the reply"] == "14 March 2025"
     assert summary["Overall implementation"] == "58%"
     assert summary["Coverage (status questions answered)"] == "31%"
     assert report_en.title == "Implementation report: Mexico"
@@ -249,7 +249,7 @@ def test_flags_are_worded_as_questions(report_en: CountryReport) -> None:
 def test_annex_has_every_answer_as_given(report_en: CountryReport) -> None:
     rows = {row.ref: row.answer for group in report_en.annex for row in group.rows}
     assert len(rows) == len(ANSWERS)
-    assert rows["1.7"] == "March 14, 2025"
+    assert rows["1.7"] == "14 March 2025"
     assert rows["I(c).2"] == MEASURES
     assert (
         rows["I(c).9"]

@@ -49,7 +49,7 @@ def test_word_report_converts_to_pdf(tmp_path: Path, lang: str) -> None:
     assert "Ley 12/2020" in text  # the respondent's own words, in the annex
     if lang == "en":
         assert "Implementation report: Mexico" in text
-        assert "March 14, 2025" in text
+        assert "14 March 2025" in text
     else:
         assert loc.country("MX") in text or loc.country("MX")[::-1] in text
         # Right-aligned: the date line ends at the right margin, far from the left.

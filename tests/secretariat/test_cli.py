@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
 import sys
@@ -61,14 +62,18 @@ def test_a_bad_parties_file_exits_with_located_problems(tmp_path: Path) -> None:
 def test_generate_round_records_the_forms(tmp_path: Path) -> None:
     store = str(tmp_path / "s.sqlite")
     args = ["--country", "MX,CA", "--format", "xlsx", "--store", store]
-    done = run("generate", "--round", *args, "--deadline", "2025-03-31", "--out", str(tmp_path))
+    deadline = dt.date.today() + dt.timedelta(days=90)
+    done = run(
+        "generate", "--round", *args, "--deadline", deadline.isoformat(), "--out", str(tmp_path)
+    )
     assert done.returncode == 0, done.stderr
     assert sorted(Path(p).name for p in done.stdout.split()) == [
         "ctoc_wgta-1.1-en-CA.xlsx",
         "ctoc_wgta-1.1-es-MX.xlsx",
         "ctoc_wgta-1.1-fr-CA.xlsx",
     ]
-    data = json.loads(run("status", "--store", store, "--json", "--as-of", "2025-04-01").stdout)
+    after = (deadline + dt.timedelta(days=1)).isoformat()
+    data = json.loads(run("status", "--store", store, "--json", "--as-of", after).stdout)
     issued = {p["country"]: p for p in data["parties"] if p["forms_issued"]}
     assert {c: p["forms_issued"] for c, p in issued.items()} == {"CA": 2, "MX": 1}
     assert all(p["overdue"] for p in issued.values())

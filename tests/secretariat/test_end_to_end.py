@@ -71,7 +71,7 @@ FILLS: dict[str, Fill] = {
     ),
     "JP": (dict.fromkeys(SECTIONS, "fully"), {"wg15_k": (["training", "cooperation"], "low")}),
 }
-# Groups as in the shipped parties file (TR in two, US in none).
+# Groups as in the shipped parties file: each Party in one (TR and US with WEOG).
 GROUPS = {
     "MX": ["latin_american_caribbean"],
     "FR": ["weog"],
@@ -81,8 +81,8 @@ GROUPS = {
     "EG": ["african"],
     "SN": ["african"],
     "JP": ["asia_pacific"],
-    "TR": ["weog", "asia_pacific"],
-    "US": ["none"],
+    "TR": ["weog"],
+    "US": ["weog"],
 }
 RETURNED = ["MX", "FR", "CA", "CN", "RU", "EG", "JP", "TR", "US"]
 
@@ -316,9 +316,10 @@ def test_status(rnd: Round) -> None:
     groups = {g.group: g for g in st.groups}
     assert (groups["african"].parties, groups["african"].returned) == (2, 1)
     assert groups["african"].overdue == 1
-    assert groups["asia_pacific"].returned == 3  # CN, JP and TR
-    assert groups["weog"].returned == 3  # FR, CA and TR
-    assert groups[None].returned == 1  # US
+    assert groups["asia_pacific"].returned == 2  # CN and JP
+    assert groups["weog"].returned == 4  # FR, CA, TR and US
+    assert None not in groups  # every Party here has its group
+    assert sum(g.parties for g in st.groups) == st.total.parties
     assert (st.total.parties, st.total.returned, st.total.missing) == (10, 9, 1)
 
 
@@ -355,8 +356,9 @@ def test_report_figures_equal_hand_computed(rnd: Round) -> None:
     rates = {row.group: (row.in_round, row.returned, row.rate) for row in r.response}
     assert rates[TOTAL] == (10, 9, 0.9)
     assert rates["african"] == (2, 1, 0.5)
-    assert rates["asia_pacific"] == (3, 3, 1.0)
-    assert rates["none"] == (1, 1, 1.0)
+    assert rates["asia_pacific"] == (2, 2, 1.0)
+    assert rates["weog"] == (4, 4, 1.0)
+    assert "none" not in rates
 
     # Implementation: a Party's section figure is its one status score there.
     for sid in SECTIONS:
@@ -386,9 +388,9 @@ def test_report_figures_equal_hand_computed(rnd: Round) -> None:
     assert r.implementation[TOTAL][TOTAL].value == pytest.approx(hand_total[0])
     assert r.implementation[TOTAL][TOTAL].n == 9
     # Canada's corrected reply counts, its first one does not: environment is
-    # "not applicable", so WEOG's environment mean is over FR and TR only.
-    assert r.implementation["environment"]["weog"].n == 2
-    assert r.implementation["environment"]["weog"].value == pytest.approx(0.75)
+    # "not applicable", so WEOG's environment mean is over FR, TR and US only.
+    assert r.implementation["environment"]["weog"].n == 3
+    assert r.implementation["environment"]["weog"].value == pytest.approx((0.75 + 0.75 + 1) / 3)
 
     # Assistance demand, weighted high 3, medium 2, low 1, not given 1.
     by_group = r.ta_by_kind_group
@@ -398,14 +400,13 @@ def test_report_figures_equal_hand_computed(rnd: Round) -> None:
         "eastern_european": 0,
         "latin_american_caribbean": 3,  # MX high
         "weog": 1 + 2,  # FR low, CA medium
-        "none": 0,
         TOTAL: 8,
     }
     assert by_group["legal_advice"][TOTAL] == 3
     assert by_group["equipment"] == dict(
         dict.fromkeys(by_group["equipment"], 0), asia_pacific=2, total=2
     )  # CN; Canada's superseded request is not counted
-    assert by_group["data"]["weog"] == by_group["data"]["asia_pacific"] == 3  # TR in both
+    assert (by_group["data"]["weog"], by_group["data"]["asia_pacific"]) == (3, 0)  # TR: WEOG
     assert by_group["data"][TOTAL] == 3
     assert by_group["cooperation"][TOTAL] == 1
     assert r.ta_by_kind_section["training"] == {
@@ -444,6 +445,7 @@ def test_prefill_carries_current_answers(rnd: Round) -> None:
             rnd.tmp / "round2",
             formats=["xlsx"],
             deadline=dt.date(2026, 3, 31),
+            issued=ISSUED,
             prefill=True,
         )
     assert result.prefilled == ["MX"]
