@@ -91,15 +91,19 @@ def _starter() -> dict[str, Any]:
     return dict(data)
 
 
+#: Addressees a Party answers for: its status is asked and scored.
+PARTY_ADDRESSEES = frozenset({"parties", "states_parties", "states", "mixed"})
+
+
 def _entry(rec: Recommendation) -> tuple[dict[str, Any], str | None]:
     """One recommendation's block of questions; the reason when it is not scored."""
-    if rec.addressee in ("parties", "states", "mixed") and not is_contribution(rec):
+    if rec.addressee in PARTY_ADDRESSEES and not is_contribution(rec):
         entry: dict[str, Any] = {"recommendation": rec.id}
         if rec.addressee == "mixed":
             entry["note"] = NOTE_MIXED
         entry["items"] = [{"use": name} for name in _TEMPLATES]
         return entry, None
-    if rec.addressee in ("parties", "states", "mixed"):
+    if rec.addressee in PARTY_ADDRESSEES:
         note = NOTE_CONTRIBUTION
         items: list[dict[str, Any]] = [
             {

@@ -255,7 +255,7 @@ RECALLING its earlier decisions,
 def test_capitals_style(tmp_path: Path) -> None:
     cat = _one(tmp_path, CAPITALS)
     assert [(r.ref, r.addressee, r.modality) for r in cat.recommendations] == [
-        ("1", "parties", "urged"),
+        ("1", "states_parties", "urged"),
         ("2", "states", "called_upon"),
     ]
     # Verbatim: the capitals stay as printed.
@@ -294,7 +294,7 @@ def test_nested_sub_items(tmp_path: Path) -> None:
         "(i) Are independent; (ii) Share information;"
     )
     assert {r.modality for r in cat.recommendations} == {"called_upon"}
-    assert {r.addressee for r in cat.recommendations} == {"parties"}
+    assert {r.addressee for r in cat.recommendations} == {"states_parties"}
     reasons = [s.message for s in result.skipped]
     assert any(m.startswith("chapeau of the sub-items of paragraph 1") for m in reasons)
     assert any(m.startswith("sub-item of paragraph 2 ('Welcomes')") for m in reasons)
@@ -380,7 +380,7 @@ def test_docx_source(tmp_path: Path) -> None:
     doc.save(str(path))
     cat = import_sources([path], "sea").catalogue
     (rec,) = cat.recommendations
-    assert (rec.ref, rec.addressee, rec.modality) == ("1", "parties", "invited")
+    assert (rec.ref, rec.addressee, rec.modality) == ("1", "states_parties", "invited")
     assert rec.topic == "mutual_legal_assistance"  # a paragraph all in bold is a heading
     assert rec.versions[0].citation.document == (
         "Countering organized crime at sea (draft resolution)"

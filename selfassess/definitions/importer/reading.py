@@ -93,12 +93,15 @@ _MODAL = re.compile(
     r"|(?P<may>may)\s+(?:also\s+)?(?:wish|consider)\b|(?P<shall>shall)\b)",
     re.IGNORECASE,
 )
-_TO_CONSIDER = re.compile(r"^(?:,[^,;]{0,120},)?\s*to\s+(?:\w+ly\s+)?consider\b", re.IGNORECASE)
+# "encouraged to fully consider" asks for a full consideration, not to consider
+# doing something (II(s)): only a bare "to consider" is encouraged_to_consider.
+_TO_CONSIDER = re.compile(r"^(?:,[^,;]{0,120},)?\s*to\s+consider\b", re.IGNORECASE)
 _SHOULD_CONSIDER = re.compile(r"^\s*consider\b", re.IGNORECASE)
+_SHOULD_ENDEAVOUR = re.compile(r"^\s*endeavou?r\b", re.IGNORECASE)
 
 #: Who a clause addresses, longest names first.
 _SUBJECT_NAMES: tuple[tuple[str, Addressee], ...] = (
-    (r"States? parties", "parties"),
+    (r"States? parties", "states_parties"),
     (r"Parties", "parties"),
     (r"Member States", "states"),
     (r"(?:all )?States", "states"),
@@ -235,12 +238,38 @@ def _subjects(text: str) -> set[Addressee]:
 
 
 def modality_of(text: str) -> Modality | None:
-    """The modality of the first modal clause of a text."""
-    m = _MODAL.search(text)
-    if m is None:
+    """How a text asks: the modality of its modal clauses, ``mixed`` when they differ.
+
+    >>> modality_of("Parties should endeavour to reply.")
+    'should_endeavour'
+    >>> modality_of("Parties are urged to name focal points. Until then, parties are to act.")
+    'mixed'
+    >>> modality_of("Parties should consider X and should adopt Y.")
+    'mixed'
+    """
+    found = modalities_of(text)
+    # "may consider" after a firmer clause only suggests a means: it does not
+    # make the request mixed (I(i): "should consider ...; may consider ...").
+    firm = [m for m in found if m != "may_wish"] or found
+    if not firm:
         return None
-    after = text[m.end() :]
+    return firm[0] if len(firm) == 1 else "mixed"
+
+
+def modalities_of(text: str) -> list[Modality]:
+    """The modality of every modal clause of a text, each once, in order."""
+    found: list[Modality] = []
+    for m in _MODAL.finditer(text):
+        modality = _modality(m, text[m.end() :])
+        if modality not in found:
+            found.append(modality)
+    return found
+
+
+def _modality(m: re.Match[str], after: str) -> Modality:
     if m.group("should"):
+        if _SHOULD_ENDEAVOUR.match(after):
+            return "should_endeavour"
         return "should_consider" if _SHOULD_CONSIDER.match(after) else "should"
     if m.group("may"):
         return "may_wish"
@@ -248,7 +277,7 @@ def modality_of(text: str) -> Modality | None:
         return "shall"
     passive = " ".join(m.group("passive").lower().split())
     if passive == "to":
-        return "should"
+        return "are_to"
     if passive in {"encouraged"}:
         return "encouraged_to_consider" if _TO_CONSIDER.match(after) else "encouraged"
     table: dict[str, Modality] = {
