@@ -87,7 +87,7 @@ def test_draft_has_a_section_per_topic_and_the_standard_questions(folder: Path) 
     assert entries["op4"].scored
     # The shipped questionnaire is still there, after the user's.
     assert ("ctoc_wgta", "1.0") in available()
-    assert load_catalogue("sea").get("op1").addressee == "parties"
+    assert load_catalogue("sea").get("op1").addressee == "states_parties"
 
 
 def test_draft_renders_in_six_languages_and_reads_back(folder: Path, tmp_path: Path) -> None:
