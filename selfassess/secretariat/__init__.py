@@ -1,0 +1,1 @@
+"""The secretariat's round: Parties, issuing, ingest, merge, status, reminders, the aggregate."""

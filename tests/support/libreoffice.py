@@ -41,8 +41,7 @@ TIMEOUT_PER_JOB_S = 60.0
 
 CALC_FILTER = "Calc MS Excel 2007 XML"
 WRITER_FILTER = "MS Word 2007 XML"
-#: A respondent who answers "Use ODF format!" when LibreOffice asks saves these.
-FILTERS = {".xlsx": CALC_FILTER, ".docx": WRITER_FILTER, ".ods": "calc8", ".odt": "writer8"}
+FILTERS = {".xlsx": CALC_FILTER, ".docx": WRITER_FILTER}
 
 Value = str | int | float | bool | dt.date
 
