@@ -70,6 +70,7 @@ def test_forms_are_schema_valid(lang: str, tmp_path: Path) -> None:
         ["docx", "xlsx"],
         tmp_path / "forms",
         deadline=dt.date(2025, 3, 31),
+        issued=dt.date(2025, 1, 15),
         key=b"schema-test-key",
         password="secret",
     )

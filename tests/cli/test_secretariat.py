@@ -3,6 +3,7 @@ each (secretariat.round.run_round, secretariat.status.round_status)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from pathlib import Path
@@ -14,6 +15,8 @@ from selfassess.cli import app
 from selfassess.cli.common import EXIT_OK, EXIT_PROBLEMS, EXIT_REJECTED
 
 runner = CliRunner()
+#: A round is issued today, so its deadline lies ahead (generate refuses one before it).
+DEADLINE = dt.date.today() + dt.timedelta(days=30)
 UNSAFE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
@@ -32,7 +35,7 @@ def issued(tmp_path_factory: pytest.TempPathFactory) -> Path:
             "--format",
             "xlsx",
             "--deadline",
-            "2025-03-31",
+            DEADLINE.isoformat(),
             "--store",
             str(store),
             "--out",
@@ -51,14 +54,16 @@ def test_status_writes_reminders_for_overdue_parties(issued: Path, tmp_path: Pat
         "country,name,email,language\nMX,Ana Ruiz,ana@example.org,es\nCA,Lee,lee@example.org,\n",
         encoding="utf-8",
     )
-    args = ["status", "--store", str(issued), "--as-of", "2025-04-01", "--json"]
+    after = (DEADLINE + dt.timedelta(days=1)).isoformat()
+    args = ["status", "--store", str(issued), "--as-of", after, "--json"]
     reminders = tmp_path / "reminders"
     done = runner.invoke(app, [*args, "--reminders", str(reminders), "--contacts", str(contacts)])
     assert done.exit_code == EXIT_OK, done.output
     data = json.loads(done.stdout)
     assert sorted(Path(p).name for p in data["reminders"]) == ["CA-1-en.eml", "MX-1-es.eml"]
     assert sorted(p.name for p in reminders.iterdir()) == ["CA-1-en.eml", "MX-1-es.eml"]
-    before_deadline = runner.invoke(app, [*args[:-3], "--as-of", "2025-03-01", "--json"])
+    before = (DEADLINE - dt.timedelta(days=1)).isoformat()
+    before_deadline = runner.invoke(app, [*args[:-3], "--as-of", before, "--json"])
     assert not any(p["overdue"] for p in json.loads(before_deadline.stdout)["parties"])
 
 
@@ -88,7 +93,7 @@ def test_a_hostile_contacts_file_is_reported_line_by_line_as_text(
             "--store",
             str(issued),
             "--as-of",
-            "2025-04-01",
+            (DEADLINE + dt.timedelta(days=1)).isoformat(),
             "--reminders",
             str(tmp_path / "r"),
             "--contacts",
