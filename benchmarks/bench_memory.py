@@ -24,12 +24,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from selfassess.definitions.parties import load_parties
 from selfassess.definitions.questionnaire import load_questionnaire
 from selfassess.forms.xlsx_writer import write_xlsx
 from selfassess.response.meta import FormMeta
 from selfassess.secretariat.aggregate import aggregate
 from selfassess.secretariat.ingest import examine
-from selfassess.secretariat.parties import load_parties
 from selfassess.secretariat.status import status
 from selfassess.store import NewReturn, Store
 

@@ -29,14 +29,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import docx
 
+from selfassess.definitions.parties import Parties, load_parties
 from selfassess.definitions.questionnaire import load_questionnaire
+from selfassess.forms.respondent import random_answers
 from selfassess.reports.aggregate_docx import write_report_docx
 from selfassess.reports.aggregate_xlsx import write_report_xlsx
 from selfassess.scoring import response_with
 from selfassess.secretariat.aggregate import aggregate
-from selfassess.secretariat.demo import random_answers
 from selfassess.secretariat.ingest import ingest_paths
-from selfassess.secretariat.parties import Parties, load_parties
 from selfassess.store import Store
 
 AS_OF = dt.date(2026, 12, 1)

@@ -24,17 +24,17 @@ from typing import TypeVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from selfassess.definitions.parties import load_parties
 from selfassess.definitions.questionnaire import load_questionnaire
+from selfassess.forms.respondent import fill_xlsx, random_answers
 from selfassess.reports.aggregate_docx import write_report_docx
 from selfassess.reports.aggregate_xlsx import write_report_xlsx
 from selfassess.secretariat.aggregate import aggregate
-from selfassess.secretariat.demo import fill_xlsx, random_answers
 from selfassess.secretariat.ingest import ingest_paths
-from selfassess.secretariat.parties import load_parties
 from selfassess.secretariat.round import issue_round
 from selfassess.secretariat.status import status
 from selfassess.store import Store
-from tests.secretariat.test_end_to_end import fill_docx
+from tests.forms.docx_fill import fill_answers as fill_docx
 
 T = TypeVar("T")
 

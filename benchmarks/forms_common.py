@@ -1,7 +1,8 @@
 """What the form benchmarks share: a complete return, timing, and memory.
 
-Each benchmark generates the default questionnaire with every answer
-prefilled, so that parsing reads a complete return. Time is the median of
+Each benchmark generates the default questionnaire with the simulated
+respondent's complete answers prefilled (selfassess.forms.respondent), so that
+parsing reads a complete return. Time is the median of
 several warm runs. Memory is the peak of Python allocations (tracemalloc,
 which misses lxml's C trees) during one more run, and, measured in a fresh
 process (Linux only), how far the resident size rose above its level before
@@ -27,27 +28,12 @@ from selfassess.definitions.catalogue import load_catalogue
 from selfassess.definitions.model import Questionnaire
 from selfassess.definitions.questionnaire import load_questionnaire
 from selfassess.forms.parse import parse_form
-from selfassess.response.interpret import Answer
+from selfassess.forms.respondent import complete_answers
 from selfassess.response.meta import FormMeta
 
 LANGS = ("en", "ar")
 Writer = Callable[..., None]
 Step = Callable[[], object]
-
-
-def full_answers(q: Questionnaire) -> dict[str, Answer]:
-    """An answer for every item, of the shape the parser returns."""
-    out: dict[str, Answer] = {}
-    for n, item in enumerate(q.items()):
-        codes = [c.code for c in q.choices_of(item)]
-        out[item.id] = {
-            "choice": codes[0] if codes else None,
-            "multichoice": codes[::2] or None,
-            "number": 1234.5 + n,
-            "date": (dt.date(2025, 1, 1) + dt.timedelta(days=n)).isoformat(),
-            "text": f"Answer to {item.ref}: legislation, policies and cases.",
-        }[item.type]
-    return out
 
 
 def bench_meta(q: Questionnaire, lang: str) -> FormMeta:
@@ -65,7 +51,7 @@ def write_return(write: Writer, lang: str) -> bytes:
     """The complete return in ``lang``, as bytes."""
     q = load_questionnaire()
     out = io.BytesIO()
-    write(q, bench_meta(q, lang), out, prefill=full_answers(q))
+    write(q, bench_meta(q, lang), out, prefill=complete_answers(q))
     return out.getvalue()
 
 
@@ -102,7 +88,7 @@ def child(write: Writer, step_name: str, lang: str, path: str) -> None:
     """
     q = load_questionnaire()
     load_catalogue(q.catalogue)
-    meta, prefill = bench_meta(q, lang), full_answers(q)
+    meta, prefill = bench_meta(q, lang), complete_answers(q)
     blob = Path(path).read_bytes()
     gc.collect()
     try:
@@ -148,7 +134,7 @@ def main(
             parse_form(io.BytesIO(blob))  # warm the caches
 
             def generate(lang: str = lang) -> None:
-                write(q, bench_meta(q, lang), io.BytesIO(), prefill=full_answers(q))
+                write(q, bench_meta(q, lang), io.BytesIO(), prefill=complete_answers(q))
 
             def parse(blob: bytes = blob) -> None:
                 parse_form(io.BytesIO(blob))

@@ -148,8 +148,8 @@ def _naive_load_openpyxl(source: str) -> None:
 def _round_issue(store: str, out: str, parties: str) -> None:
     import datetime as dt  # noqa: PLC0415
 
+    from selfassess.definitions.parties import load_parties  # noqa: PLC0415
     from selfassess.definitions.questionnaire import load_questionnaire  # noqa: PLC0415
-    from selfassess.secretariat.parties import load_parties  # noqa: PLC0415
     from selfassess.secretariat.round import issue_round  # noqa: PLC0415
     from selfassess.store import Store  # noqa: PLC0415
 

@@ -2,19 +2,22 @@
 
 Sheet names, property names, codes and limits are part of the public contract
 (see ``docs/contracts.md``): change one and old forms stop parsing.
+
+Each closed set of codes is a ``Literal`` type, the source, and where code
+needs the values it takes them with ``get_args`` (``Literal[*TUPLE]`` does
+not type-check), so the two can never differ.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Final, Literal
+from typing import Final, Literal, get_args
 
 #: The six official UN languages, in the UN's (English alphabetical) order.
-LANGUAGES: Final = ("ar", "zh", "en", "fr", "ru", "es")
+Language = Literal["ar", "zh", "en", "fr", "ru", "es"]
+LANGUAGES: Final[tuple[Language, ...]] = get_args(Language)
 SOURCE_LANGUAGE: Final = "en"
-#: Languages written right to left.
-RTL_LANGUAGES: Final = frozenset({"ar"})
 
 #: Lower-case ASCII, starts with a letter, single underscores between parts.
 #: Dots and hyphens are left out so that an id is also a valid Excel name part.
@@ -22,10 +25,14 @@ ID_PATTERN: Final = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
 ID_RULE: Final = (
     "lower-case ASCII letters and digits, starting with a letter, parts joined by a single '_'"
 )
+#: A form id: what :func:`selfassess.response.meta.new_form_id` makes ("f" and
+#: 16 hex digits) and any id the secretariat chooses within this rule. It
+#: appears in file names and the store, so it holds no separators or dots.
+FORM_ID_PATTERN: Final = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 #: Separator between an item id and an option code in a slot id.
 SLOT_SEPARATOR: Final = ":"
 
-ANSWER_TYPES: Final = ("choice", "multichoice", "text", "number", "date")
+AnswerType = Literal["choice", "multichoice", "text", "number", "date"]
 
 DEFAULT_QUESTIONNAIRE: Final = "ctoc_wgta"
 #: Folders under questionnaires/ that hold other data than questionnaire versions.
@@ -51,8 +58,6 @@ META_KEYS: Final = (
 )
 
 # Excel workbook layout.
-SHEET_INSTRUCTIONS: Final = "instructions"
-SHEET_COVER: Final = "cover"
 SHEET_LISTS: Final = "lists"
 SHEET_META: Final = "meta"
 #: Defined name of an answer slot: prefix + item id, or prefix + item id +
@@ -71,8 +76,20 @@ XLSX_COUNTRY_LIST: Final = "list__country"
 XLSX_META_KEY_COLUMN: Final = 1
 XLSX_META_VALUE_COLUMN: Final = 2
 
+#: Formats of a form; a response may also be JSON (``parse --json``, ``merge``).
 Format = Literal["docx", "xlsx"]
-FORMATS: Final[tuple[Format, ...]] = ("docx", "xlsx")
+FORMATS: Final[tuple[Format, ...]] = get_args(Format)
+#: Servers an online (XLSForm) submission comes from.
+Channel = Literal["odk_central", "kobotoolbox"]
+ResponseFormat = Format | Channel | Literal["json"]
+
+#: Severity of a problem in a return.
+Severity = Literal["error", "warning"]
+
+# Message contexts of the tool's own domain: the one-word tick marks and
+# yes/no of a multiple choice, which need a context to be translated alone.
+# Written as literals where used, since extraction reads only literals.
+UiContext = Literal["tick"]
 
 #: Bounds an answer must keep in every format: the Excel forms' validations
 #: and the XLSForm's constraints say the same.
@@ -88,6 +105,20 @@ XLSFORM_QUESTIONNAIRE_FIELD: Final = "sa_questionnaire"
 XLSFORM_VERSION_FIELD: Final = "sa_version"
 
 # Message contexts of the content domain: where a string appears.
+ContentContext = Literal[
+    "questionnaire.title",
+    "section.title",
+    "item.prompt",
+    "item.help",
+    "choice.label",
+    "choice.help",
+    "entry.note",
+    "recommendation.title",
+    "recommendation.text",
+    "topic.title",
+    "catalogue.title",
+    "source.title",
+]
 CTX_QUESTIONNAIRE_TITLE: Final = "questionnaire.title"
 CTX_SECTION_TITLE: Final = "section.title"
 CTX_ITEM_PROMPT: Final = "item.prompt"
@@ -112,7 +143,11 @@ NOT_COUNTRIES: Final = frozenset(
 #: defined name is XLSX_NAME_PREFIX + COUNTRY_SLOT, the Word tag COUNTRY_SLOT.
 COUNTRY_SLOT: Final = "form_country"
 
-# What an item is for the scorer (the ``role`` key of a questionnaire item).
+# What an item is for the scorer (the ``role`` key of a questionnaire item);
+# ``challenges`` marks the free text on obstacles, which nothing scores.
+Role = Literal[
+    "status", "measures", "ta_needed", "ta_kinds", "ta_other", "ta_priority", "challenges"
+]
 ROLE_STATUS: Final = "status"
 ROLE_MEASURES: Final = "measures"
 ROLE_TA_NEEDED: Final = "ta_needed"
@@ -125,22 +160,17 @@ FLAG_FULLY_BUT_DRAFTING: Final = "fully_but_drafting"
 FLAG_FULLY_NO_MEASURES: Final = "fully_no_measures"
 FLAG_FULLY_BUT_NO: Final = "fully_but_no"
 FLAG_REQUIRED_MISSING: Final = "required_missing"
-FLAG_CODES: Final = (
-    FLAG_FULLY_BUT_DRAFTING,
-    FLAG_FULLY_NO_MEASURES,
-    FLAG_FULLY_BUT_NO,
-    FLAG_REQUIRED_MISSING,
-)
+FlagCode = Literal["fully_but_drafting", "fully_no_measures", "fully_but_no", "required_missing"]
 
 # Secretariat (docs/secretariat.md): ids in parties files, statuses in the store.
-REGIONAL_GROUPS: Final = (
-    "african",
-    "asia_pacific",
-    "eastern_european",
-    "latin_american_caribbean",
-    "weog",
-)
-RETURN_STATUSES: Final = ("accepted", "accepted_with_problems", "rejected", "superseded")
+RegionalGroup = Literal[
+    "african", "asia_pacific", "eastern_european", "latin_american_caribbean", "weog"
+]
+REGIONAL_GROUPS: Final[tuple[RegionalGroup, ...]] = get_args(RegionalGroup)
+#: What ingesting a return decided, and its status in the store (a later
+#: return of the same country supersedes it).
+Outcome = Literal["accepted", "accepted_with_problems", "rejected"]
+ReturnStatus = Outcome | Literal["superseded"]
 #: Weight of a technical-assistance request by its priority in aggregate demand.
 TA_PRIORITY_WEIGHTS: Final = {"high": 3, "medium": 2, "low": 1}
 #: Weight of a request whose priority was not given.

@@ -95,10 +95,9 @@ Figures(implementation=None, gap=None, coverage=0.0)
 from __future__ import annotations
 
 from collections.abc import Iterable
-from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import Field, ValidationError
+from pydantic import Field
 
 from selfassess.constants import (
     FLAG_FULLY_BUT_DRAFTING,
@@ -111,15 +110,12 @@ from selfassess.constants import (
     ROLE_TA_NEEDED,
     ROLE_TA_OTHER,
     ROLE_TA_PRIORITY,
+    FlagCode,
 )
 from selfassess.definitions.model import Item, Model, Questionnaire, RecommendationEntry
-from selfassess.errors import Rejected
-from selfassess.forms.parse import parse_form
 from selfassess.i18n.localizer import Localizer
-from selfassess.response.interpret import Answer, FormInfo, ParseResult, answer_fits
-from selfassess.response.interpret import (
-    _applies as applies,  # the parser's own rule for conditions
-)
+from selfassess.response.interpret import Answer, FormInfo, ParseResult, applies
+from selfassess.response.stored import check_answers
 
 #: Kinds of assistance that mean the law is not yet as the recommendation asks.
 DRAFTING_KINDS = ("legal_advice", "model_legislation")
@@ -128,8 +124,6 @@ DRAFTING_KINDS = ("legal_advice", "model_legislation")
 YES_NO_LISTS = ("yes_no", "yes_no_unknown", "yes_partly_no_unknown")
 NO = "no"
 YES = "yes"
-
-FlagCode = Literal["fully_but_drafting", "fully_no_measures", "fully_but_no", "required_missing"]
 
 
 class Figures(Model):
@@ -196,33 +190,6 @@ def _figures(implementation: float | None, coverage: float | None) -> Figures:
 
 def _ratio(part: int, whole: int) -> float | None:
     return part / whole if whole else None
-
-
-def check_answers(result: ParseResult, questionnaire: Questionnaire) -> None:
-    """Raise :class:`Rejected` when the answers do not fit the questionnaire.
-
-    A result from :func:`selfassess.forms.parse.parse_form` always fits; JSON
-    written by hand or by another tool may not.
-    """
-    form = result.form
-    if (form.questionnaire, form.version) != questionnaire.key:
-        raise Rejected(
-            f"the response is for {form.questionnaire} {form.version}, not "
-            f"{questionnaire.id} {questionnaire.version}"
-        )
-    items = {it.id: it for it in questionnaire.items()}
-    for item_id, answer in result.answers.items():
-        item = items.get(item_id)
-        if item is None:
-            raise Rejected(
-                f"answer for unknown item '{item_id}': not in {questionnaire.id} "
-                f"{questionnaire.version}; remove it"
-            )
-        if answer is not None and not answer_fits(item, answer, questionnaire):
-            raise Rejected(
-                f"the answer to {item.ref} ({item_id}) is {answer!r}, which is not a valid "
-                f"{item.type} answer; correct it or set it to null"
-            )
 
 
 def is_scored(item: Item, q: Questionnaire) -> bool:
@@ -407,28 +374,6 @@ def score(result: ParseResult, questionnaire: Questionnaire, ui: Localizer | Non
         ta_needs=[need for _, need in sorted(needs, key=lambda n: n[0])],
         flags=scorer.flags,
     )
-
-
-def load_response(path: str | Path, key: bytes | None = None) -> ParseResult:
-    """A reply from a completed form, or from the JSON that ``selfassess parse --json`` prints.
-
-    A file whose name ends in ``.json`` is read as JSON; :class:`Rejected`, in
-    one line, when it is not a valid parse result.
-    """
-    path = Path(path)
-    if path.suffix.lower() != ".json":
-        return parse_form(path, key=key)
-    try:
-        return ParseResult.model_validate_json(path.read_bytes())
-    except OSError as exc:
-        raise Rejected(f"cannot read {path}: {exc.strerror}") from None
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "top level"
-        raise Rejected(
-            f"{path} is not the JSON of 'selfassess parse --json': {where}: {first['msg']} "
-            f"({exc.error_count()} problem(s))"
-        ) from None
 
 
 def response_with(q: Questionnaire, answers: dict[str, Answer]) -> ParseResult:

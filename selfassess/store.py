@@ -31,12 +31,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Literal
+from typing import Any
 
+from selfassess.constants import Outcome, ReturnStatus
 from selfassess.errors import UsageError
-
-Outcome = Literal["accepted", "accepted_with_problems", "rejected"]
-Status = Literal["accepted", "accepted_with_problems", "rejected", "superseded"]
 
 #: Schema migrations, applied in order; entry n brings a store to version n + 1.
 MIGRATIONS: tuple[str, ...] = (
@@ -165,7 +163,7 @@ class ReturnRow:
     superseded_by: int | None
 
     @property
-    def status(self) -> Status:
+    def status(self) -> ReturnStatus:
         if self.outcome != "rejected" and not self.is_current and self.superseded_by:
             return "superseded"
         return self.outcome

@@ -59,9 +59,22 @@ RULES = [
     ("selfassess.office", "selfassess.reports", "office helpers serve forms and reports alike"),
     ("selfassess.safety", "selfassess.forms", "package checks run before any reader"),
     ("selfassess.store", "selfassess.secretariat", "the store is below the secretariat"),
+    (
+        "selfassess.forms",
+        "selfassess.secretariat",
+        "forms are read before the secretariat files them",
+    ),
+    ("selfassess.forms", "selfassess.reports", "forms are read before any report"),
+    ("selfassess.problems", "selfassess.forms", "problems are worded the same for every format"),
+    (
+        "selfassess.problems",
+        "selfassess.secretariat",
+        "problems are worded the same for every format",
+    ),
 ]
 for _stage in (
     "definitions",
+    "problems",
     "i18n",
     "response",
     "forms",

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from selfassess.constants import LANGUAGES
+from selfassess.definitions.parties import load_parties
 from selfassess.definitions.questionnaire import load_questionnaire
 from selfassess.forms.generate import generate_forms
 from selfassess.forms.parse import parse_form
@@ -28,7 +29,6 @@ from selfassess.reports.aggregate_xlsx import write_report_xlsx
 from selfassess.scoring import score
 from selfassess.secretariat.aggregate import aggregate
 from selfassess.secretariat.demo import DEMO_AS_OF, run_demo, sample_parties
-from selfassess.secretariat.parties import load_parties
 from selfassess.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]

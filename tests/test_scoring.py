@@ -16,6 +16,8 @@ Four scored items in all: I(c) status and legal, I(f) status, I(h) status.
 from __future__ import annotations
 
 import doctest
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -430,3 +432,13 @@ def test_figures_stay_in_range(q: Questionnaire, answers: dict[str, Answer]) -> 
         else:
             assert 0 <= fig.implementation <= 1
             assert fig.gap == pytest.approx(1 - fig.implementation)
+
+
+def test_scoring_does_not_import_the_parse_stack() -> None:
+    """Scoring works on responses, whatever they were read from."""
+    code = "import sys, selfassess.scoring; print(sorted(sys.modules))"
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert "selfassess.forms" not in loaded
+    assert "selfassess.safety.package" not in loaded

@@ -131,8 +131,8 @@ def generate(
         )
         return
 
+    from selfassess.definitions.parties import load_parties
     from selfassess.forms.generate import generate_forms
-    from selfassess.secretariat.parties import load_parties
 
     countries: list[str | None] = list(country) if country else [None]
     total = len(lang) * len(countries) * len(fmt)

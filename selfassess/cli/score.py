@@ -107,11 +107,15 @@ def score_command(
 
         selfassess score returns/mexico.xlsx --out reports/mexico.docx
     """
+    from selfassess.forms.parse import load_response
     from selfassess.i18n.localizer import Localizer
+    from selfassess.reports import report_format
     from selfassess.reports.reply import score_reply
     from selfassess.response.meta import load_key
 
-    reply = score_reply(file, key=load_key(key_file), report=out_path, lang=lang)
+    if out_path is not None:
+        report_format(out_path)  # refused before any work
+    reply = score_reply(load_response(file, key=load_key(key_file)), report=out_path, lang=lang)
     if as_json:
         print_json(reply.score.to_json())
     if reply.report is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from selfassess.constants import CTX_CHOICE_LABEL
 from selfassess.definitions.model import Catalogue, Item, Questionnaire
 from selfassess.i18n.localizer import Localizer
 
@@ -45,7 +46,7 @@ def item_json(q: Questionnaire, item: Item, loc: Localizer) -> dict[str, Any]:
     if item.choices:
         scored = q.choice_list(item.choices).scored
         data["choices"] = [
-            {"code": ch.code, "label": loc.content("choice.label", ch.label)}
+            {"code": ch.code, "label": loc.content(CTX_CHOICE_LABEL, ch.label)}
             | ({"score": ch.score} if scored else {})
             for ch in q.choices_of(item)
         ]

@@ -11,10 +11,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from selfassess.constants import ID_PATTERN
+from selfassess.constants import ID_PATTERN, AnswerType, Role
 
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN.pattern)]
-AnswerType = Literal["choice", "multichoice", "text", "number", "date"]
 #: Who a recommendation asks to act: Parties (States parties), States (Member
 #: States), UNODC, the secretariat (or Secretary-General), another body, or mixed.
 #: ``states_parties``: the text says "States parties", which leaves out the
@@ -224,7 +223,7 @@ class Item(Model):
     weight: float = Field(default=1.0, ge=0)
     choices: Id | None = Field(default=None, description="choice list id")
     condition: Condition | None = None
-    role: str | None = Field(
+    role: Role | None = Field(
         default=None,
         description="what the item is for the scorer: status, measures, ta_needed, ...",
     )

@@ -9,9 +9,7 @@ problem is located by file, line and path.
 from __future__ import annotations
 
 import copy
-import unicodedata
 from collections import Counter
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -21,6 +19,7 @@ from selfassess.definitions import rules, yamlio
 from selfassess.definitions.catalogue import load_catalogue
 from selfassess.definitions.model import Catalogue, Item, Questionnaire
 from selfassess.errors import DefinitionError, DefinitionProblem, UnknownQuestionnaire
+from selfassess.i18n.localizer import fold
 from selfassess.resources import questionnaire_dirs, roots
 
 SourceMap = dict[yamlio.Path_, yamlio.Path_]
@@ -125,10 +124,10 @@ def _check(q: Questionnaire, catalogue: Catalogue | None) -> list[tuple[yamlio.P
     for li, cl in enumerate(q.choice_lists):
         where = ("choice_lists", li)
         codes = Counter(ch.code for ch in cl.choices)
-        labels = Counter(_fold(ch.label) for ch in cl.choices)
+        labels = Counter(fold(ch.label) for ch in cl.choices)
         for ci, ch in enumerate(cl.choices):
             at: yamlio.Path_ = (*where, "choices", ci)
-            clash = [f for f in ch.former_labels if labels[_fold(f)]]
+            clash = [f for f in ch.former_labels if labels[fold(f)]]
             if clash:
                 problems.append(
                     (
@@ -139,7 +138,7 @@ def _check(q: Questionnaire, catalogue: Catalogue | None) -> list[tuple[yamlio.P
                 )
             if codes[ch.code] > 1:
                 problems.append(((*at, "code"), f"duplicate choice code '{ch.code}' in '{cl.id}'"))
-            if labels[_fold(ch.label)] > 1:
+            if labels[fold(ch.label)] > 1:
                 problems.append(
                     (
                         (*at, "label"),
@@ -234,16 +233,6 @@ def _check(q: Questionnaire, catalogue: Catalogue | None) -> list[tuple[yamlio.P
                 )
             )
     return problems
-
-
-def _fold(label: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", label).casefold().split())
-
-
-@dataclass(frozen=True)
-class Loaded:
-    questionnaire: Questionnaire
-    path: Path
 
 
 def load_path(path: Path | str, catalogue: Catalogue | None = None) -> Questionnaire:

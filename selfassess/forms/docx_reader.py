@@ -22,10 +22,10 @@ import contextlib
 import datetime as dt
 import re
 from collections import defaultdict
+from collections.abc import Collection
 from functools import cache
 
 from lxml import etree
-from pydantic import ValidationError
 
 from selfassess.constants import (
     COUNTRY_SLOT,
@@ -35,8 +35,8 @@ from selfassess.constants import (
     META_PREFIX,
 )
 from selfassess.definitions.model import Item, Questionnaire
-from selfassess.errors import Rejected, UsageError
-from selfassess.i18n.localizer import Localizer, check_language, find_country
+from selfassess.errors import Rejected
+from selfassess.i18n.localizer import Localizer, fold
 from selfassess.office.ooxml import (
     CHECKED_GLYPH,
     UNCHECKED_GLYPH,
@@ -49,19 +49,12 @@ from selfassess.office.ooxml import (
     w,
     w14,
 )
-from selfassess.response.interpret import (
-    Problem,
-    RawForm,
-    RawScalar,
-    RawValue,
-    Severity,
-    slot_id,
-)
-from selfassess.response.meta import FormMeta
-from selfassess.response.values import fold, parse_date_text
+from selfassess.problems import CATALOGUE, Finding, ProblemCode
+from selfassess.response.interpret import RawForm, RawScalar, RawValue, slot_id
+from selfassess.response.meta import FormMeta, picked_country
+from selfassess.response.values import parse_date_text
 from selfassess.safety.text import shown
 
-_REQUIRED_META = ("questionnaire", "version", "language", "form_id", "issued")
 _TRUE = frozenset({"1", "true", "on"})
 
 
@@ -151,11 +144,11 @@ def _cells(tr: etree._Element) -> list[etree._Element]:
 class DocxReader:
     """Reader of a checked .docx (see :class:`selfassess.forms.parse.Reader`).
 
-    Messages are in ``ui``'s language (English by default).
+    Problems are findings (codes and values); ``parse_form`` words them.
     """
 
-    def __init__(self, data: bytes, ui: Localizer | None = None) -> None:
-        self.ui = ui or Localizer("en")
+    def __init__(self, data: bytes, countries: Collection[str]) -> None:
+        self.countries = countries
         self._data = data
         self._stores: dict[str, etree._Element] | None = None
         self._binding_budget = _BINDING_BUDGET
@@ -170,35 +163,13 @@ class DocxReader:
         if self._custom is None:
             raise Rejected("not one of our forms: it has no selfassess document properties")
         props = read_custom_properties(self._custom)
-        raw = {k: props.get(META_PREFIX + k, "").strip() for k in META_KEYS}
-        missing = [k for k in _REQUIRED_META if not raw[k]]
-        if missing:
-            raise Rejected(
-                "not one of our forms: the document properties lack "
-                + ", ".join(META_PREFIX + k for k in missing)
-            )
-        try:
-            language = check_language(raw["language"])
-            return FormMeta(
-                questionnaire=raw["questionnaire"],
-                version=raw["version"],
-                language=language,
-                country=raw["country"] or None,
-                form_id=raw["form_id"],
-                issued=dt.date.fromisoformat(raw["issued"]),
-                deadline=dt.date.fromisoformat(raw["deadline"]) if raw["deadline"] else None,
-                signature=raw["signature"] or None,
-            )
-        except (UsageError, ValueError, ValidationError):
-            raise Rejected(
-                "not one of our forms: its selfassess document properties are unreadable"
-            ) from None
+        strings = {k: props[META_PREFIX + k] for k in META_KEYS if META_PREFIX + k in props}
+        return FormMeta.from_strings(strings, countries=self.countries)
 
     # --- answers ------------------------------------------------------------
 
     def read(self, questionnaire: Questionnaire) -> RawForm:
         meta = self.meta()
-        ui = self.ui
         raw = RawForm(meta=meta, format="docx")
         controls: dict[str, list[etree._Element]] = defaultdict(list)
         for sdt in self._document.iter(w("sdt")):
@@ -218,26 +189,14 @@ class DocxReader:
                 continue
             for s in slots:
                 raw.values.pop(s, None)
-            recovered += self._from_layout(questionnaire, item, raw, ui)
+            recovered += self._from_layout(questionnaire, item, raw)
         if recovered:
-            raw.problems.append(
-                Problem(
-                    severity="warning",
-                    message=ui.gettext(
-                        "The form was re-saved by an editor that removed its content controls; "
-                        "{count} answer slot(s) were read from the table layout instead. Check "
-                        "them, and ask the respondent to use Microsoft Word or LibreOffice 7.5 "
-                        "or later next time."
-                    ).format(count=recovered),
-                )
-            )
+            raw.problems.append(Finding("layout_recovered", params={"count": recovered}))
         if not meta.country:
-            raw.meta = self._country(meta, controls.get(COUNTRY_SLOT, []), raw, ui)
+            raw.meta = self._country(meta, controls.get(COUNTRY_SLOT, []), raw)
         return raw
 
-    def _country(
-        self, meta: FormMeta, sdts: list[etree._Element], raw: RawForm, ui: Localizer
-    ) -> FormMeta:
+    def _country(self, meta: FormMeta, sdts: list[etree._Element], raw: RawForm) -> FormMeta:
         """A blank form: the country the respondent picked on the cover."""
         location = f"tag {COUNTRY_SLOT}"
         value: RawScalar = None
@@ -252,32 +211,8 @@ class DocxReader:
                 text = content_text(rows[0][1], nested=True).strip()
                 value = None if _is_placeholder(text) else text
                 location = f"table row {label}"
-        text = str(value).strip() if value is not None else ""
-        if not text:
-            raw.problems.append(
-                Problem(
-                    severity="warning",
-                    location=location,
-                    message=ui.gettext(
-                        "No country was chosen on the cover of this blank form; "
-                        "record the country of the return by hand."
-                    ),
-                )
-            )
-            return meta
-        code = find_country(text)
-        if code is None:
-            raw.problems.append(
-                Problem(
-                    severity="error",
-                    location=location,
-                    message=ui.gettext(
-                        "'{value}' on the cover is not a country; choose the country from the list."
-                    ).format(value=text),
-                )
-            )
-            return meta
-        return meta.model_copy(update={"country": code})
+        text = "" if value is None else str(value)
+        return picked_country(meta, text, location, self.countries, raw.problems)
 
     # --- two-faced controls ---------------------------------------------------
 
@@ -287,38 +222,33 @@ class DocxReader:
         """(True, the value) of a slot's controls; (False, None) after adding the
         problem that names both values when controls disagree with each other, or
         one's stored and shown values differ. Never resolved silently."""
-        ui = self.ui
         item = None if tag == COUNTRY_SLOT else tag.split(":", maxsplit=1)[0]
         faces = [p for sdt in sdts if (p := self._faces(tag, sdt, lang)) is not None]
-        for severity, message in faces:
-            raw.problems.append(
-                Problem(severity=severity, item=item, location=f"tag {tag}", message=message)
-            )
-        if any(severity == "error" for severity, _ in faces):
+        for code, params in faces:
+            raw.problems.append(Finding(code, item, f"tag {tag}", {"tag": tag, **params}))
+        if any(CATALOGUE[code].severity == "error" for code, _ in faces):
             return False, None
         found = {_key(v): v for v in (control_value(s) for s in sdts)}
         if len(found) > 1:
             raw.problems.append(
-                Problem(
-                    severity="error",
-                    item=item,
-                    location=f"tag {tag}",
-                    message=ui.gettext(
-                        "The control {tag} appears {count} times with different answers "
-                        "({values}); keep one copy with the right answer."
-                    ).format(
-                        tag=tag,
-                        count=len(sdts),
-                        values="; ".join(shown(str(v)) for v in found.values()),
-                    ),
+                Finding(
+                    "control_repeated",
+                    item,
+                    f"tag {tag}",
+                    {
+                        "tag": tag,
+                        "count": len(sdts),
+                        "values": "; ".join(shown(str(v)) for v in found.values()),
+                    },
                 )
             )
             return False, None
         return True, next(iter(found.values()))
 
-    def _faces(self, tag: str, sdt: etree._Element, lang: str) -> tuple[Severity, str] | None:
-        """A problem when what a control stores disagrees with what it shows."""
-        _ = self.ui.gettext
+    def _faces(
+        self, tag: str, sdt: etree._Element, lang: str
+    ) -> tuple[ProblemCode, dict[str, object]] | None:
+        """A problem (code, values) when what a control stores disagrees with what it shows."""
         pr = sdt.find(w("sdtPr"))
         if pr is None:
             return None
@@ -329,10 +259,7 @@ class DocxReader:
         if checkbox is not None and flag is not None:
             glyph = _glyph_state(checkbox, text)
             if glyph is not None and glyph != flag:
-                return "error", _(
-                    "The box {tag} is {stored} in the file (w14:checked) but shows {glyph}; "
-                    "the box was not read. Ask the respondent whether it is ticked."
-                ).format(tag=tag, stored=_glyph(flag), glyph=_glyph(glyph))
+                return "box_two_faced", {"stored": _glyph(flag), "glyph": _glyph(glyph)}
         date = pr.find(w("date"))
         full = date.get(w("fullDate")) if date is not None else None
         stored = _iso_date(full)
@@ -343,10 +270,7 @@ class DocxReader:
             and not _is_placeholder(text)
             and parse_date_text(text, lang) != stored
         ):
-            return "error", _(
-                "The date {tag} is stored as {stored} (w:fullDate) but shows '{shown}'; "
-                "the date was not read. Ask the respondent which date is right."
-            ).format(tag=tag, stored=stored.isoformat(), shown=shown(text))
+            return "date_two_faced", {"stored": stored.isoformat(), "shown": shown(text)}
         binding = pr.find(w("dataBinding"))
         if binding is None:
             return None
@@ -354,17 +278,12 @@ class DocxReader:
         cached = _shown_value(value)
         bound = self._bound(binding)
         if bound is None:
-            return "warning", _(
-                "The control {tag} is bound to custom XML (w:dataBinding {xpath}) that "
-                "cannot be checked; '{shown}' was read as the form shows it, but Word may "
-                "show another value."
-            ).format(tag=tag, xpath=shown(_attr(binding, "xpath")[:120]), shown=cached)
+            return "binding_unchecked", {
+                "xpath": shown(_attr(binding, "xpath")[:120]),
+                "shown": cached,
+            }
         if not _same_bound(value, bound):
-            return "error", _(
-                "The control {tag} shows '{shown}' but is bound to custom XML "
-                "(w:dataBinding) that says '{bound}', which Word shows instead; the answer "
-                "was not read. Ask the respondent which is right."
-            ).format(tag=tag, shown=cached, bound=shown(bound[:200]))
+            return "binding_differs", {"shown": cached, "bound": shown(bound[:200])}
         return None
 
     def _bound(self, binding: etree._Element) -> str | None:
@@ -412,45 +331,28 @@ class DocxReader:
             self._rows = rows
         return self._rows
 
-    def _from_layout(self, q: Questionnaire, item: Item, raw: RawForm, ui: Localizer) -> int:
+    def _from_layout(self, q: Questionnaire, item: Item, raw: RawForm) -> int:
         """Read one item from its table row; return how many slots were read."""
         location = f"table row {item.ref}"
         rows = self.rows().get(item.ref, [])
 
-        def error(message: str) -> int:
-            raw.problems.append(
-                Problem(severity="error", item=item.id, location=location, message=message)
-            )
+        def error(code: ProblemCode, **params: object) -> int:
+            raw.problems.append(Finding(code, item.id, location, {"ref": item.ref, **params}))
             return 0
 
-        if len(rows) != 1 or len(rows[0]) < 3:
-            what = (
-                ui.gettext("its table row is missing")
-                if not rows
-                else ui.gettext("its table row appears {count} times").format(count=len(rows))
-                if len(rows) > 1
-                else ui.gettext("its table row has lost its answer column")
-            )
-            return error(
-                ui.gettext(
-                    "The answer to {ref} cannot be read: its content control (tag {tag}) is "
-                    "gone and {what}. Ask for the answer again, or have it entered in a fresh "
-                    "copy of the form."
-                ).format(ref=item.ref, tag=item.id, what=what)
-            )
+        if not rows:
+            return error("layout_row_missing", tag=item.id)
+        if len(rows) > 1:
+            return error("layout_row_repeated", tag=item.id, count=len(rows))
+        if len(rows[0]) < 3:
+            return error("layout_no_answer_column", tag=item.id)
         cell = rows[0][2]
         if item.type != "multichoice":
             raw.values[item.id] = RawValue(_cell_value(cell), location)
             return 1
         ticks = _read_boxes(q, item, cell)
         if ticks is None:
-            return error(
-                ui.gettext(
-                    "The boxes of {ref} cannot be read: the editor that saved the form removed "
-                    "their controls and the options no longer read as ☒ or ☐ followed by the "
-                    "option. Ask the respondent which options apply."
-                ).format(ref=item.ref)
-            )
+            return error("boxes_unreadable")
         for code, ticked in ticks.items():
             raw.values[slot_id(item.id, code)] = RawValue(ticked, location)
         return len(ticks)

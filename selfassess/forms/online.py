@@ -50,11 +50,12 @@ from selfassess.constants import (
     XLSFORM_VERSION_FIELD,
 )
 from selfassess.definitions.model import Questionnaire
+from selfassess.definitions.parties import party_codes
 from selfassess.errors import Rejected
 from selfassess.i18n.localizer import Localizer
+from selfassess.problems import Finding
 from selfassess.response.interpret import (
     ParseResult,
-    Problem,
     RawForm,
     RawValue,
     SubmissionInfo,
@@ -300,7 +301,7 @@ def _submission(
     where = f"submission {index}" + (f" ({instance})" if instance else "")
     items = {it.id: it for it in q.items()}
     values: dict[str, RawValue] = {}
-    problems: list[Problem] = []
+    problems: list[Finding] = []
     country = ""
     for column, text in fields.items():
         location = f"{where}, {column}"
@@ -319,13 +320,7 @@ def _submission(
         item = items.get(name)
         if item is None:
             problems.append(
-                Problem(
-                    severity="warning",
-                    location=location,
-                    message=ui.gettext("column '{column}' names no item; it was ignored").format(
-                        column=column
-                    ),
-                )
+                Finding("online_unknown_column", location=location, params={"column": column})
             )
             continue
         if item.type == "multichoice":
@@ -333,28 +328,25 @@ def _submission(
             known = {ch.code for ch in codes}
             if option is not None:
                 if option not in known:
-                    problems.append(_not_choices(item.ref, [option], location, ui))
+                    problems.append(_not_choices(item.ref, [option], location))
                 elif value not in ("", "0"):
                     values[f"{item.id}{SLOT_SEPARATOR}{option}"] = RawValue(value, location)
                 continue
             picked = value.split()
             unknown = [p for p in picked if p not in known]
             if unknown:
-                problems.append(_not_choices(item.ref, unknown, location, ui))
+                problems.append(_not_choices(item.ref, unknown, location))
             for code in picked:
                 if code in known:
                     values[f"{item.id}{SLOT_SEPARATOR}{code}"] = RawValue(True, location)
             continue
         values[item.id] = RawValue(_typed(item.type, value), location)
-    if country.upper() not in _party_codes():
+    if country.upper() not in party_codes():
         problems.append(
-            Problem(
-                severity="error",
+            Finding(
+                "online_not_a_party",
                 location=f"{where}, {COUNTRY_SLOT}",
-                message=ui.gettext(
-                    "'{value}' is not the code of a Party; the country question takes the "
-                    "codes of the form's country list"
-                ).format(value=country),
+                params={"value": country},
             )
         )
         country = ""
@@ -390,20 +382,9 @@ def _submission(
     return Submission(result=result, record=record)
 
 
-def _party_codes() -> set[str]:
-    from selfassess.secretariat.parties import load_parties  # noqa: PLC0415 (the country list of the export)
-
-    return set(load_parties().codes())
-
-
-def _not_choices(ref: str, values: list[str], location: str, ui: Localizer) -> Problem:
-    return Problem(
-        severity="error",
-        location=location,
-        message=ui.gettext(
-            "'{value}' is not one of the choices for {ref}; export the submissions of the form "
-            "made by 'selfassess questionnaire export'."
-        ).format(value=" ".join(values), ref=ref),
+def _not_choices(ref: str, values: list[str], location: str) -> Finding:
+    return Finding(
+        "online_not_choices", location=location, params={"value": " ".join(values), "ref": ref}
     )
 
 

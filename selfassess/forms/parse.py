@@ -9,20 +9,25 @@ selfassess.errors.Rejected: not a Word (.docx) or Excel (.xlsx) file
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
 from selfassess.definitions.model import Questionnaire
+from selfassess.definitions.parties import party_codes
 from selfassess.definitions.questionnaire import load_questionnaire
 from selfassess.errors import DefinitionError, Rejected, UnknownQuestionnaire
 from selfassess.i18n.localizer import Localizer
-from selfassess.response.interpret import ParseResult, Problem, RawForm, interpret
+from selfassess.problems import Finding
+from selfassess.response.interpret import ParseResult, RawForm, interpret
 from selfassess.response.meta import FormMeta
+from selfassess.response.stored import check_answers, read_response_json
 from selfassess.safety.files import read_regular
-from selfassess.safety.package import Limits, Package, check_package
+from selfassess.safety.package import MIB, Limits, Package, check_package
 from selfassess.safety.text import shown
 
 Source = str | Path | BinaryIO | bytes
+JSON_SUFFIX = ".json"
 #: Where a signature problem is located: the metadata the signature covers.
 SIGNATURE_LOCATION = "metadata: selfassess.signature"
 
@@ -51,26 +56,24 @@ def read_source(source: Source, limits: Limits | None = None) -> bytes:
     return source.read(limit + 1)
 
 
-def open_reader(package: Package, ui: Localizer | None = None) -> Reader:
+def open_reader(package: Package, countries: Collection[str]) -> Reader:
     if package.format == "xlsx":
         from selfassess.forms.xlsx_reader import XlsxReader  # noqa: PLC0415 (load one reader only)
 
-        return XlsxReader(package, ui)
+        return XlsxReader(package, countries)
     from selfassess.forms.docx_reader import DocxReader  # noqa: PLC0415 (python-docx is slow to import; load one reader only)
 
-    return DocxReader(package.data, ui)
+    return DocxReader(package.data, countries)
 
 
-def questionnaire_for(meta: FormMeta) -> Questionnaire:
-    """The definition a form was made from; Rejected when it is unknown."""
+def questionnaire_for(questionnaire: str, version: str) -> Questionnaire:
+    """The definition a form or response was made from; Rejected when it is unknown."""
     try:
-        return load_questionnaire(meta.questionnaire, meta.version)
+        return load_questionnaire(questionnaire, version)
     except UnknownQuestionnaire as exc:
         raise Rejected(f"not a form of a known questionnaire version: {exc}") from None
     except DefinitionError as exc:
-        raise Rejected(
-            f"the definition of {meta.questionnaire} {meta.version} is broken: {exc}"
-        ) from None
+        raise Rejected(f"the definition of {questionnaire} {version} is broken: {exc}") from None
 
 
 def parse_form(
@@ -79,22 +82,27 @@ def parse_form(
     limits: Limits | None = None,
     ui: Localizer | None = None,
     questionnaire: Questionnaire | None = None,
+    countries: Collection[str] | None = None,
 ) -> ParseResult:
     """Parse a completed .docx or .xlsx form (a path, bytes or a binary file object).
+
+    Problems are in ``ui``'s language, by default the form's; a rejection is
+    in ``ui``'s language, by default English (the form's is not known yet).
 
     Raises :class:`Rejected` when the file is not a readable, safe form of a
     known questionnaire version. Otherwise every problem, however bad, is in
     the result's ``problems``. ``questionnaire`` reads the form against a
     definition that is not shipped (a draft, a test's), instead of the shipped
-    one the form names; the form must name its id and version.
+    one the form names; the form must name its id and version. ``countries``
+    are the codes a form's country may be (default: the Parties of the
+    shipped Parties file).
     """
-    ui = ui or Localizer("en")
     package = check_package(read_source(source, limits), limits, ui)
     try:
-        reader = open_reader(package, ui)
+        reader = open_reader(package, party_codes() if countries is None else countries)
         meta = reader.meta()
         if questionnaire is None:
-            questionnaire = questionnaire_for(meta)
+            questionnaire = questionnaire_for(meta.questionnaire, meta.version)
         elif questionnaire.key != (meta.questionnaire, meta.version):
             raise Rejected(
                 f"a form of {meta.questionnaire} {meta.version}, "
@@ -106,10 +114,9 @@ def parse_form(
         # openpyxl and others, which may span several, and values from the file,
         # whose control and bidi characters could forge or reorder a line.
         raise Rejected(shown(" ".join(str(exc).split()))) from None
-    for warning in package.warnings:
-        raw.problems.append(Problem(severity="warning", message=warning))
+    raw.problems.extend(package.warnings)
     signature = meta.verify(key)
-    problem = signature_problem(meta, signature, key, ui)
+    problem = signature_problem(meta, signature, key)
     if problem is not None:
         raw.problems.append(problem)
     return interpret(questionnaire, raw, signature, ui)
@@ -140,43 +147,50 @@ def parse_returns(
     return [parse_form(data, key, limits, ui)]
 
 
-def signature_problem(
-    meta: FormMeta, signature: str, key: bytes | None, ui: Localizer
-) -> Problem | None:
+def signature_problem(meta: FormMeta, signature: str, key: bytes | None) -> Finding | None:
     """The signature policy (docs/security.md): with a key, only a valid signature
     passes; an unsigned form is an error too, for a signature is stripped or a
     metadata sheet forged as easily as it is altered."""
-    _ = ui.gettext
     if not key:
-        if not meta.signature:
-            return None
-        return Problem(
-            severity="warning",
-            location=SIGNATURE_LOCATION,
-            message=_(
-                "The form is signed, but no key is configured (SELFASSESS_KEY or "
-                "--key-file), so the signature was not checked."
-            ),
+        return (
+            Finding("signature_unchecked", location=SIGNATURE_LOCATION) if meta.signature else None
         )
     if signature == "invalid":
-        return Problem(
-            severity="error",
-            location=SIGNATURE_LOCATION,
-            message=_(
-                "The signature does not match the form's metadata: the questionnaire, "
-                "version, language, country, form id or dates were altered, or the form "
-                "was not issued with this key."
-            ),
-        )
+        return Finding("signature_invalid", location=SIGNATURE_LOCATION)
     if signature == "absent":
-        return Problem(
-            severity="error",
-            location=SIGNATURE_LOCATION,
-            message=_(
-                "The form is not signed, but every form issued with the secretariat's key "
-                "is: its signature was removed or its metadata replaced, or it was issued "
-                "without the key. Check where it came from, and ask for the return on the "
-                "form as issued."
-            ),
-        )
+        return Finding("signature_missing", location=SIGNATURE_LOCATION)
     return None
+
+
+def load_response(
+    source: Source,
+    *,
+    name: str | None = None,
+    key: bytes | None = None,
+    limits: Limits | None = None,
+    ui: Localizer | None = None,
+) -> ParseResult:
+    """A response from a completed form, or from a response JSON (``parse --json``,
+    ``merge``): what ``score``, ``ingest`` and ``merge`` take.
+
+    ``name`` (default: the path) decides: a name ending in ``.json`` is read
+    as JSON, and its answers are checked against its questionnaire; anything
+    else is parsed as a form. A response JSON's signature status is
+    ``unverified``; with a key configured, a warning says so. Raises
+    :class:`Rejected` in one line.
+    """
+    if name is None and isinstance(source, str | Path):
+        name = str(source)
+    if name is None or Path(name).suffix.lower() != JSON_SUFFIX:
+        return parse_form(source, key, limits, ui)
+    limit = (limits or Limits.from_env()).max_file_bytes
+    data = read_source(source, limits)
+    if len(data) > limit:
+        raise Rejected(f"the response JSON is over the limit of {limit / MIB:.0f} MiB")
+    result = read_response_json(data)
+    check_answers(result, questionnaire_for(result.form.questionnaire, result.form.version))
+    if not key:
+        return result
+    unverified = Finding("json_unverified", location=SIGNATURE_LOCATION)
+    loc = ui or Localizer(result.form.language)
+    return result.model_copy(update={"problems": [*result.problems, unverified.render(loc)]})

@@ -45,12 +45,13 @@ from selfassess.constants import (
     XLSFORM_COUNTRY_LIST,
     XLSFORM_QUESTIONNAIRE_FIELD,
     XLSFORM_VERSION_FIELD,
+    ContentContext,
 )
 from selfassess.definitions.catalogue import load_catalogue
 from selfassess.definitions.model import Condition, Item, Questionnaire
 from selfassess.errors import UsageError
 from selfassess.i18n.localizer import Localizer
-from selfassess.safety.text import set_text
+from selfassess.office.excel import set_text
 
 #: XLSForm type of each answer type; choice types take the list id after a space.
 _TYPES = {
@@ -118,19 +119,18 @@ def xlsform_rows(
     Parties of the shipped Parties file by default.
     """
     if countries is None:
-        from selfassess.secretariat.parties import load_parties  # noqa: PLC0415 (only the default needs the Parties file)
+        from selfassess.definitions.parties import load_parties  # noqa: PLC0415 (only the default needs the Parties file)
 
         countries = load_parties().codes()
     locs = [Localizer(lang) for lang in languages]
     cols = [language_column(lang) for lang in languages]
     catalogue = load_catalogue(questionnaire.catalogue)
 
-    def each(text: str | None, ctx: str | None = None, ui: bool = False) -> list[str]:
+    def each(text: str | None, ctx: ContentContext | None = None, ui: bool = False) -> list[str]:
         if not text:
             return ["" for _ in locs]
         shown = [
-            loc.gettext(text) if ui else loc.content(ctx or "", text) if ctx else text
-            for loc in locs
+            loc.gettext(text) if ui else loc.content(ctx, text) if ctx else text for loc in locs
         ]
         return [_escape(s) for s in shown]
 

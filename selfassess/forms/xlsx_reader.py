@@ -23,12 +23,10 @@ from __future__ import annotations
 import datetime as dt
 import posixpath
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
-from typing import Any
 
 from lxml import etree
-from pydantic import ValidationError
 
 from selfassess.constants import (
     COUNTRY_SLOT,
@@ -43,19 +41,12 @@ from selfassess.constants import (
     XLSX_OPTION_JOIN,
 )
 from selfassess.definitions.model import Questionnaire
-from selfassess.errors import Rejected, UsageError
-from selfassess.i18n.localizer import Localizer, check_language, country_code, find_country
+from selfassess.errors import Rejected
 from selfassess.office.excel import Cell, cell_ref, coordinate, name_target
 from selfassess.office.ooxml import read_custom_properties
-from selfassess.response.interpret import (
-    Problem,
-    RawForm,
-    RawScalar,
-    RawValue,
-    item_slots,
-    slot_id,
-)
-from selfassess.response.meta import FormMeta
+from selfassess.problems import Finding
+from selfassess.response.interpret import RawForm, RawScalar, RawValue, item_slots, slot_id
+from selfassess.response.meta import FormMeta, picked_country
 from selfassess.safety.package import Package
 
 #: How many locations a warning about stray cells names.
@@ -125,11 +116,11 @@ class XlsxReader:
     """Reader of our .xlsx forms (see :class:`selfassess.forms.parse.Reader`).
 
     ``package`` has passed :func:`selfassess.safety.package.check_package`.
-    Messages are in ``ui``'s language (English by default).
+    Problems are findings (codes and values); ``parse_form`` words them.
     """
 
-    def __init__(self, package: Package, ui: Localizer | None = None) -> None:
-        self.ui = ui or Localizer("en")
+    def __init__(self, package: Package, countries: Collection[str]) -> None:
+        self.countries = countries
         self._parts = package.xml
         self._folded = {name.casefold(): name for name in package.xml}
         main = self._related("", "officeDocument")
@@ -148,7 +139,7 @@ class XlsxReader:
             _Sheet(title, self._cells(root, ns, part)) for title, part, root, ns in sheets
         ]
         self._meta: FormMeta | None = None
-        self._meta_problems: list[Problem] = []
+        self._meta_problems: list[Finding] = []
 
     # --- parts -------------------------------------------------------------
 
@@ -375,24 +366,23 @@ class XlsxReader:
                 "not a selfassess form: the workbook has no form metadata "
                 f"(no {META_PREFIX}* document properties and no '{SHEET_META}' sheet)"
             )
-        chosen = props or sheet
         if props and sheet:
             differing = [k for k in META_KEYS if props.get(k, "") != sheet.get(k, "")]
             if differing:
-                _ = self.ui.gettext
                 self._meta_problems.append(
-                    Problem(
-                        severity="error",
+                    Finding(
+                        "metadata_differs",
                         location=where.get(differing[0]) or SHEET_META,
-                        message=_(
-                            "The form's metadata differs between the document properties and "
-                            "the hidden sheet '{sheet}' ({keys}): the form was altered. The "
-                            "document properties were used; ask the secretariat for a new form "
-                            "if these are wrong."
-                        ).format(sheet=SHEET_META, keys=", ".join(differing)),
+                        params={"sheet": SHEET_META, "keys": ", ".join(differing)},
                     )
                 )
-        self._meta = _parse_meta(chosen)
+        self._meta = (
+            FormMeta.from_strings(props, countries=self.countries)
+            if props
+            else FormMeta.from_strings(
+                sheet, countries=self.countries, where=where, source=f"the '{SHEET_META}' sheet"
+            )
+        )
         return self._meta
 
     # --- slots -------------------------------------------------------------
@@ -430,7 +420,6 @@ class XlsxReader:
         return found, sorted(unknown)
 
     def read(self, questionnaire: Questionnaire) -> RawForm:
-        _ = self.ui.gettext
         meta = self.meta()
         raw = RawForm(meta=meta, format="xlsx", problems=list(self._meta_problems))
         slots = {
@@ -461,102 +450,50 @@ class XlsxReader:
             raw.values.setdefault(slot_id(item_id, option or None), _UNREAD)
         if lost:
             raw.problems.append(
-                Problem(
-                    severity="warning",
-                    message=_(
-                        "{count} answer cell(s) no longer exist (their rows or sheets were "
-                        "deleted), so they count as unanswered: {slots}"
-                    ).format(count=len(lost), slots=", ".join(lost[:10])),
-                )
+                Finding("cells_lost", params={"count": len(lost), "slots": ", ".join(lost[:10])})
             )
         if meta.country is None and country not in names:
-            raw.problems.append(
-                Problem(
-                    severity="error",
-                    message=_(
-                        "The form was issued without a country and its country cell is gone; "
-                        "ask the secretariat for a new form."
-                    ),
-                )
-            )
+            raw.problems.append(Finding("country_cell_gone"))
         stray = self._stray_cells(used)
         if stray:
             raw.problems.append(
-                Problem(
-                    severity="warning",
+                Finding(
+                    "stray_cells",
                     location=stray[0],
-                    message=_(
-                        "{count} cell(s) typed outside the answer cells were ignored (e.g. "
-                        "{cells}); put every answer in its answer cell."
-                    ).format(count=len(stray), cells=", ".join(stray[:_SHOWN])),
+                    params={"count": len(stray), "cells": ", ".join(stray[:_SHOWN])},
                 )
             )
         return raw
 
-    def _country(self, meta: FormMeta, value: RawValue, problems: list[Problem]) -> FormMeta:
+    def _country(self, meta: FormMeta, value: RawValue, problems: list[Finding]) -> FormMeta:
         """The metadata with the country picked on a blank form."""
-        _ = self.ui.gettext
         if meta.country is not None:
             return meta
-        text = value.value
         if value.formula:
-            problems.append(
-                Problem(
-                    severity="error",
-                    location=value.location,
-                    message=_(
-                        "A formula is not an answer (the country); pick the country from the list."
-                    ),
-                )
-            )
+            problems.append(Finding("country_formula", location=value.location))
             return meta
-        if text is None or (isinstance(text, str) and not text.strip()):
-            problems.append(
-                Problem(
-                    severity="warning",
-                    location=value.location,
-                    message=_("The country is not given; pick it from the list on the cover."),
-                )
-            )
-            return meta
-        code = find_country(str(text))
-        if code is None:
-            problems.append(
-                Problem(
-                    severity="error",
-                    location=value.location,
-                    message=_(
-                        "'{value}' is not a country; pick the country from the list on the cover."
-                    ).format(value=text),
-                )
-            )
-            return meta
-        return meta.model_copy(update={"country": code})
+        text = "" if value.value is None else str(value.value)
+        return picked_country(meta, text, value.location, self.countries, problems)
 
     def _two_faced(
-        self, slot: str, value: RawValue, others: list[_Found], problems: list[Problem]
+        self, slot: str, value: RawValue, others: list[_Found], problems: list[Finding]
     ) -> None:
         """An error for each other cell the slot's name points to that says something else."""
-        _ = self.ui.gettext
         for other in others:
             second = other.value()
             if (second.value, second.formula) == (value.value, value.formula):
                 continue
             problems.append(
-                Problem(
-                    severity="error",
+                Finding(
+                    "cell_named_twice",
                     location=value.location,
-                    message=_(
-                        "The answer cell {slot} is named twice, at {first} ('{first_value}') "
-                        "and at {second} ('{second_value}'), with different contents; {first} "
-                        "was read. Put the answer in one cell and clear the other."
-                    ).format(
-                        slot=slot,
-                        first=value.location,
-                        first_value=_shown(value.value),
-                        second=second.location,
-                        second_value=_shown(second.value),
-                    ),
+                    params={
+                        "slot": slot,
+                        "first": value.location,
+                        "first_value": _shown(value.value),
+                        "second": second.location,
+                        "second_value": _shown(second.value),
+                    },
                 )
             )
 
@@ -687,21 +624,3 @@ def _meta_text(value: RawScalar) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
-
-
-def _parse_meta(strings: dict[str, str]) -> FormMeta:
-    data: dict[str, Any] = {k: (strings.get(k, "").strip() or None) for k in META_KEYS}
-    try:
-        if data["language"] is not None:
-            data["language"] = check_language(data["language"])
-        if data["country"] is not None:
-            data["country"] = country_code(data["country"])
-        return FormMeta.model_validate(data)
-    except UsageError as exc:
-        raise Rejected(f"the form's metadata is unreadable: {exc}") from None
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise Rejected(
-            f"the form's metadata is unreadable: {META_PREFIX}{where}: {first['msg']}"
-        ) from None

@@ -57,13 +57,11 @@ from selfassess.definitions.model import Item, Questionnaire, RecommendationEntr
 from selfassess.errors import UsageError
 from selfassess.forms.citations import shown_text, source_lines, translation_notice
 from selfassess.i18n.localizer import Localizer
-from selfassess.office.excel import sheet_title
+from selfassess.office.excel import MAX_CELL_CHARS, fits_in_cell, set_text, sheet_title
 from selfassess.response.interpret import Answer, check_prefill
 from selfassess.response.meta import FormMeta
-from selfassess.safety.text import set_text
 
-#: Excel's limits on a cell's text and on validation titles and messages.
-MAX_CELL_CHARS = 32_767
+#: Excel's limits on validation titles and messages.
 _MAX_TITLE = 32
 _MAX_MESSAGE = 255
 
@@ -138,13 +136,17 @@ def slot_name(item_id: str, option: str | None = None) -> str:
 
 
 def _check_prefill(q: Questionnaire, prefill: Mapping[str, Answer]) -> dict[str, Answer]:
-    """The checked prefill; text must also fit in one cell."""
+    """The checked prefill; text must also fit in one cell as it is written.
+
+    Refused rather than cut: a prefill is the country's own earlier answer,
+    and a form that silently shortens it would lose it on the next return.
+    """
     values = check_prefill(q, prefill)
     for item_id, answer in values.items():
-        if isinstance(answer, str) and len(answer) > MAX_CELL_CHARS:
+        if isinstance(answer, str) and not fits_in_cell(_escaped(answer)):
             raise UsageError(
                 f"prefill: the answer for {item_id} is longer than the {MAX_CELL_CHARS} "
-                "characters an Excel cell holds"
+                "UTF-16 units an Excel cell holds; shorten it in the store's return"
             )
     return values
 
@@ -816,7 +818,11 @@ def _put_text(cell: Any, text: str) -> None:
     openpyxl writes strings as they are, and Excel and Calc would then show
     ``_x0041_`` as "A"; the reader decodes the escape (``decode_xstring``).
     """
-    set_text(cell, _LITERAL_ESCAPE.sub("_x005F_", text))
+    set_text(cell, _escaped(text))
+
+
+def _escaped(text: str) -> str:
+    return _LITERAL_ESCAPE.sub("_x005F_", text)
 
 
 def _lines(text: str, width: float, scale: float, lang: str) -> int:

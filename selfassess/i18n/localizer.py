@@ -43,17 +43,35 @@ from selfassess.constants import (
     LANGUAGES,
     NOT_COUNTRIES,
     SOURCE_LANGUAGE,
+    ContentContext,
+    UiContext,
 )
 from selfassess.definitions import rules
 from selfassess.definitions.model import Model
 from selfassess.errors import UsageError
 from selfassess.resources import locales_dir, locales_dirs, questionnaires_dir
-from selfassess.response.values import fold
 
 if TYPE_CHECKING:
     import icu
 
 Key = tuple[str | None, str]
+
+
+# Word and LibreOffice auto-correct a typed apostrophe into a typographic one,
+# so a label typed as "droits de l'homme" must match "droits de l’homme".
+_APOSTROPHES = {ord(c): "'" for c in "\u2019\u2018\u02bc\u2032\uff07"}
+
+
+def fold(text: str) -> str:
+    """Case-, width-, space- and apostrophe-insensitive form of a label.
+
+    >>> fold("  Fully\u00a0IMPLEMENTED ") == fold("fully implemented")
+    True
+    >>> fold("Droits de l’homme") == fold("droits de l'homme")
+    True
+    """
+    folded = unicodedata.normalize("NFKC", text).casefold().translate(_APOSTROPHES)
+    return " ".join(folded.split())
 
 
 def N_(message: str) -> str:
@@ -292,11 +310,11 @@ class Localizer:
 
     _ = gettext
 
-    def pgettext(self, context: str, message: str) -> str:
+    def pgettext(self, context: UiContext, message: str) -> str:
         """A string of the tool itself, in a context."""
         return self._lookup(DOMAIN_UI, context, message)
 
-    def content(self, context: str, message: str) -> str:
+    def content(self, context: ContentContext, message: str) -> str:
         """Questionnaire or catalogue content (domain ``questionnaire``)."""
         return self._lookup(DOMAIN_CONTENT, context, message)
 
@@ -384,6 +402,6 @@ def fallback_warning(loc: Localizer, codes: Iterable[str]) -> str | None:
 def _shipped_parties() -> tuple[str, ...]:
     # The Parties file is read by the secretariat layer, which imports this
     # module; importing it here at call time keeps the layers' import order.
-    from selfassess.secretariat.parties import load_parties  # noqa: PLC0415 (see comment)
+    from selfassess.definitions.parties import load_parties  # noqa: PLC0415 (see comment)
 
     return tuple(load_parties().codes())

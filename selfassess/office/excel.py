@@ -1,6 +1,6 @@
-"""Excel rules shared by the form writer, the reader and the reports.
-
-Tab titles, cell references, and printing.
+"""Excel rules shared by the form writer, the reader, the reports and the
+simulated respondent: cells (:func:`set_text`, the limit :data:`MAX_CELL_CHARS`
+counted by :func:`utf16_len`), tab titles, cell references, and printing.
 """
 
 from __future__ import annotations
@@ -8,6 +8,13 @@ from __future__ import annotations
 import math
 import re
 from typing import Any
+
+from selfassess.safety.text import looks_like_formula, xml_text
+
+#: Excel's limit on the text of one cell, in UTF-16 code units (an emoji
+#: outside the Basic Multilingual Plane takes two).
+MAX_CELL_CHARS = 32_767
+_ELLIPSIS = "…"
 
 #: Excel's limit on a sheet title, and the characters it refuses in one.
 MAX_SHEET_TITLE = 31
@@ -36,6 +43,59 @@ def sheet_title(text: str, taken: set[str]) -> str:
         title, n = clean[: MAX_SHEET_TITLE - len(suffix)] + suffix, n + 1
     taken.add(title.casefold())
     return title
+
+
+def utf16_len(text: str) -> int:
+    """Length of ``text`` as Excel counts it.
+
+    >>> utf16_len("abc"), utf16_len("😀")
+    (3, 2)
+    """
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
+def fits_in_cell(text: str) -> bool:
+    """Whether a cell holds ``text`` whole (after :func:`xml_text`, which keeps lengths)."""
+    return utf16_len(text) <= MAX_CELL_CHARS
+
+
+def excel_text(value: str) -> str:
+    """``value`` as a cell can hold it: see :func:`xml_text`, and text over
+    :data:`MAX_CELL_CHARS` is cut, ending with an ellipsis.
+
+    Only outputs built from stored data (reports) are ever cut; a form's
+    prefill that does not fit is refused before anything is written.
+
+    >>> excel_text("a\\x01b") == "a\\ufffdb", len(excel_text("x" * 40_000))
+    (True, 32767)
+    >>> utf16_len(excel_text("😀" * 20_000)) <= MAX_CELL_CHARS
+    True
+    """
+    text = xml_text(value)
+    if fits_in_cell(text):
+        return text
+    room, cut = MAX_CELL_CHARS - 1, 0
+    for cut, ch in enumerate(text):  # noqa: B007 (cut is the index where room runs out)
+        room -= 2 if ord(ch) > 0xFFFF else 1
+        if room < 0:
+            break
+    return text[:cut] + _ELLIPSIS
+
+
+def set_text(cell: Any, value: str) -> None:
+    """Write ``value`` into an openpyxl cell as a plain string (see :func:`excel_text`).
+
+    >>> from openpyxl import Workbook
+    >>> ws = Workbook().active
+    >>> set_text(ws["A1"], "=HYPERLINK(\\"http://x\\")")
+    >>> ws["A1"].data_type, ws["A1"].value
+    ('s', '=HYPERLINK("http://x")')
+    """
+    text = excel_text(value)
+    cell.value = text
+    cell.data_type = "s"
+    if looks_like_formula(text):
+        cell.quotePrefix = True
 
 
 def destination(defined_name: Any) -> tuple[str, str] | None:

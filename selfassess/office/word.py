@@ -31,6 +31,7 @@ from lxml import etree
 
 from selfassess.i18n.localizer import Localizer, has_arabic
 from selfassess.office.ooxml import W14_NS, W_NS, escape
+from selfassess.safety.text import xml_text
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
@@ -102,8 +103,9 @@ def _template(tag: str, attrs: tuple[tuple[str, str], ...]) -> etree._Element:
 
 
 def append_text(run: etree._Element, text: str) -> None:
-    """Text into a run: tabs and newlines become ``w:tab`` and ``w:br``."""
-    for n, line in enumerate(text.split("\n")):
+    """Text into a run: tabs and newlines become ``w:tab`` and ``w:br``, and
+    characters XML cannot hold U+FFFD (:func:`~selfassess.safety.text.xml_text`)."""
+    for n, line in enumerate(xml_text(text).split("\n")):
         if n:
             run.append(E("w:br"))
         for m, chunk in enumerate(line.split("\t")):
@@ -120,7 +122,7 @@ def append_text(run: etree._Element, text: str) -> None:
 def _text_markup(text: str) -> str:
     """The run content of ``text`` as markup: what :func:`append_text` builds."""
     out = []
-    for n, line in enumerate(text.split("\n")):
+    for n, line in enumerate(xml_text(text).split("\n")):
         if n:
             out.append("<w:br/>")
         for m, chunk in enumerate(line.split("\t")):

@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from selfassess.constants import MIN_REPLIES_DEFAULT, Format
+from selfassess.definitions.parties import load_parties
 from selfassess.reports.aggregate_docx import write_report_docx
 from selfassess.reports.aggregate_xlsx import write_report_xlsx
 from selfassess.secretariat.aggregate import AggregateReport, aggregate
-from selfassess.secretariat.parties import load_parties
 from selfassess.store import Store
 
 

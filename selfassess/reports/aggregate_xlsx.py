@@ -7,7 +7,7 @@ chart), most requested assistance, flags, methods, and the confidential
 annex when asked. Charts stand below their tables. Figures resting on too few
 replies say so instead of a number. Every sheet prints on A4 with its
 header row repeated, a header line and "page X of Y".
-Text from respondents or content goes in through :func:`selfassess.safety.text.set_text`.
+Text from respondents or content goes in through :func:`selfassess.office.excel.set_text`.
 """
 
 from __future__ import annotations
@@ -22,10 +22,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from selfassess.i18n.localizer import Localizer
-from selfassess.office.excel import fit_row_heights, print_setup, sheet_title
+from selfassess.office.excel import fit_row_heights, print_setup, set_text, sheet_title
 from selfassess.reports.country import DASH
 from selfassess.safety.files import output_file
-from selfassess.safety.text import set_text
 from selfassess.secretariat.aggregate import TOTAL, AggregateReport
 
 _HEADER = PatternFill("solid", fgColor="D9E2F3")

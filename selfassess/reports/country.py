@@ -11,7 +11,6 @@ another.
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from selfassess.constants import (
     CTX_CHOICE_LABEL,
@@ -31,22 +30,11 @@ from selfassess.definitions.model import Catalogue, Item, Model, Questionnaire
 from selfassess.i18n.localizer import Localizer
 from selfassess.response.interpret import Answer, ParseResult
 from selfassess.response.values import number_value
+from selfassess.safety.text import xml_text
 from selfassess.scoring import Flag, Score, TaNeed
 
-# Characters XML 1.0 cannot hold (and lone surrogates, which JSON can): Word and
-# Excel files could not be written with them, and they show nothing anyway.
 #: What stands for a figure that cannot be computed; the report's dash note explains it.
 DASH = "—"
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
-def xml_text(text: str) -> str:
-    r"""Respondents' text without the characters no document format can hold.
-
-    >>> xml_text("a\x00b\x0bc\ttab")
-    'abc\ttab'
-    """
-    return _NOT_XML.sub("", text)
 
 
 class Row(Model):

@@ -1,6 +1,6 @@
 """The country report as an Excel workbook (openpyxl), with a native bar chart.
 
-Every string goes into its cell through :func:`selfassess.safety.text.set_text`,
+Every string goes into its cell through :func:`selfassess.office.excel.set_text`,
 so that a respondent's answer starting with ``=`` stays text. Gaps and
 implementation are numbers with a percent format, so they can be sorted and
 filtered; "no data" and "not scored" stay words.
@@ -15,9 +15,8 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from selfassess.office.excel import fit_row_heights, print_setup, sheet_title
+from selfassess.office.excel import fit_row_heights, print_setup, set_text, sheet_title
 from selfassess.reports.country import CountryReport
-from selfassess.safety.text import set_text
 
 _HEADER_FILL = PatternFill("solid", fgColor="D9E2F3")
 _PERCENT = "0%"

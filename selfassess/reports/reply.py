@@ -9,7 +9,7 @@ from selfassess.definitions.model import Questionnaire
 from selfassess.definitions.questionnaire import load_questionnaire
 from selfassess.reports import ReportResult, report_format, write_country_report
 from selfassess.response.interpret import ParseResult
-from selfassess.scoring import Score, load_response, score
+from selfassess.scoring import Score, score
 
 
 @dataclass
@@ -22,18 +22,17 @@ class ScoredReply:
 
 
 def score_reply(
-    source: Path,
+    response: ParseResult,
     *,
-    key: bytes | None = None,
     report: Path | None = None,
     lang: str | None = None,
 ) -> ScoredReply:
-    """Score a completed form or a response JSON; with ``report``, write the
-    country report there (.docx, .xlsx or .md, checked before any work) in
-    ``lang`` (default: the reply's language)."""
+    """Score a reply (read by :func:`selfassess.forms.parse.load_response`: the
+    reports do not import the forms layer); with ``report``, write the country
+    report there (.docx, .xlsx or .md, checked before any work) in ``lang``
+    (default: the reply's language)."""
     if report is not None:
         report_format(report)
-    response = load_response(source, key=key)
     q = load_questionnaire(response.form.questionnaire, response.form.version)
     scored = score(response, q)
     written = None

@@ -12,31 +12,32 @@ import datetime as dt
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
-from selfassess.constants import LANGUAGES, SLOT_SEPARATOR
+from selfassess.constants import (
+    CTX_CHOICE_LABEL,
+    LANGUAGES,
+    SLOT_SEPARATOR,
+    Channel,
+    Format,
+    ResponseFormat,
+)
 from selfassess.definitions.model import Item, Model, Questionnaire
 from selfassess.errors import UsageError
-from selfassess.i18n.localizer import Localizer
+from selfassess.i18n.localizer import Localizer, fold
+from selfassess.problems import Finding, Problem, ProblemCode
 from selfassess.response.meta import FormMeta, SignatureStatus
 from selfassess.response.values import (
     clean_text,
-    fold,
+    iso_date,
     number_value,
     parse_date_text,
     parse_number,
 )
+from selfassess.safety.text import xml_text
 
-Severity = Literal["error", "warning"]
 Answer = str | int | float | list[str] | None
 RawScalar = str | int | float | bool | dt.date | dt.datetime | None
-
-
-class Problem(Model):
-    severity: Severity
-    item: str | None = None
-    location: str | None = None
-    message: str
 
 
 class SubmissionInfo(Model):
@@ -55,7 +56,7 @@ class FormInfo(Model):
     language: str
     country: str | None
     form_id: str
-    format: Literal["docx", "xlsx", "json", "odk_central", "kobotoolbox"]
+    format: ResponseFormat
     signature: SignatureStatus
     issued: dt.date | None = None
     deadline: dt.date | None = None
@@ -103,9 +104,9 @@ class RawForm:
     """What a reader returns: metadata, raw slot values, reader-level problems."""
 
     meta: FormMeta
-    format: Literal["docx", "xlsx", "odk_central", "kobotoolbox"]
+    format: Format | Channel
     values: dict[str, RawValue] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Finding] = field(default_factory=list)
 
 
 def slot_id(item_id: str, option: str | None = None) -> str:
@@ -184,7 +185,8 @@ class _LanguageLabels:
     def __init__(self, questionnaire: Questionnaire, loc: Localizer) -> None:
         self.choices = {
             cl.id: {
-                fold(loc.content("choice.label", ch.label)): ch.code for ch in reversed(cl.choices)
+                fold(loc.content(CTX_CHOICE_LABEL, ch.label)): ch.code
+                for ch in reversed(cl.choices)
             }
             for cl in questionnaire.choice_lists
         }
@@ -200,26 +202,22 @@ def interpret(
 ) -> ParseResult:
     """Turn raw slot values into answers, with every problem located.
 
-    ``ui`` is the language of the problem messages (the secretariat's; English
-    by default).
+    ``ui`` is the language of the problem messages: the form's by default, so
+    that a French return gets French problems.
     """
-    ui = ui or Localizer("en")
-    _ = ui.gettext
     labels = _Labels(questionnaire, raw.meta.language)
     lang = raw.meta.language
     answers: dict[str, Answer] = {}
     locations: dict[str, str] = {}
-    problems = list(raw.problems)
+    found = list(raw.problems)
     form_loc = Localizer(lang)
 
-    def problem(sev: Severity, item: Item | None, where: str | None, msg: str) -> None:
-        problems.append(
-            Problem(severity=sev, item=item.id if item else None, location=where, message=msg)
-        )
+    def problem(code: ProblemCode, item: Item | None, where: str | None, **params: object) -> None:
+        found.append(Finding(code, item.id if item else None, where, params))
 
     def allowed(item: Item) -> str:
         return ", ".join(
-            form_loc.content("choice.label", ch.label) for ch in questionnaire.choices_of(item)
+            form_loc.content(CTX_CHOICE_LABEL, ch.label) for ch in questionnaire.choices_of(item)
         )
 
     known_slots: set[str] = set()
@@ -237,25 +235,17 @@ def interpret(
                 if rv is None or _blank(rv.value):
                     continue
                 if rv.formula:
-                    problem(
-                        "error",
-                        item,
-                        rv.location,
-                        _("A formula is not an answer ({ref}); type the answer itself.").format(
-                            ref=item.ref
-                        ),
-                    )
+                    problem("formula_not_answer", item, rv.location, ref=item.ref)
                     continue
                 tick = _tick(rv.value, labels)
                 if tick is None:
                     problem(
-                        "error",
+                        "not_a_tick",
                         item,
                         rv.location,
-                        _(
-                            "'{value}' is not a tick mark for {ref}; "
-                            "mark the option with {mark} or leave it empty."
-                        ).format(value=rv.value, ref=item.ref, mark=form_loc.pgettext("tick", "x")),
+                        value=rv.value,
+                        ref=item.ref,
+                        mark=form_loc.pgettext("tick", "x"),
                     )
                 elif tick:
                     picked.append(ch.code)
@@ -265,74 +255,49 @@ def interpret(
         if rv is None or _blank(rv.value):
             continue
         if rv.formula:
-            problem(
-                "error",
-                item,
-                rv.location,
-                _("A formula is not an answer ({ref}); type the answer itself.").format(
-                    ref=item.ref
-                ),
-            )
+            problem("formula_not_answer", item, rv.location, ref=item.ref)
             continue
-        value, message = _convert(item, rv.value, lang, labels, questionnaire)
-        if message is not None:
+        value, code = _convert(item, rv.value, lang, labels, questionnaire)
+        if code is not None:
             shown = rv.value.isoformat() if isinstance(rv.value, dt.date) else rv.value
-            problem(
-                "error",
-                item,
-                rv.location,
-                _(message).format(value=shown, ref=item.ref, choices=allowed(item)),
-            )
+            problem(code, item, rv.location, value=shown, ref=item.ref, choices=allowed(item))
         answers[item.id] = value
 
     for item in questionnaire.items():
-        applies = _applies(item, answers)
+        applies_now = applies(item, answers)
         where = locations.get(item.id) or next(
             (loc for s, loc in locations.items() if s.startswith(item.id + SLOT_SEPARATOR)), None
         )
-        if answers[item.id] is not None and applies is False and item.condition is not None:
+        if answers[item.id] is not None and applies_now is False and item.condition is not None:
             cond_item = questionnaire.item(item.condition.item)
             problem(
-                "error",
+                "condition_not_met",
                 item,
                 where,
-                _(
-                    "{ref} is answered, but it applies only when {cond_ref} is '{expected}'; "
-                    "clear one of the two answers."
-                ).format(
-                    ref=item.ref,
-                    cond_ref=cond_item.ref,
-                    expected=_label(
-                        questionnaire,
-                        cond_item,
-                        item.condition.equals or item.condition.includes or "",
-                        form_loc,
-                    ),
+                ref=item.ref,
+                cond_ref=cond_item.ref,
+                expected=_label(
+                    questionnaire,
+                    cond_item,
+                    item.condition.equals or item.condition.includes or "",
+                    form_loc,
                 ),
             )
-        if item.required and answers[item.id] is None and applies is not False:
-            problem(
-                "warning",
-                item,
-                where,
-                _("{ref} is required and has no answer.").format(ref=item.ref),
-            )
+        if item.required and answers[item.id] is None and applies_now is not False:
+            problem("required_missing", item, where, ref=item.ref)
 
     extra = sorted(set(raw.values) - known_slots)
     if extra:
         problem(
-            "warning",
+            "unknown_slots",
             None,
             None,
-            _(
-                "{count} answer slot(s) not in questionnaire {qid} {version} were ignored: {slots}"
-            ).format(
-                count=len(extra),
-                qid=questionnaire.id,
-                version=questionnaire.version,
-                slots=", ".join(extra[:10]),
-            ),
+            count=len(extra),
+            qid=questionnaire.id,
+            version=questionnaire.version,
+            slots=", ".join(extra[:10]),
         )
+    loc = ui or form_loc
 
     meta = raw.meta
     return ParseResult(
@@ -349,7 +314,7 @@ def interpret(
         ),
         answers=answers,
         locations=locations,
-        problems=problems,
+        problems=[f.render(loc) for f in found],
     )
 
 
@@ -368,12 +333,17 @@ def _tick(value: RawScalar, labels: _Labels) -> bool | None:
 def _label(q: Questionnaire, item: Item, code: str, loc: Localizer) -> str:
     for ch in q.choices_of(item):
         if ch.code == code:
-            return loc.content("choice.label", ch.label)
+            return loc.content(CTX_CHOICE_LABEL, ch.label)
     return code
 
 
-def _applies(item: Item, answers: dict[str, Answer]) -> bool | None:
-    """True/False when the condition is decided, None when its item is unanswered."""
+def applies(item: Item, answers: Mapping[str, Answer]) -> bool | None:
+    """Whether ``item`` applies given ``answers``: the one rule for conditions.
+
+    True or False when its condition is decided, None when the item the
+    condition looks at is unanswered (the parser then neither requires nor
+    refuses an answer; a simulated respondent leaves the item alone).
+    """
     cond = item.condition
     if cond is None:
         return True
@@ -385,36 +355,27 @@ def _applies(item: Item, answers: dict[str, Answer]) -> bool | None:
     return isinstance(given, list) and cond.includes in given
 
 
-# Messages are format strings with {value}, {ref} and {choices}; marked here so
-# that extraction finds them, translated where they are used.
-_NOT_A_CHOICE = (
-    "'{value}' is not one of the choices for {ref}; choose one from the list ({choices})."
-)
-_NOT_A_NUMBER = "'{value}' is not a number for {ref}; type digits only, e.g. 12 or 3.5."
-_NOT_A_DATE = "'{value}' is not a date for {ref}; type it as YYYY-MM-DD, e.g. 2025-03-31."
-
-
 def _convert(
     item: Item, value: RawScalar, lang: str, labels: _Labels, q: Questionnaire
-) -> tuple[Answer, str | None]:
-    """(answer, None) or (None, message template)."""
+) -> tuple[Answer, ProblemCode | None]:
+    """(answer, None) or (None, the problem's code)."""
     if item.type == "choice":
         if isinstance(value, bool | dt.date):
-            return None, _NOT_A_CHOICE
+            return None, "not_a_choice"
         text = str(number_value(value)) if isinstance(value, float) else str(value)
         code = labels.choice(item.choices or "", fold(text))
-        return (code, None) if code else (None, _NOT_A_CHOICE)
+        return (code, None) if code else (None, "not_a_choice")
     if item.type == "number":
         if isinstance(value, bool | dt.date) or value is None:
-            return None, _NOT_A_NUMBER
+            return None, "not_a_number"
         if isinstance(value, int | float):
             return (
                 (number_value(float(value)), None)
                 if math.isfinite(value)
-                else (None, _NOT_A_NUMBER)
+                else (None, "not_a_number")
             )
         parsed = parse_number(value, lang)
-        return (number_value(parsed), None) if parsed is not None else (None, _NOT_A_NUMBER)
+        return (number_value(parsed), None) if parsed is not None else (None, "not_a_number")
     if item.type == "date":
         if isinstance(value, dt.datetime):
             return value.date().isoformat(), None
@@ -422,8 +383,8 @@ def _convert(
             return value.isoformat(), None
         if isinstance(value, str):
             parsed_date = parse_date_text(value, lang)
-            return (parsed_date.isoformat(), None) if parsed_date else (None, _NOT_A_DATE)
-        return None, _NOT_A_DATE
+            return (parsed_date.isoformat(), None) if parsed_date else (None, "not_a_date")
+        return None, "not_a_date"
     # text
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()[:10], None
@@ -451,13 +412,7 @@ def answer_fits(item: Item, answer: Answer, questionnaire: Questionnaire) -> boo
             and math.isfinite(answer)
         )
     if item.type == "date":
-        # fromisoformat alone also takes "20250314" and week dates.
-        if not isinstance(answer, str) or len(answer) != 10 or answer[4::3] != "--":
-            return False
-        try:
-            return bool(dt.date.fromisoformat(answer))
-        except ValueError:
-            return False
+        return isinstance(answer, str) and iso_date(answer) is not None
     return isinstance(answer, str)
 
 
@@ -480,6 +435,12 @@ def check_prefill(questionnaire: Questionnaire, prefill: Mapping[str, Answer]) -
         if not answer_fits(item, answer, questionnaire):
             raise UsageError(
                 f"prefill: {answer!r} is not a valid {item.type} answer for {item.ref} ({item_id})"
+            )
+        if isinstance(answer, str) and xml_text(answer) != answer:
+            # No form can carry these characters, so no respondent gave them.
+            raise UsageError(
+                f"prefill: the answer for {item.ref} ({item_id}) holds characters no form "
+                "can carry (control characters); remove them"
             )
         out[item_id] = answer
     return out

@@ -14,14 +14,16 @@ import hashlib
 import hmac
 import os
 import secrets
+from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Literal
 
-from pydantic import field_validator
-
-from selfassess.constants import META_KEYS
+from selfassess.constants import FORM_ID_PATTERN, LANGUAGES, META_KEYS, META_PREFIX
 from selfassess.definitions.model import Model
-from selfassess.errors import UsageError
+from selfassess.errors import Rejected, UsageError
+from selfassess.i18n.localizer import find_country
+from selfassess.problems import Finding
+from selfassess.response.values import iso_date
 
 #: ``unverified``: a response JSON, which carries no signed metadata (see docs/security.md).
 SignatureStatus = Literal["valid", "invalid", "absent", "unverified"]
@@ -38,10 +40,70 @@ class FormMeta(Model):
     deadline: dt.date | None = None
     signature: str | None = None
 
-    @field_validator("country")
     @classmethod
-    def _upper(cls, value: str | None) -> str | None:
-        return value.upper() if value else None
+    def from_strings(
+        cls,
+        strings: Mapping[str, str],
+        *,
+        countries: Collection[str],
+        where: Mapping[str, str] | None = None,
+        source: str = "the document properties",
+    ) -> FormMeta:
+        """The metadata of a returned form, from the strings stored in it: the one
+        rule for both formats (custom properties, or Excel's hidden sheet).
+
+        ``countries`` are the codes a form may be issued to (the Parties file in
+        use); a blank form has none. ``where`` locates each key (a cell), else
+        ``source`` is named. Raises :class:`Rejected` with a located message.
+
+        >>> good = {"questionnaire": "q", "version": "1", "language": "fr",
+        ...         "country": "MX", "form_id": "f1", "issued": "2025-01-15"}
+        >>> FormMeta.from_strings(good, countries={"MX"}).country
+        'MX'
+        >>> try:  # doctest: +NORMALIZE_WHITESPACE
+        ...     FormMeta.from_strings(good | {"country": "Atlantis"}, countries={"MX"})
+        ... except Rejected as exc:
+        ...     print(exc)
+        the form's metadata is unreadable: selfassess.country (the document properties) is
+        'Atlantis', not the code of a Party; ask the secretariat for a new form
+        """
+        clean = {k: strings.get(k, "").strip() for k in META_KEYS}
+        missing = [META_PREFIX + k for k in _REQUIRED if not clean[k]]
+        if missing:
+            raise Rejected(
+                f"not one of our forms: its metadata ({source}) lacks {', '.join(missing)}"
+            )
+
+        def bad(key: str, rule: str) -> Rejected:
+            at = (where or {}).get(key, source)
+            shown = clean[key][:_SHOWN]
+            return Rejected(
+                f"the form's metadata is unreadable: {META_PREFIX}{key} ({at}) is "
+                f"{shown!r}, {rule}; ask the secretariat for a new form"
+            )
+
+        if clean["language"] not in LANGUAGES:
+            raise bad("language", f"not one of {', '.join(LANGUAGES)}")
+        if clean["country"] and clean["country"] not in countries:
+            raise bad("country", "not the code of a Party")
+        if not FORM_ID_PATTERN.fullmatch(clean["form_id"]):
+            raise bad("form_id", "not a form id")
+        issued = iso_date(clean["issued"])
+        if issued is None:
+            raise bad("issued", _NOT_A_DATE)
+        deadline = iso_date(clean["deadline"]) if clean["deadline"] else None
+        if clean["deadline"] and deadline is None:
+            raise bad("deadline", _NOT_A_DATE)
+        return cls(
+            questionnaire=clean["questionnaire"],
+            version=clean["version"],
+            language=clean["language"],
+            country=clean["country"] or None,
+            form_id=clean["form_id"],
+            issued=issued,
+            deadline=deadline,
+            signature=clean["signature"] or None,
+        )
 
     def as_strings(self) -> dict[str, str]:
         """The metadata as stored in a file: every key, '' for none."""
@@ -76,6 +138,45 @@ class FormMeta(Model):
         # returned form's signature can hold anything.
         given = self.signature.encode("utf-8", "replace")
         return "valid" if hmac.compare_digest(expected.encode(), given) else "invalid"
+
+
+#: Keys a form cannot lack (country, deadline and signature may be empty).
+_REQUIRED = ("questionnaire", "version", "language", "form_id", "issued")
+#: Characters of a bad value quoted in a rejection: enough to recognise it.
+_SHOWN = 40
+_NOT_A_DATE = "not a date written YYYY-MM-DD"
+
+
+def country_from_text(text: str, countries: Collection[str]) -> str | None:
+    """The country a respondent gave on a blank form's cover, as its code.
+
+    Whatever :func:`~selfassess.i18n.localizer.find_country` reads (a UN,
+    formal or everyday name in any of the six languages, or an ISO code);
+    None unless it is one of ``countries`` (the Parties file in use).
+
+    >>> country_from_text(" Mexique ", {"MX"}), country_from_text("mex", {"MX"})
+    ('MX', 'MX')
+    >>> country_from_text("Atlantis", {"MX"}), country_from_text("Brazil", {"MX"})
+    (None, None)
+    """
+    code = find_country(text)
+    return code if code in countries else None
+
+
+def picked_country(
+    meta: FormMeta, text: str, location: str, countries: Collection[str], found: list[Finding]
+) -> FormMeta:
+    """A blank form's metadata with the country its respondent gave on the cover
+    (both formats); a missing or unknown country is added to ``found``."""
+    text = text.strip()
+    if not text:
+        found.append(Finding("country_missing", location=location))
+        return meta
+    code = country_from_text(text, countries)
+    if code is None:
+        found.append(Finding("not_a_country", location=location, params={"value": text}))
+        return meta
+    return meta.model_copy(update={"country": code})
 
 
 def new_form_id() -> str:

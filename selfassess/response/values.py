@@ -27,23 +27,6 @@ _SPACES = re.compile(r"[\s\u00a0\u202f\u2009\u200f\u200e\u061c']+")
 _PLAIN = re.compile(r"^[+-]?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?$")
 
 
-# Word and LibreOffice auto-correct a typed apostrophe into a typographic one,
-# so a label typed as "droits de l'homme" must match "droits de l’homme".
-_APOSTROPHES = {ord(c): "'" for c in "\u2019\u2018\u02bc\u2032\uff07"}
-
-
-def fold(text: str) -> str:
-    """Case-, width-, space- and apostrophe-insensitive form of a label.
-
-    >>> fold("  Fully\u00a0IMPLEMENTED ") == fold("fully implemented")
-    True
-    >>> fold("Droits de l’homme") == fold("droits de l'homme")
-    True
-    """
-    folded = unicodedata.normalize("NFKC", text).casefold().translate(_APOSTROPHES)
-    return " ".join(folded.split())
-
-
 def clean_text(text: str) -> str:
     """NFC, trimmed: how text answers are returned."""
     return unicodedata.normalize("NFC", text).strip()
@@ -93,6 +76,23 @@ def _finite(value: float) -> float | None:
 def number_value(value: float) -> int | float:
     """Whole numbers as ``int``, so JSON shows ``12`` rather than ``12.0``."""
     return int(value) if value.is_integer() and abs(value) < 2**53 else value
+
+
+def iso_date(text: str) -> dt.date | None:
+    """The date ``text`` writes as YYYY-MM-DD, exactly; else None.
+
+    The shape of a date answer and of the dates in form metadata
+    (``fromisoformat`` alone also takes "20250314" and week dates).
+
+    >>> iso_date("2025-03-14"), iso_date("20250314"), iso_date("2025-02-30")
+    (datetime.date(2025, 3, 14), None, None)
+    """
+    if len(text) != 10 or text[4::3] != "--" or not text.isascii():
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
 
 
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?$")

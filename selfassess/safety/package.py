@@ -26,13 +26,14 @@ import unicodedata
 import zipfile
 import zlib
 from dataclasses import dataclass, field, fields, replace
-from typing import Literal
 
 from lxml import etree
 
+from selfassess.constants import Format
 from selfassess.errors import Rejected, UsageError
 from selfassess.i18n.localizer import Localizer
 from selfassess.office.excel import cell_ref, range_area
+from selfassess.problems import Finding, ProblemCode
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -81,8 +82,6 @@ _REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _CT_NS = "{http://schemas.openxmlformats.org/package/2006/content-types}"
 _OLE_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 _OLE_WORD = "WordDocument".encode("utf-16-le")
-
-Format = Literal["docx", "xlsx"]
 
 
 @dataclass(frozen=True)
@@ -171,7 +170,8 @@ class Package:
 
     format: Format
     data: bytes
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Finding] = field(default_factory=list)
+    """Links and fields found and not followed; rendered with the return's problems."""
     xml: dict[str, etree._Element] = field(default_factory=dict)
     """Every part checked as XML, by part name, parsed once by the hardened
     parser: readers take their parts from here and refuse any other."""
@@ -187,7 +187,7 @@ class _Checker:
         self.data = data
         self.limits = limits
         self._ = ui.gettext
-        self.warnings: list[str] = []
+        self.warnings: list[Finding] = []
         self.elements = 0
         self.range_cells = 0
         self.xml: dict[str, etree._Element] = {}
@@ -199,10 +199,10 @@ class _Checker:
     def reject(self, message: str, **kwargs: object) -> Rejected:
         return Rejected(self._(message).format(**kwargs))
 
-    def warn(self, message: str, **kwargs: object) -> None:
-        text = self._(message).format(**kwargs)
-        if text not in self.warnings:
-            self.warnings.append(text)
+    def warn(self, code: ProblemCode, name: str, **params: object) -> None:
+        finding = Finding(code, location=name, params={"name": name, **params})
+        if finding not in self.warnings:
+            self.warnings.append(finding)
 
     def too_big(self) -> Rejected:
         return self.reject("the file expands to more data than a form can hold (zip bomb?)")
@@ -419,13 +419,7 @@ class _Checker:
                 # other external target (templates, linked images, OLE
                 # links, external workbooks) is fetched by Office on opening.
                 if rtype.lower() != "hyperlink":
-                    self.warn(
-                        "{name} links to an external resource ({kind}); the link was not "
-                        "followed: do not open the original file in Office on a networked "
-                        "computer",
-                        name=name,
-                        kind=rtype[:40],
-                    )
+                    self.warn("external_resource", name, kind=rtype[:40])
             elif rtype.lower() == "afchunk":
                 self.alt_chunk(name)
             elif rtype.lower() in ("externallink", "externallinkpath"):
@@ -443,18 +437,13 @@ class _Checker:
             found = _FIELD.search(code) or (code.startswith(NESTED_FIELD) and code)
             if found:
                 self.warn(
-                    "{name} contains a field that fetches or runs something ({kind}); "
-                    "it was not run",
-                    name=name,
+                    "active_field",
+                    name,
                     kind=found[0].upper() if isinstance(found, re.Match) else "{ { } }",
                 )
         for el in root.iter(*_FORMULA_TAGS):
             if active_formula(el.text or ""):
-                self.warn(
-                    "{name} contains a formula that calls another program or the network "
-                    "(DDE, WEBSERVICE...); it was not run",
-                    name=name,
-                )
+                self.warn("active_formula", name)
                 break
         if next(root.iter("{*}altChunk"), None) is not None:
             self.alt_chunk(name)
@@ -462,18 +451,10 @@ class _Checker:
             self.external_link(name)
 
     def alt_chunk(self, name: str) -> None:
-        self.warn(
-            "{name} imports HTML, RTF or MHT content (altChunk) that Word converts on "
-            "opening and that can load or run something; it was not read",
-            name=name,
-        )
+        self.warn("alt_chunk", name)
 
     def external_link(self, name: str) -> None:
-        self.warn(
-            "{name} links to another workbook or program (external link or DDE); "
-            "it was not followed",
-            name=name,
-        )
+        self.warn("external_link", name)
 
     def grid_spans(self, name: str, root: etree._Element) -> None:
         """Word table cells spanning more columns than python-docx should expand."""
@@ -608,7 +589,8 @@ def check_package(
     """Check an untrusted file; return it with its format, or raise Rejected.
 
     ``limits`` default to :meth:`Limits.from_env`; ``ui`` is the language of
-    the messages (English by default).
+    a rejection (English by default). Warnings are findings, worded with the
+    return's other problems.
 
     >>> check_package(b"hello")
     Traceback (most recent call last):

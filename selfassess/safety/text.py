@@ -1,11 +1,12 @@
 """Respondents' text in the secretariat's own outputs: always text, never a formula or a path.
 
-openpyxl turns any string that starts with ``=`` into a formula, and a CSV
-cell starting with ``= + - @`` (or tab, CR, LF) is run as one by spreadsheet
-programs. Every workbook cell and CSV field the package writes from
-respondents' data goes through these functions. File names built from
-metadata or answers go through :func:`safe_filename` and :func:`safe_path`,
-so that none can leave the output folder or hide its real extension.
+Text written into any XML part goes through :func:`xml_text`; a cell
+starting with ``= + - @`` (or tab, CR, LF) is run as a formula by
+spreadsheet programs, which :func:`looks_like_formula` recognises for
+:func:`selfassess.office.excel.set_text`. File names built from metadata or
+answers go through :func:`safe_filename` and :func:`safe_path`, so that none
+can leave the output folder or hide its real extension; text quoted in a
+message goes through :func:`shown`.
 """
 
 from __future__ import annotations
@@ -13,12 +14,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from pathlib import Path
-from typing import Any
 
 from selfassess.errors import UsageError
 
-#: Excel's limit on the characters of one cell (UTF-16 code units).
-EXCEL_MAX_CELL_CHARS = 32_767
 #: Longest file name written, in UTF-8 bytes, leaving room under the usual 255.
 MAX_FILENAME_BYTES = 150
 
@@ -28,64 +26,25 @@ _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _WINDOWS_RESERVED = frozenset(
     {"con", "prn", "aux", "nul"} | {f"com{i}" for i in range(10)} | {f"lpt{i}" for i in range(10)}
 )
-_ELLIPSIS = "…"
 
 
-def excel_text(value: str) -> str:
-    """``value`` as a cell can hold it: characters XML forbids become U+FFFD, and
-    text over Excel's 32,767-character limit is cut, ending with an ellipsis.
+def xml_text(text: str) -> str:
+    r"""``text`` with every character XML 1.0 cannot hold replaced by U+FFFD.
 
-    >>> excel_text("a\\x01b"), len(excel_text("x" * 40_000))
-    ('a\\ufffdb', 32767)
+    The one policy for Word and Excel outputs: such characters (C0 controls
+    other than tab, LF and CR, lone surrogates, U+FFFE/U+FFFF) cannot be
+    written at all, and a visible replacement shows that something was there
+    rather than silently shortening what the respondent wrote.
+
+    >>> xml_text("a\x00b\x0bc\ttab\ud800") == "a\ufffdb\ufffdc\ttab\ufffd"
+    True
     """
-    text = _ILLEGAL.sub("\ufffd", value)
-    if _utf16_len(text) <= EXCEL_MAX_CELL_CHARS:
-        return text
-    cut = EXCEL_MAX_CELL_CHARS - 1
-    while _utf16_len(text[:cut]) > EXCEL_MAX_CELL_CHARS - 1:
-        cut -= 1
-    return text[:cut] + _ELLIPSIS
+    return _ILLEGAL.sub("\ufffd", text)
 
 
-def _utf16_len(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
-
-
-def set_text(cell: Any, value: str) -> None:
-    """Write ``value`` into an openpyxl cell as a plain string (see :func:`excel_text`).
-
-    >>> from openpyxl import Workbook
-    >>> ws = Workbook().active
-    >>> set_text(ws["A1"], "=HYPERLINK(\\"http://x\\")")
-    >>> ws["A1"].data_type, ws["A1"].value
-    ('s', '=HYPERLINK("http://x")')
-    """
-    text = excel_text(value)
-    cell.value = text
-    cell.data_type = "s"
-    if _looks_like_formula(text):
-        cell.quotePrefix = True
-
-
-def _looks_like_formula(text: str) -> bool:
+def looks_like_formula(text: str) -> bool:
+    """Whether a spreadsheet program would run ``text`` as a formula (or a DDE call)."""
     return text.startswith(_TRIGGERS) or text.lstrip(" \u00a0\u3000").startswith(_TRIGGERS)
-
-
-def csv_field(value: object) -> str:
-    """A CSV field that no spreadsheet program will evaluate.
-
-    Text that starts (even after spaces) with ``= + - @``, their full-width
-    forms, tab, CR or LF gets a leading apostrophe. Numbers stay numbers.
-
-    >>> csv_field("=1+1"), csv_field("-3"), csv_field("plain"), csv_field(-3)
-    ("'=1+1", "'-3", 'plain', '-3')
-    """
-    if value is None:
-        return ""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return str(value)
-    text = str(value)
-    return "'" + text if _looks_like_formula(text) else text
 
 
 def safe_filename(*parts: object, ext: str = "", max_bytes: int = MAX_FILENAME_BYTES) -> str:

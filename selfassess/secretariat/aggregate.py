@@ -50,10 +50,10 @@ from selfassess.constants import (
     TA_PRIORITY_WEIGHTS,
 )
 from selfassess.definitions.model import Questionnaire, Section
+from selfassess.definitions.parties import Parties, group_name
 from selfassess.definitions.questionnaire import load_questionnaire
 from selfassess.errors import UsageError
 from selfassess.i18n.localizer import N_, Localizer
-from selfassess.secretariat.parties import Parties, group_name
 from selfassess.secretariat.status import GROUP_KEYS, status
 from selfassess.store import ReturnRow, Store
 
@@ -339,12 +339,12 @@ def aggregate(
         current.append(row)
 
     # Columns: the five groups in UN order, "none" when used, then the total.
-    group_keys = [g for g in GROUP_KEYS if g and parties.in_group(g)]
-    if parties.in_group(None):
-        group_keys.append("none")
+    group_names: dict[str, str] = {
+        g or "none": group_name(g, loc) for g in GROUP_KEYS if parties.in_group(g)
+    }
+    group_keys = list(group_names)
     groups_of: dict[str, list[str]] = {p.code: list(p.groups) or ["none"] for p in parties.parties}
     columns = [*group_keys, TOTAL]
-    group_names = {g: group_name(None if g == "none" else g, loc) for g in group_keys}
     group_names[TOTAL] = _("All Parties")
 
     # Response rate, from the status of the latest round.

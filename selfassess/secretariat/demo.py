@@ -5,13 +5,12 @@ of the Excel forms with random but valid answers (as a person would type
 them: labels in the form's language, tick marks), adds a corrected second
 return from one Party, a copy of one return and a file that is not a form,
 ingests the lot into a fresh store, and writes the status, reminders and the
-aggregate reports. The same filler serves the benchmark.
+aggregate reports. The respondent is :mod:`selfassess.forms.respondent`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 import random
 import shutil
@@ -19,23 +18,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from openpyxl import load_workbook
-
-from selfassess.constants import CTX_CHOICE_LABEL, DEMO_SEED, XLSX_NAME_PREFIX, XLSX_OPTION_JOIN
-from selfassess.definitions.model import Item, Questionnaire
+from selfassess.constants import DEMO_SEED
+from selfassess.definitions.parties import Parties, load_parties
 from selfassess.definitions.questionnaire import load_questionnaire
 from selfassess.errors import UsageError
 from selfassess.forms.parse import Source, parse_form, read_source
-from selfassess.i18n.localizer import Localizer
-from selfassess.office.excel import destination
+from selfassess.forms.respondent import fill_xlsx, random_answers
 from selfassess.reports.aggregate_docx import write_report_docx
 from selfassess.reports.aggregate_xlsx import write_report_xlsx
-from selfassess.response.interpret import Answer
 from selfassess.safety.files import output_file
-from selfassess.safety.text import set_text
 from selfassess.secretariat.aggregate import aggregate
 from selfassess.secretariat.ingest import IngestResult, ingest_paths
-from selfassess.secretariat.parties import Parties, load_parties
 from selfassess.secretariat.round import issue_round
 from selfassess.secretariat.status import load_contacts, status, write_reminders
 from selfassess.store import Store
@@ -45,71 +38,6 @@ DEMO_PER_GROUP = 4
 DEMO_ISSUED = dt.date(2025, 2, 3)
 DEMO_DEADLINE = dt.date(2025, 4, 30)
 DEMO_AS_OF = dt.date(2025, 5, 15)
-
-
-def _applies(item: Item, answers: dict[str, Answer]) -> bool:
-    cond = item.condition
-    if cond is None:
-        return True
-    given = answers.get(cond.item)
-    if cond.equals is not None:
-        return given == cond.equals
-    return isinstance(given, list) and cond.includes in given
-
-
-def random_answers(q: Questionnaire, rng: random.Random) -> dict[str, Answer]:
-    """Valid answers to every item that applies, about nine in ten answered."""
-    answers: dict[str, Answer] = {}
-    for item in q.items():
-        answers[item.id] = None
-        if not _applies(item, answers) or (not item.required and rng.random() < 0.1):
-            continue
-        codes = [c.code for c in q.choices_of(item)]
-        if item.type == "choice":
-            answers[item.id] = rng.choice(codes)
-        elif item.type == "multichoice":
-            answers[item.id] = [c for c in codes if rng.random() < 0.3] or [codes[0]]
-        elif item.type == "number":
-            answers[item.id] = rng.randint(0, 500) * 1000
-        elif item.type == "date":
-            answers[item.id] = (DEMO_ISSUED + dt.timedelta(days=rng.randint(1, 80))).isoformat()
-        else:
-            answers[item.id] = f"Answer {rng.randint(1, 999)} to {item.ref}"
-    return answers
-
-
-def fill_xlsx(data: bytes, answers: dict[str, Answer], q: Questionnaire, lang: str) -> bytes:
-    """Type ``answers`` into an Excel form through its defined names, as a person would."""
-    loc = Localizer(lang)
-    wb = load_workbook(io.BytesIO(data))
-
-    def cell(name: str) -> Any:
-        found = destination(wb.defined_names[name])
-        assert found is not None, name  # the form was written by us a moment ago
-        return wb[found[0]][found[1]]
-
-    for item in q.items():
-        value = answers.get(item.id)
-        if value is None:
-            continue
-        if item.type == "multichoice" and isinstance(value, list):
-            for code in value:
-                name = XLSX_NAME_PREFIX + item.id + XLSX_OPTION_JOIN + code
-                set_text(cell(name), loc.pgettext("tick", "x"))
-        elif item.type == "choice":
-            label = next(c.label for c in q.choices_of(item) if c.code == value)
-            set_text(cell(XLSX_NAME_PREFIX + item.id), loc.content(CTX_CHOICE_LABEL, label))
-        elif item.type == "date":
-            target = cell(XLSX_NAME_PREFIX + item.id)
-            target.value = dt.date.fromisoformat(str(value))
-            target.number_format = "yyyy-mm-dd"
-        elif item.type == "number":
-            cell(XLSX_NAME_PREFIX + item.id).value = value
-        else:
-            set_text(cell(XLSX_NAME_PREFIX + item.id), str(value))
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
 
 
 def fill_form(source: Source, *, seed: int = DEMO_SEED) -> bytes:

@@ -13,7 +13,6 @@ the store is written by the calling process alone, in input order.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import sqlite3
@@ -24,22 +23,20 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import ValidationError
-
-from selfassess.definitions.model import Questionnaire
+from selfassess.constants import Outcome, ReturnStatus
 from selfassess.errors import Rejected, UsageError
 from selfassess.forms.online import Submission, is_online_export, read_submissions
-from selfassess.forms.parse import SIGNATURE_LOCATION, parse_form, questionnaire_for
+from selfassess.forms.parse import load_response, questionnaire_for
 from selfassess.i18n.localizer import Localizer
-from selfassess.response.interpret import ParseResult, Problem
-from selfassess.response.meta import FormMeta
+from selfassess.problems import Finding
+from selfassess.response.interpret import ParseResult
 from selfassess.safety.files import kind_of, not_regular, read_regular
 from selfassess.safety.package import Limits
 from selfassess.safety.text import shown
 from selfassess.scoring import score
 from selfassess.store import NewReturn, ReturnRow, Store, sha256
 
-Result = Literal["accepted", "accepted_with_problems", "duplicate", "rejected", "superseded"]
+Result = ReturnStatus | Literal["duplicate"]
 #: File name endings ingest tries to read; anything else is rejected with its reason.
 READABLE = (".docx", ".xlsx", ".json", ".csv", ".zip")
 #: Below this many files, starting worker processes costs more than it saves.
@@ -159,7 +156,7 @@ def _where(path: Path) -> Path:
 class _Examined:
     """A file parsed and scored (or rejected) by a worker."""
 
-    outcome: Literal["accepted", "accepted_with_problems", "rejected"]
+    outcome: Outcome
     reason: str | None = None
     parse_json: str | None = None
     score_json: str | None = None
@@ -175,7 +172,7 @@ def examine(
     """Parse and score one file's bytes; never raises, whatever the bytes."""
     try:
         result = _parse(data, name, key, Localizer(lang), limits)
-        questionnaire = questionnaire_for_result(result)
+        questionnaire = questionnaire_for(result.form.questionnaire, result.form.version)
         scored = score(result, questionnaire)
     except Rejected as exc:
         return _Examined("rejected", reason=str(exc))
@@ -211,65 +208,8 @@ def _parse(
                 "(or a merged response .json)"
             ).format(kind=suffix or name)
         )
-    if suffix == ".json":
-        result = parse_response_json(data)
-        if key:
-            unverified = (
-                Problem(
-                    severity="warning",
-                    location=SIGNATURE_LOCATION,
-                    message=ui.gettext(
-                        "A response .json carries no signature, so its origin and metadata "
-                        "were not verified; ingest the returned forms themselves where you "
-                        "can."
-                    ),
-                ),
-            )
-            return result.model_copy(update={"problems": [*result.problems, *unverified]})
-        return result
-    return parse_form(data, key, limits, ui=ui)
-
-
-def parse_response_json(data: bytes) -> ParseResult:
-    """A response as ``selfassess parse --json`` or ``selfassess merge`` writes it.
-
-    Its ``signature`` is the sender's claim, never kept: a response JSON holds
-    no signed metadata, so its status is ``unverified``.
-    """
-    try:
-        raw = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise Rejected(f"not a JSON response: {exc}") from None
-    except RecursionError:
-        # json recurses once per nesting level; a response is a few levels deep.
-        raise Rejected("not a JSON response: nested too deeply") from None
-    if not isinstance(raw, dict):
-        raise Rejected("not a JSON response: expected an object with form, answers, problems")
-    raw.pop("merge", None)
-    try:
-        result = ParseResult.model_validate(raw)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise Rejected(shown(f"not a JSON response: {where}: {first['msg']}")) from None
-    return result.model_copy(
-        update={"form": result.form.model_copy(update={"signature": "unverified"})}
-    )
-
-
-def questionnaire_for_result(result: ParseResult) -> Questionnaire:
-    """The definition of a parsed response's form (Rejected when unknown)."""
-    info = result.form
-    return questionnaire_for(
-        FormMeta(
-            questionnaire=info.questionnaire,
-            version=info.version,
-            language=info.language,
-            country=info.country,
-            form_id=info.form_id,
-            issued=info.issued or dt.date(1970, 1, 1),
-        )
-    )
+    # A return's problems are in its own language (problems.py), whatever ui's.
+    return load_response(data, name=name, key=key, limits=limits)
 
 
 def ingest_paths(
@@ -432,7 +372,10 @@ def _ingest_export(
             continue
         store.put_blob(sub.record)
         try:
-            scored = score(sub.result, questionnaire_for_result(sub.result))
+            scored = score(
+                sub.result,
+                questionnaire_for(sub.result.form.questionnaire, sub.result.form.version),
+            )
             examined = _Examined(
                 "accepted_with_problems" if sub.result.errors else "accepted",
                 parse_json=sub.result.model_dump_json(),
@@ -521,10 +464,10 @@ def _record(
         return FileOutcome(str(path), digest, "rejected", row.id, reason=examined.reason)
     parsed = ParseResult.model_validate_json(examined.parse_json)
     info = parsed.form
-    messages: list[str] = []
+    findings: list[Finding] = []
     # An online submission names no issued form: its server authenticated the submitter.
     issued_form = None if info.submission else store.form(info.form_id)
-    outcome: Literal["accepted", "accepted_with_problems", "rejected"] = examined.outcome
+    outcome: Outcome = examined.outcome
     reason = None
     if issued_form is None and info.submission is None:
         if strict:
@@ -534,24 +477,27 @@ def _record(
             ).format(form_id=info.form_id)
             outcome = "rejected"
         else:
-            messages.append(
-                ui.gettext(
-                    "The store did not issue form {form_id}; accepted, but check where it "
-                    "came from."
-                ).format(form_id=info.form_id)
-            )
+            findings.append(Finding("form_not_issued", params={"form_id": info.form_id}))
     elif (
         issued_form is not None
         and issued_form.country
         and info.country
         and issued_form.country != info.country
     ):
-        messages.append(
-            ui.gettext(
-                "Form {form_id} was issued to {issued} but says {found}; filed under {found}."
-            ).format(form_id=info.form_id, issued=issued_form.country, found=info.country)
+        findings.append(
+            Finding(
+                "issued_to_other_country",
+                params={
+                    "form_id": info.form_id,
+                    "issued": issued_form.country,
+                    "found": info.country,
+                },
+            )
         )
-    problems = list(parsed.problems) + [Problem(severity="warning", message=m) for m in messages]
+    # Stored with the return's problems, in its language; shown to the secretariat in ui's.
+    form_loc = Localizer(info.language)
+    problems = list(parsed.problems) + [f.render(form_loc) for f in findings]
+    messages = [f.render(ui).message for f in findings]
     errors = sum(p.severity == "error" for p in problems)
     new = NewReturn(
         sha256=digest,
@@ -594,15 +540,6 @@ def _record(
         superseded=tuple(superseded),
         messages=tuple(messages),
     )
-
-
-def current_results(store: Store) -> list[tuple[ReturnRow, ParseResult]]:
-    """The current return of every country with its parse."""
-    return [
-        (row, ParseResult.model_validate_json(row.parse_json))
-        for row in store.current_returns()
-        if row.parse_json
-    ]
 
 
 def ingest_into(

@@ -17,11 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from selfassess.errors import Rejected, UsageError
-from selfassess.forms.parse import parse_form
+from selfassess.forms.parse import load_response
 from selfassess.i18n.localizer import Localizer
-from selfassess.response.interpret import Answer, FormInfo, ParseResult, Problem
+from selfassess.problems import Finding, Problem
+from selfassess.response.interpret import Answer, FormInfo, ParseResult
 from selfassess.response.meta import new_form_id
-from selfassess.secretariat.ingest import parse_response_json
 
 
 @dataclass(frozen=True)
@@ -64,25 +64,17 @@ class MergeResult:
         return data
 
 
-def load_response(source: Path | str, key: bytes | None = None) -> ParseResult:
-    """A completed form (.docx/.xlsx) or a response .json."""
-    path = Path(source)
-    if path.suffix.lower() == ".json":
-        try:
-            return parse_response_json(path.read_bytes())
-        except OSError as exc:
-            raise UsageError(f"cannot read {path}: {exc.strerror}") from None
-    return parse_form(path, key)
-
-
 def merge_responses(
     named: list[tuple[str, ParseResult]], ui: Localizer | None = None
 ) -> MergeResult:
-    """Merge parsed responses, each with the name of its source (a file name)."""
-    ui = ui or Localizer("en")
+    """Merge parsed responses, each with the name of its source (a file name).
+
+    Conflicts are problems in ``ui``'s language, by default the returns'.
+    """
     if len(named) < 2:
         raise UsageError("merge needs at least two returns of the same country")
     first = named[0][1].form
+    ui = ui or Localizer(first.language)
     for name, result in named[1:]:
         info = result.form
         if (info.questionnaire, info.version) != (first.questionnaire, first.version):
@@ -118,17 +110,14 @@ def merge_responses(
             continue
         conflicts.append(Conflict(item_id, tuple(given)))
         problems.append(
-            Problem(
-                severity="error",
+            Finding(
+                "merge_conflict",
                 item=item_id,
-                message=ui.gettext(
-                    "The returns disagree on {item}: {values}. Ask the country which answer "
-                    "stands, and correct one return."
-                ).format(
-                    item=item_id,
-                    values="; ".join(f"{v.source}: {_shown(v.value)}" for v in given),
-                ),
-            )
+                params={
+                    "item": item_id,
+                    "values": "; ".join(f"{v.source}: {_shown(v.value)}" for v in given),
+                },
+            ).render(ui)
         )
     for name, r in named:
         problems.extend(
@@ -160,7 +149,7 @@ def merge_files(
     named = []
     for p in paths:
         try:
-            named.append((Path(p).name, load_response(p, key)))
+            named.append((Path(p).name, load_response(p, key=key)))
         except Rejected as exc:
             raise Rejected(f"{p}: {exc}") from None
     return merge_responses(named, ui)

@@ -22,13 +22,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from selfassess.constants import Format
-from selfassess.definitions.model import Item, Questionnaire
+from selfassess.definitions.model import Questionnaire
+from selfassess.definitions.parties import Parties, load_parties
 from selfassess.forms.generate import GenerateResult, IssuedForm, generate_forms
-from selfassess.response.interpret import Answer
-from selfassess.response.interpret import (
-    _applies as applies,  # the parser's own rule for conditions
-)
-from selfassess.secretariat.parties import Parties, load_parties
+from selfassess.response.interpret import Answer, answer_fits, applies
 from selfassess.store import FormRow, Round, Store
 
 #: Below this many countries, worker processes cost more than they save.
@@ -56,24 +53,6 @@ class StorePrefill:
         return self.answers.get(country) if country else None
 
 
-def fits(item: Item, value: Answer, q: Questionnaire) -> bool:
-    """Whether an answer given to an item of another version still fits ``item``."""
-    codes = {c.code for c in q.choices_of(item)}
-    if item.type == "choice":
-        return isinstance(value, str) and value in codes
-    if item.type == "multichoice":
-        return isinstance(value, list) and all(v in codes for v in value)
-    if item.type == "number":
-        return isinstance(value, int | float) and not isinstance(value, bool)
-    if item.type == "date":
-        try:
-            dt.date.fromisoformat(str(value))
-        except ValueError:
-            return False
-        return isinstance(value, str)
-    return isinstance(value, str)
-
-
 def carry_over(
     answers: Mapping[str, Answer], questionnaire: Questionnaire
 ) -> tuple[dict[str, Answer], list[str]]:
@@ -91,7 +70,7 @@ def carry_over(
         if value is None:
             continue
         item = items.get(item_id)
-        if item is not None and fits(item, value, questionnaire):
+        if item is not None and answer_fits(item, value, questionnaire):
             kept[item_id] = value
         else:
             dropped.append(item_id)

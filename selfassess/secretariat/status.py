@@ -21,24 +21,18 @@ from email.utils import make_msgid
 from pathlib import Path
 from typing import Any
 
-from selfassess.constants import CTX_QUESTIONNAIRE_TITLE
+from selfassess.constants import CTX_QUESTIONNAIRE_TITLE, REGIONAL_GROUPS, RegionalGroup
 from selfassess.definitions.model import Questionnaire
+from selfassess.definitions.parties import Parties, group_name, load_parties
 from selfassess.definitions.questionnaire import load_questionnaire
 from selfassess.errors import DefinitionError, DefinitionProblem, UsageError
 from selfassess.i18n.localizer import Localizer, check_language, country_code, fallback_warning
 from selfassess.safety.files import write_output
 from selfassess.safety.text import safe_path, shown
-from selfassess.secretariat.parties import Parties, group_name, load_parties
 from selfassess.store import ReturnRow, Round, Store
 
-GROUP_KEYS: tuple[str | None, ...] = (
-    "african",
-    "asia_pacific",
-    "eastern_european",
-    "latin_american_caribbean",
-    "weog",
-    None,
-)
+#: The regional groups in UN order, then the Parties in none.
+GROUP_KEYS: tuple[RegionalGroup | None, ...] = (*REGIONAL_GROUPS, None)
 
 
 @dataclass

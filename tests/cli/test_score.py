@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from selfassess.cli import app
 from selfassess.cli.common import EXIT_OK, EXIT_PROBLEMS, EXIT_REJECTED
 from selfassess.definitions.questionnaire import load_questionnaire
-from selfassess.response.interpret import Problem
+from selfassess.problems import Problem
 from selfassess.scoring import response_with, score
 from tests.forms.xlsx_fill import apply, generate
 from tests.reports.test_country import ANSWERS, EXPECTED_OVERALL, typed_answers
@@ -86,7 +86,9 @@ def test_real_form(tmp_path: Path) -> None:
 def test_reply_with_errors_exits_1(tmp_path: Path) -> None:
     q = load_questionnaire()
     result = response_with(q, ANSWERS)
-    bad = Problem(severity="error", item="wg14_c_status", location="x!A1", message="bad")
+    bad = Problem(
+        severity="error", code="not_a_choice", item="wg14_c_status", location="x!A1", message="bad"
+    )
     path = tmp_path / "reply.json"
     path.write_text(json.dumps(result.model_copy(update={"problems": [bad]}).to_json()))
     done = runner.invoke(app, ["score", str(path), "--json"])
@@ -97,9 +99,9 @@ def test_reply_with_errors_exits_1(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        ("{not json", "is not the JSON of 'selfassess parse --json'"),
+        ("{not json", "not a response JSON (of 'selfassess parse --json'"),
         ('{"form": 1}', "form: Input should be"),
-        ("[]", "is not the JSON of 'selfassess parse --json'"),
+        ("[]", "not a response JSON (of 'selfassess parse --json'"),
     ],
 )
 def test_bad_json_is_rejected_in_one_line(tmp_path: Path, content: str, message: str) -> None:
@@ -150,3 +152,45 @@ def test_empty_key_file(reply: Path, tmp_path: Path) -> None:
     done = runner.invoke(app, ["score", str(reply), "--key-file", str(key)])
     assert done.exit_code == EXIT_REJECTED
     assert "empty" in done.stderr
+
+
+def test_score_takes_the_output_of_merge(tmp_path: Path) -> None:
+    """score, ingest and merge read a response JSON with one reader: merge's
+    own output used to be refused ("merge: Extra inputs are not permitted")."""
+    q = load_questionnaire()
+    parts = {
+        "justice.json": {k: v for k, v in ANSWERS.items() if k.startswith("wg14")},
+        "interior.json": {k: v for k, v in ANSWERS.items() if not k.startswith("wg14")},
+    }
+    for name, answers in parts.items():
+        (tmp_path / name).write_text(json.dumps(response_with(q, answers).to_json()))
+    merged = tmp_path / "merged.json"
+    done = runner.invoke(app, ["merge", *(str(tmp_path / n) for n in parts), "--out", str(merged)])
+    assert done.exit_code == EXIT_OK, done.output
+    assert "merge" in json.loads(merged.read_text())
+    done = runner.invoke(app, ["score", str(merged), "--json"])
+    assert done.exit_code == EXIT_OK, done.output
+    assert json.loads(done.stdout) == score(response_with(q, ANSWERS), q).to_json()
+    again = tmp_path / "again.json"
+    done = runner.invoke(
+        app, ["merge", str(merged), str(tmp_path / "justice.json"), "--out", str(again)]
+    )
+    assert done.exit_code == EXIT_OK, done.output
+
+
+def test_a_response_json_whose_answers_do_not_fit_is_rejected_everywhere(tmp_path: Path) -> None:
+    q = load_questionnaire()
+    data = response_with(q, {}).to_json()
+    data["answers"]["wg14_c_status"] = "maybe"
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(data))
+    good = tmp_path / "good.json"
+    good.write_text(json.dumps(response_with(q, {}).to_json()))
+    for args in (
+        ["score", str(bad)],
+        ["merge", str(bad), str(good), "--out", str(tmp_path / "m.json")],
+    ):
+        done = runner.invoke(app, args)
+        assert done.exit_code == EXIT_REJECTED, done.output
+        assert "wg14_c_status" in done.stderr
+        assert len(done.stderr.strip().splitlines()) == 1

@@ -18,13 +18,13 @@ from selfassess.cli import app
 from selfassess.constants import LANGUAGES, ROLE_MEASURES, ROLE_STATUS, ROLE_TA_NEEDED
 from selfassess.definitions.catalogue import load_catalogue
 from selfassess.definitions.draft import NOTE_CONTRIBUTION, NOTE_UNODC, write_draft
+from selfassess.definitions.parties import default_parties_path
 from selfassess.definitions.questionnaire import available, load_questionnaire
 from selfassess.errors import UsageError
 from selfassess.forms.generate import generate_forms
 from selfassess.forms.parse import parse_form
 from selfassess.i18n import catalogs, localizer
 from selfassess.resources import DEFINITIONS_ENV
-from selfassess.secretariat.parties import default_parties_path
 
 runner = CliRunner()
 

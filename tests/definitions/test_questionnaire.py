@@ -93,6 +93,8 @@ CASES = {
     "condition-impossible": ('equals: "yes"}', 'equals: "maybe"}', "impossible condition: 'maybe'"),
     "unknown-key": ('"Serious?"}', '"Serious?", colour: red}', "unknown key 'colour'"),
     "bad-type": ("type: date,", "type: datum,", "'datum' is not allowed here"),
+    # A misspelt role used to validate and silently switch off assistance needs.
+    "bad-role": ("role: status,", "role: ta_neded,", "'ta_neded' is not allowed here"),
     "duplicate-choice": (
         '{code: "no", label: "No"}',
         '{code: "yes", label: "Non"}',
@@ -130,6 +132,14 @@ def test_located_problem(tmp_path: Path, case: str) -> None:
     # The missing key is reported at its mapping, one line above the misspelt key.
     lines = {line - 1} if case == "missing-field" else {line}
     assert any(f"q.yaml:{n}:" in p for p in matching for n in lines), matching
+
+
+def test_labels_that_differ_only_by_an_apostrophe_are_duplicates(tmp_path: Path) -> None:
+    """The definition check folds labels as the readers do (Word types ’ for ')."""
+    text = BASE.replace('label: "Yes"}', 'label: "l\u2019avis"}').replace(
+        'label: "No"}', 'label: "L\'AVIS"}'
+    )
+    assert any("duplicate label" in p for p in problems_of(tmp_path, text))
 
 
 def test_score_on_unscored_list(tmp_path: Path) -> None:

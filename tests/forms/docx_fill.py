@@ -1,4 +1,4 @@
-"""Fill Word forms with lxml as Word does, and build the answers of a full return.
+"""Fill Word forms with lxml as Word does, with the simulated respondent's answers.
 
 ``fill(data, actions)`` takes the same actions as the LibreOffice harness's
 ``writer_fill`` (tag -> str typed or display text picked, bool ticked,
@@ -18,19 +18,17 @@ from functools import cache
 
 from lxml import etree
 
-from selfassess.constants import CTX_CHOICE_LABEL
 from selfassess.definitions.model import Questionnaire
 from selfassess.definitions.questionnaire import load_questionnaire
 from selfassess.forms.docx_writer import format_picker_date, write_docx
-from selfassess.i18n.localizer import Localizer
+from selfassess.forms.respondent import WordEntry, complete_answers, word_entries
 from selfassess.office.ooxml import CHECKED_GLYPH, UNCHECKED_GLYPH, w, w14
 from selfassess.response.interpret import Answer
 from selfassess.response.meta import FormMeta
-from selfassess.response.values import clean_text
 from tests.support.xml import child, parent
 from tests.support.zipparts import edit_xml, read_xml
 
-Action = str | bool | dt.date
+Action = WordEntry
 DOCUMENT = "word/document.xml"
 _rsids = (f"00{n:06X}" for n in itertools.count(0xA1B2C3))
 
@@ -161,6 +159,11 @@ def fill(data: bytes, actions: Mapping[str, Action], lang: str) -> bytes:
     return edit_document(data, lambda root: apply(root, actions, lang))
 
 
+def fill_answers(data: bytes, answers: Mapping[str, Answer], q: Questionnaire, lang: str) -> bytes:
+    """Enter the simulated respondent's ``answers`` as Word does."""
+    return fill(data, word_entries(q, dict(answers), lang), lang)
+
+
 # --- Word's way of saving typed text -----------------------------------------
 
 
@@ -230,60 +233,10 @@ class Return:
     expected: dict[str, Answer]
 
 
-def full_return(q: Questionnaire, lang: str, text: Callable[[str], str] | None = None) -> Return:
-    """Answers to every item a respondent may answer, consistent with the conditions.
-
-    Choices rotate through each list so every label is used; a choice item that
-    others depend on gets the value that opens most of them.
-    """
-    loc = Localizer(lang)
-    wanted: dict[str, list[str]] = {}
-    for item in q.items():
-        if item.condition is not None:
-            code = item.condition.equals or item.condition.includes
-            wanted.setdefault(item.condition.item, []).append(code or "")
-    actions: dict[str, Action] = {}
-    expected: dict[str, Answer] = {}
-    for n, item in enumerate(q.items()):
-        expected[item.id] = None
-        if item.condition is not None:
-            given = expected.get(item.condition.item)
-            if item.condition.equals is not None and given != item.condition.equals:
-                continue
-            if item.condition.includes is not None and (
-                not isinstance(given, list) or item.condition.includes not in given
-            ):
-                continue
-        choices = q.choices_of(item)
-        if item.type == "choice":
-            code = max(wanted[item.id], key=wanted[item.id].count) if item.id in wanted else None
-            chosen = (
-                next(c for c in choices if c.code == code) if code else choices[n % len(choices)]
-            )
-            actions[item.id] = loc.content(CTX_CHOICE_LABEL, chosen.label)
-            expected[item.id] = chosen.code
-        elif item.type == "multichoice":
-            ticked = [
-                c.code
-                for i, c in enumerate(choices)
-                if (i + n) % 2 == 0 or c.code in wanted.get(item.id, [])
-            ]
-            for c in choices:
-                actions[f"{item.id}:{c.code}"] = c.code in ticked
-            expected[item.id] = ticked or None
-        elif item.type == "number":
-            value = [12, 1234.5, 0, 2500000][n % 4]
-            actions[item.id] = loc.number(value)
-            expected[item.id] = value
-        elif item.type == "date":
-            day = dt.date(2025, 1, 1) + dt.timedelta(days=37 * n % 365)
-            actions[item.id] = day
-            expected[item.id] = day.isoformat()
-        else:
-            typed = text(item.id) if text else f"{item.ref} answer\nsecond line\twith a tab"
-            actions[item.id] = typed
-            expected[item.id] = clean_text(typed) or None
-    return Return(actions, expected)
+def full_return(q: Questionnaire, lang: str) -> Return:
+    """The simulated respondent's complete return, as entries in the Word form."""
+    answers = complete_answers(q)
+    return Return(word_entries(q, answers, lang), answers)
 
 
 # --- forms to fill -----------------------------------------------------------------

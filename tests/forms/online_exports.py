@@ -16,9 +16,9 @@ from typing import Any
 
 from selfassess.constants import COUNTRY_SLOT
 from selfassess.definitions.model import Questionnaire
+from selfassess.definitions.parties import load_parties
+from selfassess.forms.respondent import random_answers
 from selfassess.response.interpret import Answer
-from selfassess.secretariat.demo import random_answers
-from selfassess.secretariat.parties import load_parties
 
 Filled = list[tuple[str, dict[str, Answer]]]
 """(country, answers) of each submission."""

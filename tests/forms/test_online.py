@@ -23,13 +23,13 @@ from typer.testing import CliRunner
 from selfassess.cli import app
 from selfassess.constants import COUNTRY_SLOT, LANGUAGES
 from selfassess.definitions.model import Item, Questionnaire, Section
+from selfassess.definitions.parties import load_parties
 from selfassess.definitions.questionnaire import load_questionnaire
 from selfassess.errors import Rejected, UsageError
 from selfassess.forms import online
 from selfassess.forms.online import is_online_export, read_submissions
 from selfassess.forms.xlsform import language_column, write_xlsform, xlsform_rows
 from selfassess.response.values import clean_text
-from selfassess.secretariat.parties import load_parties
 from tests.forms.online_exports import central_csv, central_zip, filled, kobo_csv, odata
 
 pyxform = pytest.importorskip("pyxform", reason="pyxform (the XLSForm reference) is a test extra")

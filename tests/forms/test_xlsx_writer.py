@@ -24,14 +24,16 @@ from selfassess.constants import (
     XLSX_TICK_LIST,
 )
 from selfassess.definitions.catalogue import load_catalogue
+from selfassess.definitions.parties import load_parties
 from selfassess.definitions.questionnaire import load_questionnaire
 from selfassess.errors import UsageError
 from selfassess.forms.citations import source_lines, translation_notice
 from selfassess.forms.generate import generate_forms
+from selfassess.forms.parse import parse_form
 from selfassess.forms.xlsx_writer import slot_name, write_xlsx
 from selfassess.i18n.localizer import Localizer
+from selfassess.office.excel import MAX_CELL_CHARS
 from selfassess.response.interpret import Answer
-from selfassess.secretariat.parties import load_parties
 from tests.forms.xlsx_fill import DEADLINE, cell_of, generate, meta, open_form
 
 
@@ -382,11 +384,22 @@ def test_prefill_writes_what_a_person_would_see() -> None:
         {"reply_date": "31/03/2025"},
         {"wg15_x_commitment_years": "12"},
         {"respondent_name": "x" * 40_000},
+        # 20,000 code points but 40,000 UTF-16 units: used to pass and come back cut.
+        {"respondent_name": "😀" * 20_000},
+        {"respondent_name": "_x0041_" * 4_700},  # fits only before Excel's escaping
+        {"respondent_name": "a\x01b"},
     ],
 )
 def test_a_prefill_that_does_not_fit_is_a_usage_error(prefill: dict[str, Any]) -> None:
     with pytest.raises(UsageError, match="prefill"):
         write_xlsx(load_questionnaire(), meta("en"), io.BytesIO(), prefill=prefill)
+
+
+def test_a_prefill_at_the_cell_limit_comes_back_whole() -> None:
+    text = "😀" * (MAX_CELL_CHARS // 2) + "x"
+    out = io.BytesIO()
+    write_xlsx(load_questionnaire(), meta("en"), out, prefill={"respondent_name": text})
+    assert parse_form(out.getvalue()).answers["respondent_name"] == text
 
 
 def test_the_localizer_must_speak_the_forms_language() -> None:

@@ -21,8 +21,9 @@ from openpyxl.utils.cell import coordinate_from_string, quote_sheetname
 from openpyxl.workbook.workbook import Workbook
 
 from selfassess.constants import COUNTRY_SLOT, LANGUAGES, XLSX_NAME_PREFIX
-from selfassess.definitions.model import Item, Questionnaire
+from selfassess.definitions.model import Item
 from selfassess.definitions.questionnaire import load_questionnaire
+from selfassess.forms.respondent import complete_answers, excel_entries
 from selfassess.forms.xlsx_writer import slot_name, write_xlsx
 from selfassess.i18n.localizer import Localizer
 from selfassess.office.excel import destination
@@ -173,15 +174,6 @@ def _other(lang: str) -> str:
     return LANGUAGES[(LANGUAGES.index(lang) + 1) % len(LANGUAGES)]
 
 
-def _condition_targets(q: Questionnaire) -> dict[str, str]:
-    """Item id -> the answer code its dependents need, so every slot can be filled."""
-    need: dict[str, str] = {}
-    for item in q.items():
-        if item.condition is not None:
-            need[item.condition.item] = item.condition.equals or item.condition.includes or ""
-    return need
-
-
 def _text_for(item: Item, n: int, lang: str) -> str:
     samples = [
         f"Answer {n} to {item.ref}",
@@ -200,59 +192,43 @@ def _text_for(item: Item, n: int, lang: str) -> str:
 
 
 def person_fill(lang: str, variant: str) -> Fill:
-    """Every slot of the default questionnaire, typed as a person would.
+    """The simulated respondent's complete return, typed as a person would.
 
     ``native``: labels in the form's language, numbers as numbers, real dates.
     ``typed``: labels in another language with odd case and spacing, numbers
-    typed as text in the form's locale, dates typed as text.
+    typed as text in the form's locale, dates typed as text. Text answers are
+    awkward text (formula-like, several lines, scripts, padding) in both.
     """
     q = load_questionnaire()
     loc = Localizer(lang)
     other = Localizer(_other(lang))
-    need = _condition_targets(q)
-    fill = Fill()
+    answers = complete_answers(q)
+    fill = Fill(expected=dict(answers), country="MX")
+    if variant == "native":
+        fill.typed = excel_entries(q, answers, lang)
     for n, item in enumerate(q.items()):
-        choices = q.choices_of(item)
-        cond = item.condition
-        # Two conditions on one item can exclude each other (II(u): "yes" opens
-        # one item, "no" others): an item its condition rules out stays blank.
-        given = fill.expected.get(cond.item) if cond is not None else None
-        if cond is not None and not (
-            given == cond.equals
-            if cond.equals is not None
-            else isinstance(given, list) and cond.includes in given
-        ):
-            fill.expected[item.id] = None
+        value = answers[item.id]
+        if value is None:
             continue
-        if item.type == "multichoice":
-            for k, ch in enumerate(choices):
-                tick = loc.pgettext("tick", "x")
-                fill.typed[slot_name(item.id, ch.code)] = (
-                    tick if variant == "native" or k % 2 else f" {tick.upper()} "
-                )
-            fill.expected[item.id] = [ch.code for ch in choices]
-        elif item.type == "choice":
-            code = need.get(item.id) or choices[n % len(choices)].code
-            label = next(ch.label for ch in choices if ch.code == code)
-            if variant == "native":
-                fill.typed[slot_name(item.id)] = loc.content("choice.label", label)
-            else:
-                shown = other.content("choice.label", label)
-                fill.typed[slot_name(item.id)] = "  " + shown.upper().replace(" ", "\u00a0 ")
-            fill.expected[item.id] = code
-        elif item.type == "number":
-            value: float | int = 1234.5 if n % 2 else 250000 + n
-            fill.typed[slot_name(item.id)] = value if variant == "native" else loc.number(value)
-            fill.expected[item.id] = value
-        elif item.type == "date":
-            day = dt.date(2024, 1 + n % 12, 1 + n % 28)
-            fill.typed[slot_name(item.id)] = day if variant == "native" else day.isoformat()
-            fill.expected[item.id] = day.isoformat()
-        else:
+        if item.type == "text":
             text = _text_for(item, n, lang)
             fill.typed[slot_name(item.id)] = text
             fill.expected[item.id] = clean_text(text)
-    fill.country = "MX"
+        elif variant == "native":
+            continue
+        elif item.type == "multichoice" and isinstance(value, list):
+            tick = loc.pgettext("tick", "x")
+            for k, code in enumerate(value):
+                fill.typed[slot_name(item.id, code)] = tick if k % 2 else f" {tick.upper()} "
+        elif item.type == "choice":
+            label = next(ch.label for ch in q.choices_of(item) if ch.code == value)
+            shown = other.content("choice.label", label)
+            fill.typed[slot_name(item.id)] = "  " + shown.upper().replace(" ", "\u00a0 ")
+        elif item.type == "number" and isinstance(value, int | float):
+            fill.typed[slot_name(item.id)] = loc.number(value)
+        else:
+            assert not isinstance(value, list), item.id  # lists are multiple choices
+            fill.typed[slot_name(item.id)] = value
     fill.typed[XLSX_NAME_PREFIX + COUNTRY_SLOT] = (
         loc.country("MX") if variant == "native" else other.country("MX").upper()
     )

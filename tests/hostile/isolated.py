@@ -44,9 +44,10 @@ class Outcome:
     result: dict[str, Any] = field(default_factory=dict)
     stderr: str = ""
 
-    def problems(self, severity: str | None = None) -> list[str]:
+    def codes(self, severity: str | None = None) -> list[str]:
+        """The codes of the problems of a parsed file (of one severity)."""
         return [
-            p["message"]
+            p["code"]
             for p in self.result.get("problems", [])
             if severity is None or p["severity"] == severity
         ]

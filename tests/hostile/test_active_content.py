@@ -17,7 +17,7 @@ from tests.hostile import corpus
 from tests.support.zipparts import parts_of, with_parts
 
 W_STRICT = "http://purl.oclc.org/ooxml/wordprocessingml/main"
-FIELD_WARNING = "fetches or runs something"
+FIELD_WARNING = "active_field"
 
 
 def r(xml: str) -> str:
@@ -72,7 +72,7 @@ FIELDS = {
 def test_fields_that_fetch_or_run_are_flagged(code: str) -> None:
     parts = corpus.docx_parts(corpus.document_xml(f"<w:p>{code}</w:p>"))
     warnings = check_package(corpus.package(parts)).warnings
-    assert any(FIELD_WARNING in w for w in warnings), warnings
+    assert any(w.code == FIELD_WARNING for w in warnings), warnings
 
 
 @pytest.mark.parametrize(
@@ -92,7 +92,7 @@ def test_fields_are_found_in_any_part_whatever_its_path(part: str) -> None:
     body = corpus.document_xml(f"<w:p>{FIELDS['ddeauto']}</w:p>")
     parts = corpus.docx_parts() | {part: body}
     warnings = check_package(corpus.package(parts)).warnings
-    assert any(FIELD_WARNING in w and part in w for w in warnings), warnings
+    assert any(w.code == FIELD_WARNING and w.location == part for w in warnings), warnings
 
 
 def test_fields_in_the_strict_namespace_are_found() -> None:
@@ -100,7 +100,7 @@ def test_fields_in_the_strict_namespace_are_found() -> None:
         corpus.W_NS.encode(), W_STRICT.encode()
     )
     warnings = check_package(corpus.package(corpus.docx_parts() | {"word/x.xml": body})).warnings
-    assert any(FIELD_WARNING in w for w in warnings)
+    assert any(w.code == FIELD_WARNING for w in warnings)
 
 
 def test_a_field_in_a_real_form_reaches_the_parse_result() -> None:
@@ -111,7 +111,7 @@ def test_a_field_in_a_real_form_reaches_the_parse_result() -> None:
         data, {"word/document.xml": body.replace(b"<w:sectPr", field + b"<w:sectPr", 1)}
     )
     result = parse_form(data, key=corpus.KEY)
-    assert any(FIELD_WARNING in p.message and p.severity == "warning" for p in result.problems)
+    assert any(p.code == FIELD_WARNING and p.severity == "warning" for p in result.problems)
 
 
 # --- formulas ---------------------------------------------------------------------
@@ -163,7 +163,7 @@ def test_formulas_are_checked_in_every_formula_element_and_part(part: str, xml: 
     parts = corpus.xlsx_parts()
     parts[part] = corpus.sheet_xml(xml.format(f=_escape(FORMULAS[2])))
     warnings = check_package(corpus.package(parts)).warnings
-    assert any("calls another program or the network" in w for w in warnings), warnings
+    assert any(w.code == "active_formula" for w in warnings), warnings
 
 
 def test_a_defined_name_that_calls_the_network_is_flagged() -> None:
@@ -175,7 +175,7 @@ def test_a_defined_name_that_calls_the_network_is_flagged() -> None:
         + b"</definedName></definedNames>",
     )
     warnings = check_package(corpus.package(parts)).warnings
-    assert any("calls another program or the network" in w for w in warnings), warnings
+    assert any(w.code == "active_formula" for w in warnings), warnings
 
 
 def _escape(text: str) -> str:
@@ -194,18 +194,18 @@ def test_alt_chunk_is_flagged_by_element_relationship_and_part() -> None:
     )
     parts["stash/chunk.mht"] = b"MIME-Version: 1.0\r\n\r\n<script>x</script>"
     warnings = check_package(corpus.package(parts)).warnings
-    chunk = [w for w in warnings if "altChunk" in w]
+    chunk = [w for w in warnings if w.code == "alt_chunk"]
     assert {
         n
         for n in ("word/document.xml", "word/_rels/document.xml.rels", "stash/chunk.mht")
-        if any(n in w for w in chunk)
+        if any(w.location == n for w in chunk)
     } == {"word/document.xml", "word/_rels/document.xml.rels", "stash/chunk.mht"}
 
 
 @pytest.mark.parametrize("name", ["word/afchunk.rtf", "word/page.html", "a/b.mhtml"])
 def test_chunk_parts_are_flagged_by_name(name: str) -> None:
     parts = corpus.docx_parts() | {name: b"{\\rtf1 {\\object\\objdata 0105}}"}
-    assert any("altChunk" in w for w in check_package(corpus.package(parts)).warnings)
+    assert any(w.code == "alt_chunk" for w in check_package(corpus.package(parts)).warnings)
 
 
 def test_external_link_part_is_flagged_wherever_stored() -> None:
@@ -215,7 +215,7 @@ def test_external_link_part_is_flagged_wherever_stored() -> None:
         "</externalLink>"
     ).encode()
     warnings = check_package(corpus.package(parts)).warnings
-    assert any("xl/other/link9.xml" in w and "external link" in w for w in warnings), warnings
+    assert ("external_link", "xl/other/link9.xml") in [(w.code, w.location) for w in warnings]
 
 
 def test_external_link_is_flagged_by_content_type() -> None:
@@ -230,4 +230,4 @@ def test_external_link_is_flagged_by_content_type() -> None:
     )
     parts["xl/l.bin"] = b"<anything/>"
     warnings = check_package(corpus.package(parts)).warnings
-    assert any("xl/l.bin" in w and "external link" in w for w in warnings), warnings
+    assert ("external_link", "xl/l.bin") in [(w.code, w.location) for w in warnings]

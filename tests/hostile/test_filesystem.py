@@ -19,6 +19,7 @@ import pytest
 from selfassess.definitions.questionnaire import load_questionnaire
 from selfassess.errors import Rejected
 from selfassess.forms.parse import parse_form
+from selfassess.response.stored import read_response_json
 from selfassess.safety.files import read_regular
 from selfassess.scoring import response_with
 from selfassess.secretariat import ingest
@@ -250,7 +251,7 @@ def test_keys_of_a_response_json_cannot_forge_a_line(tmp_path: Path) -> None:
     data = json.loads(a_response())
     data["answers"] = {"x\nERROR: forged\u2028": [1, {"a": 2}]}
     with pytest.raises(Rejected) as caught:
-        ingest.parse_response_json(json.dumps(data).encode())
+        read_response_json(json.dumps(data).encode())
     message = str(caught.value)
     assert "\n" not in message
     assert "\u2028" not in message

@@ -18,6 +18,7 @@ import pytest
 from lxml import etree
 from openpyxl import load_workbook
 
+from selfassess.definitions.parties import load_parties
 from selfassess.definitions.questionnaire import load_questionnaire
 from selfassess.reports import write_country_report
 from selfassess.reports.aggregate_xlsx import write_report_xlsx
@@ -25,7 +26,6 @@ from selfassess.response.interpret import Answer, ParseResult
 from selfassess.scoring import response_with, score
 from selfassess.secretariat.aggregate import aggregate
 from selfassess.secretariat.ingest import ingest_paths
-from selfassess.secretariat.parties import load_parties
 from selfassess.store import Store
 
 FORMULA_LIKE = (

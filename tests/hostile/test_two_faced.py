@@ -18,7 +18,8 @@ from lxml import etree
 from selfassess.constants import COUNTRY_SLOT
 from selfassess.forms.parse import parse_form
 from selfassess.office.ooxml import w
-from selfassess.response.interpret import ParseResult, Problem
+from selfassess.problems import Problem
+from selfassess.response.interpret import ParseResult
 from tests.forms.docx_fill import (
     blank_form,
     control,

@@ -37,8 +37,7 @@ from selfassess.definitions.questionnaire import available, load_questionnaire
 from selfassess.errors import DefinitionError, UsageError
 from selfassess.i18n import catalogs
 from selfassess.i18n.catalogs import DOMAINS, TARGET_LANGUAGES, read_catalog
-from selfassess.i18n.localizer import Localizer, po_path
-from selfassess.response.values import fold
+from selfassess.i18n.localizer import Localizer, fold, po_path
 
 MODULE = '''\
 """Calls the way the package makes them."""

@@ -8,9 +8,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from selfassess.constants import LANGUAGES
+from selfassess.definitions.parties import load_parties
 from selfassess.errors import UsageError
 from selfassess.i18n.localizer import Localizer, country_code, country_names
-from selfassess.secretariat.parties import load_parties
 
 NAMES = country_names().countries
 PARTIES = load_parties().codes()

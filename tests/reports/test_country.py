@@ -31,9 +31,10 @@ from selfassess.forms.xlsx_writer import slot_name
 from selfassess.i18n.localizer import Localizer
 from selfassess.office.excel import MAX_SHEET_TITLE, sheet_title
 from selfassess.reports import write_country_report
-from selfassess.reports.country import DASH, CountryReport, build_report, xml_text
+from selfassess.reports.country import DASH, CountryReport, build_report
 from selfassess.reports.country_md import render_md
 from selfassess.response.interpret import Answer, ParseResult
+from selfassess.safety.text import xml_text
 from selfassess.scoring import Score, response_with, score
 from tests.forms.xlsx_fill import apply, generate
 from tests.support.libreoffice import Value

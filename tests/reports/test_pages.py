@@ -30,9 +30,11 @@ from openpyxl import load_workbook
 
 from selfassess.constants import LANGUAGES
 from selfassess.definitions.model import Questionnaire
+from selfassess.definitions.parties import Parties, load_parties
 from selfassess.definitions.questionnaire import load_questionnaire
 from selfassess.errors import UsageError
 from selfassess.forms.parse import parse_form
+from selfassess.forms.respondent import random_answers
 from selfassess.i18n.localizer import Localizer
 from selfassess.office.word import A4, LRM, bidi_pieces
 from selfassess.reports import fonts, write_country_report
@@ -42,9 +44,7 @@ from selfassess.reports.charts import heatmap_png, implementation_png, short_lab
 from selfassess.reports.country import build_report
 from selfassess.scoring import response_with, score
 from selfassess.secretariat.aggregate import TOO_FEW, TOTAL, AggregateReport, aggregate
-from selfassess.secretariat.demo import random_answers
 from selfassess.secretariat.ingest import ingest_paths
-from selfassess.secretariat.parties import Parties, load_parties
 from selfassess.store import Store
 from tests.forms.xlsx_fill import apply, generate
 from tests.reports.test_country import FORM_LANG, typed_answers

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from selfassess.constants import META_KEYS
-from selfassess.errors import UsageError
+from selfassess.constants import LANGUAGES, META_KEYS
+from selfassess.errors import Rejected, UsageError
 from selfassess.response.meta import KEY_ENV, FormMeta, load_key, new_form_id
 
 KEY = b"k" * 32
@@ -113,3 +113,20 @@ def test_form_ids_are_unique_and_lower_case() -> None:
     ids = {new_form_id() for _ in range(1000)}
     assert len(ids) == 1000
     assert all(i == i.lower() and len(i) == 17 and i.startswith("f") for i in ids)
+
+
+@given(st.dictionaries(st.sampled_from(META_KEYS), st.text(max_size=300)))
+def test_metadata_from_any_strings_is_metadata_or_one_line_rejection(
+    strings: dict[str, str],
+) -> None:
+    message = ""
+    try:
+        found = FormMeta.from_strings(strings, countries={"MX"})
+    except Rejected as exc:
+        message = str(exc)
+    if message:
+        assert len(message.splitlines()) == 1
+        assert len(message) < 700  # a bad value is quoted, cut at 40 characters
+    else:
+        assert found.language in LANGUAGES
+        assert found.country in (None, "MX")

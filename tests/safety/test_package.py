@@ -354,7 +354,9 @@ def test_external_template_is_flagged() -> None:
     )
     package = check_package(corpus.package(parts))
     assert package.format == "docx"
-    assert any("attachedTemplate" in w and "not followed" in w for w in package.warnings)
+    assert [(w.code, w.params["kind"]) for w in package.warnings] == [
+        ("external_resource", "attachedTemplate")
+    ]
 
 
 def test_hyperlinks_are_not_flagged() -> None:
@@ -378,7 +380,7 @@ def test_hyperlinks_are_not_flagged() -> None:
 def test_dde_and_include_fields_are_flagged(field: str) -> None:
     parts = corpus.docx_parts(corpus.document_xml(f"<w:p>{field}</w:p>"))
     warnings = check_package(corpus.package(parts)).warnings
-    assert any("fetches or runs something" in w for w in warnings)
+    assert [w.code for w in warnings] == ["active_field"]
 
 
 def test_hyperlink_field_is_not_a_link_field() -> None:
@@ -392,8 +394,10 @@ def test_excel_external_link_and_dde_formula_are_flagged() -> None:
     parts = corpus.xlsx_parts(corpus.sheet_xml(inner))
     parts["xl/externalLinks/externalLink1.xml"] = b"<externalLink><ddeLink/></externalLink>"
     warnings = check_package(corpus.package(parts)).warnings
-    assert any("DDE" in w and "formula" in w for w in warnings)
-    assert any("externalLink1.xml" in w for w in warnings)
+    codes = {w.code: w.location for w in warnings}
+    assert "active_formula" in codes
+    assert codes["external_link"] is not None
+    assert codes["external_link"].endswith("externalLink1.xml")
 
 
 # --- limits are configurable -----------------------------------------------------------

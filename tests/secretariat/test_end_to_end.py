@@ -17,19 +17,19 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
-from selfassess.constants import CTX_CHOICE_LABEL, Format
+from selfassess.constants import Format
 from selfassess.definitions.model import Questionnaire
+from selfassess.definitions.parties import load_parties
 from selfassess.definitions.questionnaire import load_questionnaire
 from selfassess.forms.parse import parse_form
+from selfassess.forms.respondent import fill_xlsx
 from selfassess.i18n.localizer import Localizer
 from selfassess.reports.aggregate_docx import write_report_docx
 from selfassess.reports.aggregate_xlsx import write_report_xlsx
-from selfassess.response.interpret import Answer
+from selfassess.response.interpret import Answer, applies
 from selfassess.secretariat.aggregate import TOTAL, AggregateReport, aggregate
-from selfassess.secretariat.demo import fill_xlsx
 from selfassess.secretariat.ingest import IngestResult, ingest_paths
 from selfassess.secretariat.merge import merge_files
-from selfassess.secretariat.parties import load_parties
 from selfassess.secretariat.round import RoundResult, issue_round
 from selfassess.secretariat.status import StatusReport, load_contacts, status, write_reminders
 from selfassess.store import Store
@@ -94,15 +94,8 @@ def answers_for(q: Questionnaire, key: str) -> dict[str, Answer]:
     out: dict[str, Answer] = {}
     for item in q.items():
         out[item.id] = None
-        cond = item.condition
-        if cond is not None:
-            given = out.get(cond.item)
-            if cond.equals is not None and given != cond.equals:
-                continue
-            if cond.includes is not None and not (
-                isinstance(given, list) and cond.includes in given
-            ):
-                continue
+        if applies(item, out) is not True:
+            continue
         rec = item.recommendation
         codes = [c.code for c in q.choices_of(item)]
         if item.role == "status":
@@ -124,28 +117,6 @@ def answers_for(q: Questionnaire, key: str) -> dict[str, Answer]:
         else:
             out[item.id] = f"Text for {item.ref}"
     return out
-
-
-def fill_docx(data: bytes, answers: dict[str, Answer], q: Questionnaire, lang: str) -> bytes:
-    loc = Localizer(lang)
-    actions: dict[str, docx_fill.Action] = {}
-    for item in q.items():
-        value = answers.get(item.id)
-        if value is None:
-            continue
-        if item.type == "multichoice":
-            for c in q.choices_of(item):
-                actions[f"{item.id}:{c.code}"] = isinstance(value, list) and c.code in value
-        elif item.type == "choice":
-            label = next(c.label for c in q.choices_of(item) if c.code == value)
-            actions[item.id] = loc.content(CTX_CHOICE_LABEL, label)
-        elif item.type == "date":
-            actions[item.id] = dt.date.fromisoformat(str(value))
-        elif item.type == "number":
-            actions[item.id] = loc.number(float(str(value)))
-        else:
-            actions[item.id] = str(value)
-    return docx_fill.fill(data, actions, lang)
 
 
 @dataclass
@@ -187,7 +158,7 @@ def rnd(tmp_path_factory: pytest.TempPathFactory) -> Round:
 
         def put(folder: Path, name: str, key: str, country: str, lang: str, fmt: Format) -> Path:
             blank = forms[(country, lang, fmt)].path.read_bytes()
-            fill = fill_xlsx if fmt == "xlsx" else fill_docx
+            fill = fill_xlsx if fmt == "xlsx" else docx_fill.fill_answers
             path = folder / name
             path.write_bytes(fill(blank, answers[key], q, lang))
             return path

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from selfassess.definitions.model import Questionnaire
+from selfassess.definitions.parties import load_parties
 from selfassess.definitions.questionnaire import load_questionnaire
 from selfassess.secretariat.ingest import ingest_paths
-from selfassess.secretariat.parties import load_parties
 from selfassess.secretariat.status import status
 from selfassess.store import Store, sha256
 from tests.forms.online_exports import central_csv, filled, kobo_csv

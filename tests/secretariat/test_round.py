@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from selfassess.definitions.parties import load_parties
 from selfassess.definitions.questionnaire import load_questionnaire
 from selfassess.forms.parse import parse_form
 from selfassess.forms.xlsx_writer import write_xlsx
 from selfassess.secretariat.ingest import ingest_paths
-from selfassess.secretariat.parties import load_parties
 from selfassess.secretariat.round import carry_over, issue_round
 from selfassess.store import Store
 from tests.forms.docx_fill import form_meta, full_return
@@ -99,3 +99,14 @@ def test_a_1_1_round_prefilled_from_a_1_0_return_parses_without_errors(tmp_path:
         assert parsed.form.version == "1.1"
         assert parsed.errors == []
         assert {k: v for k, v in parsed.answers.items() if v is not None} == kept
+
+
+def test_carry_over_uses_the_parsers_rule_for_what_fits() -> None:
+    """Prefill and parsing agree: what the parser would never return is not carried."""
+    q = load_questionnaire()
+    kept, dropped = carry_over(
+        {"reply_date": "20250314", "wg15_x_commitment_years": float("nan"), "wg14_c_ta_kinds": []},
+        q,
+    )
+    assert kept == {}
+    assert sorted(dropped) == ["reply_date", "wg14_c_ta_kinds", "wg15_x_commitment_years"]

@@ -20,21 +20,18 @@ from typing import Literal
 
 from pydantic import Field
 
+from selfassess.constants import Language, RegionalGroup
 from selfassess.definitions import rules, yamlio
 from selfassess.definitions.model import Model
 from selfassess.errors import DefinitionError, DefinitionProblem, UsageError
 from selfassess.i18n.localizer import N_, Localizer, country_code, find_country
 from selfassess.resources import parties_path
 
-#: The ids of constants.REGIONAL_GROUPS (a test keeps the two equal).
-GroupId = Literal["african", "asia_pacific", "eastern_european", "latin_american_caribbean", "weog"]
-#: constants.LANGUAGES.
-LanguageId = Literal["ar", "zh", "en", "fr", "ru", "es"]
 #: How a Party became one, as the depositary records it.
 Action = Literal["ratification", "acceptance", "approval", "accession", "succession"]
 
 #: Names of the regional groups, translated where they are shown.
-GROUP_NAMES: dict[str, str] = {
+GROUP_NAMES: dict[RegionalGroup, str] = {
     "african": N_("African States"),
     "asia_pacific": N_("Asia-Pacific States"),
     "eastern_european": N_("Eastern European States"),
@@ -47,12 +44,12 @@ NO_GROUP = N_("No regional group")
 class Party(Model):
     code: str = Field(description="ISO 3166-1 alpha-2 (EU for the European Union)")
     name: str | None = Field(default=None, description="UN name, for people editing the file")
-    groups: tuple[GroupId, ...] = Field(
+    groups: tuple[RegionalGroup, ...] = Field(
         default=(),
         max_length=1,
         description="the one regional group the Party is counted in, so group figures add up",
     )
-    languages: tuple[LanguageId, ...] = Field(min_length=1)
+    languages: tuple[Language, ...] = Field(min_length=1)
     deposited: dt.date | None = Field(default=None, description="deposit of the instrument")
     action: Action | None = None
     note: str | None = None
@@ -92,7 +89,7 @@ class Parties(Model):
         )
 
 
-def group_name(group: str | None, loc: Localizer) -> str:
+def group_name(group: RegionalGroup | None, loc: Localizer) -> str:
     return loc.gettext(GROUP_NAMES[group]) if group else loc.gettext(NO_GROUP)
 
 
@@ -139,3 +136,9 @@ def load_parties_file(path: Path | str) -> Parties:
 def load_parties(path: Path | None = None) -> Parties:
     """The parties file at ``path``, or the shipped one."""
     return load_parties_file(path or default_parties_path())
+
+
+@cache
+def party_codes() -> frozenset[str]:
+    """The codes of the shipped Parties: what a returned form's country may be."""
+    return frozenset(load_parties().codes())
