@@ -87,4 +87,4 @@ def test_wheel_generates_forms(installed: Path, tmp_path: Path) -> None:
     done = run(installed, tmp_path, "generate", "--lang", "ar", "--out", "forms")
     assert done.returncode == 0, done.stderr
     written = sorted(p.name for p in (tmp_path / "forms").iterdir())
-    assert written == ["ctoc_wgta-1.0-ar.docx", "ctoc_wgta-1.0-ar.xlsx"]
+    assert written == ["ctoc_wgta-1.1-ar.docx", "ctoc_wgta-1.1-ar.xlsx"]

@@ -336,6 +336,10 @@ def test_a_form_of_the_previous_version_still_parses(lang: str) -> None:
 def test_a_label_from_before_a_translation_was_corrected_still_reads(
     lang: str, item: str, typed: str, code: str
 ) -> None:
-    result = parse(apply(blank(lang), {slot_name(item): typed}))
+    """Only 1.0 forms went out with the old labels; 1.1 was issued corrected."""
+    old = load_questionnaire("ctoc_wgta", "1.0")
+    out = io.BytesIO()
+    write_xlsx(old, meta(lang).model_copy(update={"version": "1.0"}), out)
+    result = parse(apply(out.getvalue(), {slot_name(item): typed}))
     assert result.answers[item] == code
     assert not [p for p in result.errors if p.item == item]

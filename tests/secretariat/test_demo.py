@@ -58,7 +58,7 @@ def test_fill_refuses_word_forms_and_non_forms(tmp_path: Path) -> None:
     ("args", "says"),
     [
         (["missing.xlsx", "--out", "x.xlsx"], "cannot read missing.xlsx"),
-        (["form.xlsx", "--out", "."], "cannot write it"),
+        (["form.xlsx", "--out", "."], "it is a folder"),
         (["form.docx", "--out", "x.xlsx"], "only Excel forms"),
         (["form.docx", "--out", "x.xlsx", "--seed", "many"], "seed"),
     ],
