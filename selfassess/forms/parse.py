@@ -110,10 +110,7 @@ def parse_form(
             )
         raw = reader.read(questionnaire)
     except Rejected as exc:
-        # A rejection is one line (the CLI's contract); readers quote messages of
-        # openpyxl and others, which may span several, and values from the file,
-        # whose control and bidi characters could forge or reorder a line.
-        raise Rejected(shown(" ".join(str(exc).split()))) from None
+        raise one_line(exc) from None
     raw.problems.extend(package.warnings)
     signature = meta.verify(key)
     problem = signature_problem(meta, signature, key)
@@ -143,8 +140,15 @@ def parse_returns(
                 s.result for s in read_submissions(data, Path(source).name, limits=limits, ui=ui)
             ]
         except Rejected as exc:
-            raise Rejected(shown(" ".join(str(exc).split()))) from None
+            raise one_line(exc) from None
     return [parse_form(data, key, limits, ui)]
+
+
+def one_line(exc: Rejected) -> Rejected:
+    """A rejection as one line (the CLI's contract): readers quote messages of
+    libraries, which may span several, and values from the file, whose control
+    and bidi characters could forge or reorder a line."""
+    return Rejected(shown(" ".join(str(exc).split())))
 
 
 def signature_problem(meta: FormMeta, signature: str, key: bytes | None) -> Finding | None:
