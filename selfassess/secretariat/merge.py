@@ -22,6 +22,7 @@ from selfassess.i18n.localizer import Localizer
 from selfassess.problems import Finding, Problem
 from selfassess.response.interpret import Answer, FormInfo, ParseResult
 from selfassess.response.meta import new_form_id
+from selfassess.safety.files import write_output
 
 
 @dataclass(frozen=True)
@@ -176,7 +177,6 @@ def merge_to_file(
     """``selfassess merge``: :func:`merge_files`, written to ``out`` as JSON."""
     result = merge_files(paths, key, ui)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(
-        json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-    )
+    body = json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n"
+    write_output(out, body.encode("utf-8"))
     return result
