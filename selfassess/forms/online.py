@@ -270,10 +270,11 @@ def _workbook(reader: XlsxReader, ui: Localizer) -> Iterator[Row]:
                 "KoBoToolbox"
             )
         )
-    yield from _table(
-        ((header[col], _cell_text(value)) for col, value in cells if col in header)
-        for _row, cells in rows
-    )
+    # Every column of the header, as the CSV has them: the package check bounds
+    # rows x columns of a sheet, so this costs no more than the file could hold.
+    for _row, cells in rows:
+        texts = {col: _cell_text(value) for col, value in cells}
+        yield from _table([[(name, texts.get(col, "")) for col, name in header.items()]])
 
 
 def _header(first: tuple[int, list[tuple[int, RawScalar]]]) -> dict[int, str] | None:
