@@ -29,20 +29,62 @@ from selfassess.constants import COUNTRY_SLOT
 from selfassess.definitions.model import Questionnaire
 from selfassess.definitions.parties import load_parties
 from selfassess.forms.respondent import random_answers
+from selfassess.forms.xlsform import XLSFormBook, xlsform_rows
 from selfassess.response.interpret import Answer
 
 Filled = list[tuple[str, dict[str, Answer]]]
 """(country, answers) of each submission."""
 
 
-def fields_of(q: Questionnaire) -> list[tuple[str, str]]:
-    """(group path, item id) of every question, in form order."""
-    out = [(q.sections[0].id, COUNTRY_SLOT)]
-    for section in q.sections:
-        out.extend((section.id, item.id) for item in section.items)
-        for entry in section.recommendations:
-            out.extend((section.id, item.id) for item in entry.items)
+#: XLSForm question types a submission has a column for.
+_ANSWERED = ("select_one", "select_multiple", "decimal", "date", "text")
+
+
+_BOOKS: dict[tuple[str, str], XLSFormBook] = {}
+
+
+def _book(q: Questionnaire) -> XLSFormBook:
+    if q.key not in _BOOKS:
+        _BOOKS[q.key] = xlsform_rows(q)
+    return _BOOKS[q.key]
+
+
+def _questions(q: Questionnaire) -> list[tuple[str, str, str]]:
+    """(group path, field name, type with its list) of the web form's questions."""
+    book = _book(q)
+    header = book.survey[0]
+    groups: list[str] = []
+    out: list[tuple[str, str, str]] = []
+    for row in book.survey[1:]:
+        kind, name = row[header.index("type")], row[header.index("name")]
+        if kind == "begin_group":
+            groups.append(name)
+        elif kind == "end_group":
+            groups.pop()
+        elif kind.split(" ")[0] in _ANSWERED:
+            out.append(("/".join(groups), name, kind))
     return out
+
+
+def fields_of(q: Questionnaire) -> list[tuple[str, str]]:
+    """(group path, field name) of every question of the XLSForm made from ``q``, in
+    form order: the exports are filled in from the web form, not the definition."""
+    return [(group, name) for group, name, _kind in _questions(q)]
+
+
+def kind_of(q: Questionnaire, name: str) -> str:
+    """The XLSForm type of a field, without its list."""
+    return next(kind for _g, n, kind in _questions(q) if n == name).split(" ")[0]
+
+
+def options_of(q: Questionnaire, name: str) -> list[str]:
+    """The option names of a select-multiple field of the web form, in its order;
+    none for any other field."""
+    kind = next(kind for _g, n, kind in _questions(q) if n == name)
+    base, _, choices = kind.partition(" ")
+    if base != "select_multiple":
+        return []
+    return [r[1] for r in _book(q).choices[1:] if r[0] == choices]
 
 
 def cell_text(answer: Answer) -> str:
@@ -56,7 +98,7 @@ def cell_text(answer: Answer) -> str:
 def central_csv(q: Questionnaire, filled: Filled) -> bytes:
     fields = fields_of(q)
     header = ["SubmissionDate", "sa_questionnaire", "sa_version"]
-    header += [f"{group}-{name}" for group, name in fields]
+    header += [f"{group.replace('/', '-')}-{name}" for group, name in fields]
     header += ["meta-instanceID", "KEY", "SubmitterID", "SubmitterName", "Status"]
     header += ["ReviewState", "DeviceID", "Edits", "FormVersion"]
     buf = io.StringIO()
@@ -79,11 +121,9 @@ def kobo_csv(q: Questionnaire, filled: Filled, split: bool) -> bytes:
     for group, name in fields_of(q):
         header.append(f"{group}/{name}")
         columns.append((name, None))
-        item = q.item(name) if name != COUNTRY_SLOT else None
-        if split and item is not None and item.type == "multichoice":
-            for ch in q.choices_of(item):
-                header.append(f"{group}/{name}/{ch.code}")
-                columns.append((name, ch.code))
+        for code in options_of(q, name) if split else []:
+            header.append(f"{group}/{name}/{code}")
+            columns.append((name, code))
     header += ["_id", "_uuid", "_submission_time", "_validation_status", "__version__", "_index"]
     buf = io.StringIO()
     writer = csv.writer(buf, delimiter=";")
@@ -130,11 +170,9 @@ def kobo_xlsx(
     for group, name in fields_of(q):
         header.append(f"{group}/{name}")
         columns.append((name, None))
-        item = q.item(name) if name != COUNTRY_SLOT else None
-        if item is not None and item.type == "multichoice":
-            for ch in q.choices_of(item):
-                header.append(f"{group}/{name}/{ch.code}")
-                columns.append((name, ch.code))
+        for code in options_of(q, name):
+            header.append(f"{group}/{name}/{code}")
+            columns.append((name, code))
     header += KOBO_META
     buf = io.BytesIO()
     book = xlsxwriter.Workbook(
@@ -159,7 +197,7 @@ def kobo_xlsx(
                 row.append("")
             elif isinstance(answer, list):
                 row.append(" ".join(answer))
-            elif typed and name != COUNTRY_SLOT and q.item(name).type == "date":
+            elif typed and kind_of(q, name) == "date":
                 row.append(dt.date.fromisoformat(str(answer)))
             elif typed and isinstance(answer, int | float):
                 row.append(answer)

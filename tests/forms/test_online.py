@@ -36,6 +36,7 @@ from tests.forms.online_exports import (
     KOBO_META,
     central_csv,
     central_zip,
+    fields_of,
     filled,
     kobo_csv,
     kobo_xlsx,
@@ -166,6 +167,8 @@ def test_submissions_read_back_exactly(
 
 
 def test_every_answer_type_is_covered(q: Questionnaire) -> None:
+    # The exports are filled in from the web form's questions: every item, and the country.
+    assert {name for _, name in fields_of(q)} == {i.id for i in q.items()} | {COUNTRY_SLOT}
     types = {q.item(k).type for _, a in filled(q, 1) for k, v in a.items() if v is not None}
     assert types == {"choice", "multichoice", "text", "number", "date"}
 
