@@ -258,3 +258,18 @@ def central_zip(csv_bytes: bytes) -> bytes:
         zf.writestr("ctoc_wgta.csv", csv_bytes)
         zf.writestr("ctoc_wgta-repeat.csv", b"KEY\n")
     return buf.getvalue()
+
+
+Shape = tuple[str, Callable[[Questionnaire, Filled], bytes], str]
+"""(file name, how the server writes the export, the channel it names)."""
+
+#: Every shape of export read, by test id.
+SHAPES: dict[str, Shape] = {
+    "central-csv": ("export.csv", central_csv, "odk_central"),
+    "central-zip": ("export.zip", lambda q, f: central_zip(central_csv(q, f)), "odk_central"),
+    "central-odata": ("submissions.json", odata, "odk_central"),
+    "kobo-csv": ("export.csv", lambda q, f: kobo_csv(q, f, split=False), "kobotoolbox"),
+    "kobo-csv-split": ("export.csv", lambda q, f: kobo_csv(q, f, split=True), "kobotoolbox"),
+    "kobo-xlsx-text": ("export.xlsx", lambda q, f: kobo_xlsx(q, f, typed=False), "kobotoolbox"),
+    "kobo-xlsx-typed": ("export.xlsx", lambda q, f: kobo_xlsx(q, f, typed=True), "kobotoolbox"),
+}

@@ -34,13 +34,12 @@ from selfassess.forms.xlsform import language_column, write_xlsform, xlsform_row
 from selfassess.response.values import clean_text
 from tests.forms.online_exports import (
     KOBO_META,
+    SHAPES,
     central_csv,
-    central_zip,
     fields_of,
     filled,
     kobo_csv,
     kobo_xlsx,
-    odata,
 )
 from tests.forms.xlsx_fill import generate
 from tests.support.ci import unavailable
@@ -128,31 +127,10 @@ def test_a_form_where_one_name_serves_twice_is_refused() -> None:
         xlsform_rows(clash, countries=["MX"])
 
 
-@pytest.mark.parametrize(
-    ("name", "make", "channel"),
-    [
-        ("export.csv", central_csv, "odk_central"),
-        ("export.zip", lambda q, f: central_zip(central_csv(q, f)), "odk_central"),
-        ("export.csv", lambda q, f: kobo_csv(q, f, split=False), "kobotoolbox"),
-        ("export.csv", lambda q, f: kobo_csv(q, f, split=True), "kobotoolbox"),
-        ("export.xlsx", lambda q, f: kobo_xlsx(q, f, typed=False), "kobotoolbox"),
-        ("export.xlsx", lambda q, f: kobo_xlsx(q, f, typed=True), "kobotoolbox"),
-        ("submissions.json", odata, "odk_central"),
-    ],
-    ids=[
-        "central-csv",
-        "central-zip",
-        "kobo-csv",
-        "kobo-csv-split",
-        "kobo-xlsx-text",
-        "kobo-xlsx-typed",
-        "central-odata",
-    ],
-)
-def test_submissions_read_back_exactly(
-    q: Questionnaire, name: str, make: Any, channel: str
-) -> None:
-    given = filled(q, seed=len(name))
+@pytest.mark.parametrize("shape", SHAPES)
+def test_submissions_read_back_exactly(q: Questionnaire, shape: str) -> None:
+    name, make, channel = SHAPES[shape]
+    given = filled(q, seed=len(shape))
     data = make(q, given)
     # What parse and ingest do with the file: an export, by its name or its content.
     subs = read_return(data, name)

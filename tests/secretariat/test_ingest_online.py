@@ -15,7 +15,7 @@ from selfassess.definitions.questionnaire import load_questionnaire
 from selfassess.secretariat.ingest import ingest_paths
 from selfassess.secretariat.status import status
 from selfassess.store import Store, sha256
-from tests.forms.online_exports import central_csv, filled, kobo_csv, kobo_xlsx
+from tests.forms.online_exports import SHAPES, central_csv, filled, kobo_csv, kobo_xlsx
 from tests.forms.xlsx_fill import generate
 
 
@@ -61,6 +61,22 @@ def test_each_submission_is_a_return_and_nothing_is_recorded_twice(
         again = ingest_paths(store, [export])
         assert [f.result for f in again.files] == ["duplicate"] * 3
         assert len(store.returns()) == 3
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_every_shape_is_ingested_as_filled(q: Questionnaire, tmp_path: Path, shape: str) -> None:
+    name, make, channel = SHAPES[shape]
+    given = filled(q, seed=len(shape) + 40)
+    (tmp_path / name).write_bytes(make(q, given))
+    with Store(tmp_path / "s.sqlite") as store:
+        result = ingest_paths(store, [tmp_path / name])
+        assert [f.result for f in result.files] == ["accepted"] * len(given), result.to_json()
+        stored = {r.form_id: r for r in store.current_returns()}
+        for outcome, (country, answers) in zip(result.files, given, strict=True):
+            row = stored[outcome.form_id or ""]
+            assert (row.country, row.format) == (country, channel)
+            assert row.parse()["answers"] == answers
+            assert row.parse()["form"]["signature"] == "absent"
 
 
 def test_an_edit_supersedes_and_an_older_version_never_comes_back(
