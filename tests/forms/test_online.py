@@ -372,3 +372,32 @@ def test_parse_reads_a_kobo_xlsx_and_refuses_a_workbook_that_is_neither(
     assert bad.exit_code == 2
     assert len(bad.stderr.strip().splitlines()) == 1
     assert "neither a selfassess form" in bad.stderr
+
+
+_CELL = (
+    st.text(st.characters(codec="utf-8"), max_size=40)
+    | st.integers(-(10**20), 10**20)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.booleans()
+)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.tuples(st.integers(1, 6), st.integers(0, 12), _CELL), max_size=40))
+def test_any_cells_under_a_kobo_header_are_read_or_rejected_in_one_line(
+    cells: list[tuple[int, int, Any]],
+) -> None:
+    q = load_questionnaire("ctoc_wgta", "1.0")
+    header = ["sa_questionnaire", "sa_version", "s_cover/form_country", "s_cover/reply_date"]
+    grid = [(0, col, name) for col, name in enumerate([*header, *KOBO_META])]
+    grid += [(1, 0, q.id), (1, 1, q.version), *cells]
+    try:
+        subs = read_return(_workbook(grid), "kobo.xlsx")
+    except Rejected as exc:
+        reason = str(exc)
+    else:
+        assert isinstance(subs, list)
+        for sub in subs:
+            assert set(sub.result.answers) == {i.id for i in q.items()}
+        return
+    assert "\n" not in reason
