@@ -78,7 +78,7 @@ from selfassess.safety.package import Limits, check_package
 
 #: Columns of row 1 that mark a KoBoToolbox XLSX export (its metadata fields,
 #: written under these names whatever the export's language of headers).
-KOBO_MARKERS = frozenset({"_uuid", "_submission_time"})
+_KOBO_MARKERS = frozenset({"_uuid", "_submission_time"})
 #: Columns the servers add that are not questions (compared case-folded, last segment).
 _SERVER_COLUMNS = frozenset(
     c.casefold()
@@ -281,7 +281,7 @@ def _header(first: tuple[int, list[tuple[int, RawScalar]]]) -> dict[int, str] | 
     """A KoBoToolbox header row (columns by number), or None when row 1 is not one."""
     row, cells = first
     header = {col: str(value).strip() for col, value in cells if isinstance(value, str)}
-    return header if row == 1 and KOBO_MARKERS & set(header.values()) else None
+    return header if row == 1 and _KOBO_MARKERS & set(header.values()) else None
 
 
 def _cell_text(value: RawScalar) -> str:
