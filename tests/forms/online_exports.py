@@ -95,10 +95,17 @@ def cell_text(answer: Answer) -> str:
     return str(answer)
 
 
-def central_csv(q: Questionnaire, filled: Filled) -> bytes:
-    fields = fields_of(q)
+def central_csv(q: Questionnaire, filled: Filled, split: bool = False) -> bytes:
+    """Central's CSV; ``split`` as with "Split select multiple choices into columns"
+    (one 0/1 column ``group-field/option`` per option, after the field's own)."""
+    columns: list[tuple[str, str | None]] = []
     header = ["SubmissionDate", "sa_questionnaire", "sa_version"]
-    header += [f"{group.replace('/', '-')}-{name}" for group, name in fields]
+    for group, name in fields_of(q):
+        header.append(f"{group.replace('/', '-')}-{name}")
+        columns.append((name, None))
+        for code in options_of(q, name) if split else []:
+            header.append(f"{group.replace('/', '-')}-{name}/{code}")
+            columns.append((name, code))
     header += ["meta-instanceID", "KEY", "SubmitterID", "SubmitterName", "Status"]
     header += ["ReviewState", "DeviceID", "Edits", "FormVersion"]
     buf = io.StringIO()
@@ -106,11 +113,15 @@ def central_csv(q: Questionnaire, filled: Filled) -> bytes:
     writer.writerow(header)
     for n, (country, answers) in enumerate(filled, start=1):
         values = {**answers, COUNTRY_SLOT: country}
-        writer.writerow(
-            ["2025-03-02T10:00:00.000Z", q.id, q.version]
-            + [cell_text(values.get(name)) for _, name in fields]
-            + [f"uuid:{n}", f"uuid:{n}", "5", "Expert", "", "approved", "", "0", q.version]
-        )
+        row = ["2025-03-02T10:00:00.000Z", q.id, q.version]
+        for name, option in columns:
+            answer = values.get(name)
+            if option is None:
+                row.append(cell_text(answer))
+            else:
+                row.append("" if answer is None else str(int(option in cell_text(answer).split())))
+        row += [f"uuid:{n}", f"uuid:{n}", "5", "Expert", "", "approved", "", "0", q.version]
+        writer.writerow(row)
     return buf.getvalue().encode("utf-8")
 
 
@@ -266,6 +277,7 @@ Shape = tuple[str, Callable[[Questionnaire, Filled], bytes], str]
 #: Every shape of export read, by test id.
 SHAPES: dict[str, Shape] = {
     "central-csv": ("export.csv", central_csv, "odk_central"),
+    "central-csv-split": ("export.csv", lambda q, f: central_csv(q, f, split=True), "odk_central"),
     "central-zip": ("export.zip", lambda q, f: central_zip(central_csv(q, f)), "odk_central"),
     "central-odata": ("submissions.json", odata, "odk_central"),
     "kobo-csv": ("export.csv", lambda q, f: kobo_csv(q, f, split=False), "kobotoolbox"),
