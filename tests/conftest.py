@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.support.ci import unavailable
 from tests.support.libreoffice import skip_reason
 
 # Scripts for LibreOffice's own Python: they import ``uno``, which the
@@ -15,4 +16,4 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     if item.get_closest_marker("libreoffice") is not None:
         reason = skip_reason()
         if reason is not None:
-            pytest.skip(reason)
+            unavailable(reason)

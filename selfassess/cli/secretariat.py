@@ -45,7 +45,10 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.
 
 @handle_errors
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Returned forms, or folders of them.")],
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="Returned forms and online exports, or folders of them."),
+    ],
     store_path: StoreOpt = Path(DEFAULT_STORE),
     as_json: JsonOpt = False,
     strict: Annotated[
@@ -190,7 +193,11 @@ def status_cmd(
 def merge(
     files: Annotated[
         list[Path],
-        typer.Argument(dir_okay=False, help="Returns of one country (.docx/.xlsx/.json)."),
+        typer.Argument(
+            dir_okay=False,
+            help="Returns of one country (.docx/.xlsx/.json, or online exports of its "
+            "submissions).",
+        ),
     ],
     out_path: Annotated[
         Path, typer.Option("--out", dir_okay=False, help="Merged response (.json).")

@@ -12,13 +12,23 @@ then interpreted by the same rules as the offline forms' values:
 - KoBoToolbox's CSV: ``;`` or ``,`` separated, group paths joined by ``/`` or
   left out, a select-multiple as one column, one 1/0 column per option
   (``group/field/option``), or both; the instance id in ``_uuid``;
+- KoBoToolbox's XLSX: the same table on the first sheet (row 1 the header,
+  with ``_uuid`` and ``_submission_time``; repeat groups, which the XLSForm
+  has none of, would be further sheets), numbers and dates typed or as text.
+  It is a return like any other: read after
+  :func:`~selfassess.safety.package.check_package` by the form reader's own
+  lxml machinery (:meth:`~selfassess.forms.xlsx_reader.XlsxReader.rows`),
+  and told from a form by its content (:func:`is_kobo_workbook`);
 - ODK Central's OData JSON (``Submissions`` entity set): groups as nested
   objects, the instance id in ``__id``, the review state in ``__system``.
 
-A field is found by its last path segment, so group prefixes and bare names
-are both understood. Columns that name no item are warnings; a value that is
-not one of an item's choices is an error that names it, located as
-submission and field.
+Every shape becomes rows of (column, text) read by one function
+(:func:`_table`), and each row one submission (:func:`_submission`). A field
+is found by its last path segment, so group prefixes and bare names are both
+understood. Columns that name no item are warnings; a value that is not one
+of an item's choices is an error that names it, located as submission and
+field. An export whose columns name no question of the form (KoBoToolbox's
+labels as headers) is rejected: export with XML values and headers.
 
 >>> from selfassess.definitions.questionnaire import load_questionnaire
 >>> q = load_questionnaire("ctoc_wgta", "1.0")
@@ -49,23 +59,26 @@ from selfassess.constants import (
     XLSFORM_QUESTIONNAIRE_FIELD,
     XLSFORM_VERSION_FIELD,
 )
-from selfassess.definitions.model import Questionnaire
+from selfassess.definitions.model import Item, Questionnaire
 from selfassess.definitions.parties import party_codes
 from selfassess.errors import Rejected
+from selfassess.forms.xlsx_reader import XlsxReader
 from selfassess.i18n.localizer import Localizer
 from selfassess.problems import Finding
 from selfassess.response.interpret import (
     ParseResult,
     RawForm,
+    RawScalar,
     RawValue,
     SubmissionInfo,
     interpret,
 )
 from selfassess.response.meta import FormMeta
-from selfassess.safety.package import Limits
+from selfassess.safety.package import Limits, check_package
 
-#: File name endings of the online exports.
-ONLINE_SUFFIXES = (".csv", ".zip", ".json")
+#: Columns of row 1 that mark a KoBoToolbox XLSX export (its metadata fields,
+#: written under these names whatever the export's language of headers).
+_KOBO_MARKERS = frozenset({"_uuid", "_submission_time"})
 #: Columns the servers add that are not questions (compared case-folded, last segment).
 _SERVER_COLUMNS = frozenset(
     c.casefold()
@@ -116,7 +129,8 @@ class Submission:
 
 
 def is_online_export(data: bytes, name: str) -> bool:
-    """Whether ``data`` looks like one of the exports read here (not a Word or Excel form)."""
+    """Whether ``data`` looks like one of the exports told by their name (.csv, .zip,
+    .json); a KoBoToolbox .xlsx is told from a form by :func:`is_kobo_workbook`."""
     suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if suffix == "csv":
         return True
@@ -145,9 +159,30 @@ def read_submissions(
     and ``sa_version`` fields when not given.
     """
     ui = ui or Localizer("en")
-    limits = limits or Limits.from_env()
+    return _read(_rows(data, name, limits or Limits.from_env(), ui), questionnaire, ui)
+
+
+def is_kobo_workbook(reader: XlsxReader) -> bool:
+    """Whether a workbook is a KoBoToolbox export: row 1 of its first sheet names
+    ``_uuid`` or ``_submission_time``."""
+    first = next(reader.rows(), None)
+    return first is not None and _header(first) is not None
+
+
+def read_workbook(
+    reader: XlsxReader, questionnaire: Questionnaire | None = None, ui: Localizer | None = None
+) -> list[Submission]:
+    """Every submission of a KoBoToolbox XLSX export (see :func:`read_submissions`),
+    from a reader of its checked package."""
+    ui = ui or Localizer("en")
+    return _read(_workbook(reader, ui), questionnaire, ui)
+
+
+def _read(
+    rows: Iterable[Row], questionnaire: Questionnaire | None, ui: Localizer
+) -> list[Submission]:
     out: list[Submission] = []
-    for index, (fields, meta) in enumerate(_rows(data, name, limits, ui), start=1):
+    for index, (fields, meta) in enumerate(rows, start=1):
         if index > MAX_SUBMISSIONS:
             raise Rejected(
                 ui.gettext(
@@ -173,8 +208,12 @@ def _rows(data: bytes, name: str, limits: Limits, ui: Localizer) -> Iterator[Row
         yield from _odata(data, ui)
     elif lowered.endswith(".csv"):
         yield from _csv(data, ui)
+    elif lowered.endswith(".xlsx"):
+        yield from _workbook(XlsxReader(check_package(data, limits, ui), ()), ui)
     else:
-        raise Rejected(ui.gettext("not an ODK Central or KoBoToolbox export (.csv, .zip, .json)"))
+        raise Rejected(
+            ui.gettext("not an ODK Central or KoBoToolbox export (.csv, .zip, .json, .xlsx)")
+        )
 
 
 def _central_zip(data: bytes, limits: Limits, ui: Localizer) -> Iterator[Row]:
@@ -213,20 +252,67 @@ def _csv(data: bytes, ui: Localizer) -> Iterator[Row]:
     except csv.Error as exc:
         raise Rejected(f"not a readable CSV export: {exc}") from None
     try:
-        for values in reader:
-            if not any(v.strip() for v in values):
-                continue
-            fields: dict[str, str] = {}
-            server: dict[str, str] = {}
-            for column, value in zip(header, values, strict=False):
-                last = _last(column)
-                if last.casefold() in _SERVER_COLUMNS or last.startswith("_"):
-                    server[last.casefold().lstrip("_")] = value
-                else:
-                    fields[column] = value
-            yield fields, server
+        yield from _table(zip(header, values, strict=False) for values in reader)
     except csv.Error as exc:
         raise Rejected(f"not a readable CSV export: {exc}") from None
+
+
+def _workbook(reader: XlsxReader, ui: Localizer) -> Iterator[Row]:
+    """KoBoToolbox's XLSX: the table of the first sheet, row 1 its header."""
+    rows = reader.rows()
+    first = next(rows, None)
+    header = None if first is None else _header(first)
+    if header is None:
+        raise Rejected(
+            ui.gettext(
+                "not a KoBoToolbox export: row 1 of its first sheet has no _uuid or "
+                "_submission_time column; download the export again as XLS from "
+                "KoBoToolbox"
+            )
+        )
+    # Every column of the header, as the CSV has them: the package check bounds
+    # rows x columns of a sheet, so this costs no more than the file could hold.
+    for _row, cells in rows:
+        texts = {col: _cell_text(value) for col, value in cells}
+        yield from _table([[(name, texts.get(col, "")) for col, name in header.items()]])
+
+
+def _header(first: tuple[int, list[tuple[int, RawScalar]]]) -> dict[int, str] | None:
+    """A KoBoToolbox header row (columns by number), or None when row 1 is not one."""
+    row, cells = first
+    header = {col: str(value).strip() for col, value in cells if isinstance(value, str)}
+    return header if row == 1 and _KOBO_MARKERS & set(header.values()) else None
+
+
+def _cell_text(value: RawScalar) -> str:
+    """A cell as KoBoToolbox's CSV writes it: with "Store date and number responses
+    as text" off, its XLSX types numbers, dates and 0/1 option columns."""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _table(rows: Iterable[Iterable[tuple[str, str]]]) -> Iterator[Row]:
+    """Rows of (column, text), from any shape, as (question fields, server fields)."""
+    for row in rows:
+        pairs = list(row)
+        if not any(value.strip() for _column, value in pairs):
+            continue
+        fields: dict[str, str] = {}
+        server: dict[str, str] = {}
+        for column, value in pairs:
+            last = _last(column)
+            if last.casefold() in _SERVER_COLUMNS or last.startswith("_"):
+                server[last.casefold().lstrip("_")] = value
+            else:
+                fields[column] = value
+        yield fields, server
 
 
 def _odata(data: bytes, ui: Localizer) -> Iterator[Row]:
@@ -303,6 +389,13 @@ def _submission(
     values: dict[str, RawValue] = {}
     problems: list[Finding] = []
     country = ""
+    if fields and not any(_names_a_question(column, items) for column in fields):
+        raise Rejected(
+            ui.gettext(
+                "{where}: no column names a question of {questionnaire} {version}; export "
+                "the submissions with XML values and headers, not labels"
+            ).format(where=where, questionnaire=q.id, version=q.version)
+        )
     for column, text in fields.items():
         location = f"{where}, {column}"
         value = text.strip()
@@ -380,6 +473,12 @@ def _submission(
     )
     result = result.model_copy(update={"form": result.form.model_copy(update={"submission": info})})
     return Submission(result=result, record=record)
+
+
+def _names_a_question(column: str, items: dict[str, Item]) -> bool:
+    """Whether a column is the country's or an item's (a select-multiple's option too)."""
+    parts = _PATH_SEPARATORS.split(column)
+    return parts[-1] == COUNTRY_SLOT or any(part in items for part in parts[-2:])
 
 
 def _not_choices(ref: str, values: list[str], location: str) -> Finding:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from pathlib import Path
-from typing import BinaryIO, Protocol
+from typing import TYPE_CHECKING, BinaryIO, Protocol
 
 from selfassess.definitions.model import Questionnaire
 from selfassess.definitions.parties import party_codes
@@ -25,6 +25,9 @@ from selfassess.response.stored import check_answers, read_response_json
 from selfassess.safety.files import read_regular
 from selfassess.safety.package import MIB, Limits, Package, check_package
 from selfassess.safety.text import shown
+
+if TYPE_CHECKING:
+    from selfassess.forms.online import Submission
 
 Source = str | Path | BinaryIO | bytes
 JSON_SUFFIX = ".json"
@@ -100,6 +103,19 @@ def parse_form(
     package = check_package(read_source(source, limits), limits, ui)
     try:
         reader = open_reader(package, party_codes() if countries is None else countries)
+    except Rejected as exc:
+        raise one_line(exc) from None
+    return _parse_package(package, reader, key, ui, questionnaire)
+
+
+def _parse_package(
+    package: Package,
+    reader: Reader,
+    key: bytes | None,
+    ui: Localizer | None,
+    questionnaire: Questionnaire | None = None,
+) -> ParseResult:
+    try:
         meta = reader.meta()
         if questionnaire is None:
             questionnaire = questionnaire_for(meta.questionnaire, meta.version)
@@ -126,22 +142,58 @@ def parse_returns(
     ui: Localizer | None = None,
 ) -> list[ParseResult]:
     """Every response in a file: one for a completed form, one per submission of an
-    online export (ODK Central's CSV, .zip or OData JSON; KoBoToolbox's CSV).
+    online export (see :func:`read_return`)."""
+    found = read_return(read_source(source, limits), Path(source).name, key, limits, ui)
+    return [s.result for s in found] if isinstance(found, list) else [found]
 
-    Online submissions carry no signature (their server authenticated the
-    submitter), so ``key`` applies to forms only.
+
+def read_return(
+    data: bytes,
+    name: str,
+    key: bytes | None = None,
+    limits: Limits | None = None,
+    ui: Localizer | None = None,
+) -> ParseResult | list[Submission]:
+    """A completed form, or each submission of an online export: what ``parse`` and
+    ``ingest`` take.
+
+    ODK Central's CSV, .zip and OData JSON and KoBoToolbox's CSV are told by
+    their name. An .xlsx is told by its content: one of our forms carries form
+    metadata; KoBoToolbox's export names ``_uuid`` or ``_submission_time`` in
+    row 1 of its first sheet; anything else is rejected. Online submissions
+    carry no signature (their server authenticated the submitter), so ``key``
+    applies to forms only. Raises :class:`Rejected` in one line.
     """
-    from selfassess.forms.online import is_online_export, read_submissions  # noqa: PLC0415 (only exports need it)
+    from selfassess.forms.online import (  # noqa: PLC0415 (only exports need it)
+        is_kobo_workbook,
+        is_online_export,
+        read_submissions,
+        read_workbook,
+    )
+    from selfassess.forms.xlsx_reader import XlsxReader  # noqa: PLC0415 (see open_reader)
 
-    data = read_source(source, limits)
-    if is_online_export(data, Path(source).name):
+    if is_online_export(data, name):
         try:
-            return [
-                s.result for s in read_submissions(data, Path(source).name, limits=limits, ui=ui)
-            ]
+            return read_submissions(data, name, limits=limits, ui=ui)
         except Rejected as exc:
             raise one_line(exc) from None
-    return [parse_form(data, key, limits, ui)]
+    package = check_package(data, limits, ui)
+    try:
+        reader = open_reader(package, party_codes())
+        if isinstance(reader, XlsxReader) and not reader.has_metadata():
+            if not is_kobo_workbook(reader):
+                raise Rejected(
+                    (ui or Localizer("en")).gettext(
+                        "neither a selfassess form (it has no form metadata) nor a "
+                        "KoBoToolbox export (row 1 of its first sheet has no _uuid or "
+                        "_submission_time column); send the completed form, or the "
+                        "export as KoBoToolbox gives it"
+                    )
+                )
+            return read_workbook(reader, ui=ui)
+    except Rejected as exc:
+        raise one_line(exc) from None
+    return _parse_package(package, reader, key, ui)
 
 
 def one_line(exc: Rejected) -> Rejected:

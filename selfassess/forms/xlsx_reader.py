@@ -350,6 +350,32 @@ class XlsxReader:
                 where[name] = f"{ws.title}!{coordinate(value_at)}"
         return values, where
 
+    def has_metadata(self) -> bool:
+        """Whether the workbook carries form metadata at all (properties or sheet):
+        what tells one of our forms from any other workbook."""
+        return bool(self._from_properties() or self._from_sheet()[0])
+
+    def rows(self) -> Iterator[tuple[int, list[tuple[int, RawScalar]]]]:
+        """(row number, [(column, value), ...]) of the first worksheet's rows that hold
+        something, in order; only cells with a value, so the work is bounded by
+        what the file holds, not by where it puts it. A formula is its text.
+
+        What an online export (KoBoToolbox's XLSX) is read from: a table, not slots.
+        """
+        if not self._sheets:
+            return
+        row_number, cells = 0, list[tuple[int, RawScalar]]()
+        for (row, col), cell in sorted(self._sheets[0].cells.items()):
+            if cell.value is None or (isinstance(cell.value, str) and not cell.value):
+                continue
+            if row != row_number and cells:
+                yield row_number, cells
+                cells = []
+            row_number = row
+            cells.append((col, cell.value))
+        if cells:
+            yield row_number, cells
+
     def meta(self) -> FormMeta:
         """The form's metadata as issued; Rejected when this is not one of our forms.
 
@@ -361,7 +387,7 @@ class XlsxReader:
             return self._meta
         props = self._from_properties()
         sheet, where = self._from_sheet()
-        if not props and not sheet:
+        if not props and not sheet:  # as has_metadata() says
             raise Rejected(
                 "not a selfassess form: the workbook has no form metadata "
                 f"(no {META_PREFIX}* document properties and no '{SHEET_META}' sheet)"

@@ -26,7 +26,7 @@ from typing import Any, Literal
 from selfassess.constants import Outcome, ReturnStatus
 from selfassess.errors import Rejected, UsageError
 from selfassess.forms.online import Submission, is_online_export, read_submissions
-from selfassess.forms.parse import load_response, questionnaire_for
+from selfassess.forms.parse import JSON_SUFFIX, load_response, questionnaire_for, read_return
 from selfassess.i18n.localizer import Localizer
 from selfassess.problems import Finding
 from selfassess.response.interpret import ParseResult
@@ -160,6 +160,9 @@ class _Examined:
     reason: str | None = None
     parse_json: str | None = None
     score_json: str | None = None
+    submissions: tuple[Submission, ...] | None = None
+    """The file is an online export told by its content (KoBoToolbox's .xlsx):
+    its submissions, each recorded as a return of its own."""
 
 
 def examine(
@@ -172,6 +175,8 @@ def examine(
     """Parse and score one file's bytes; never raises, whatever the bytes."""
     try:
         result = _parse(data, name, key, Localizer(lang), limits)
+        if isinstance(result, list):
+            return _Examined("accepted", submissions=tuple(result))
         questionnaire = questionnaire_for(result.form.questionnaire, result.form.version)
         scored = score(result, questionnaire)
     except Rejected as exc:
@@ -199,7 +204,7 @@ def failure_reason(exc: BaseException) -> str:
 
 def _parse(
     data: bytes, name: str, key: bytes | None, ui: Localizer, limits: Limits | None = None
-) -> ParseResult:
+) -> ParseResult | list[Submission]:
     suffix = Path(name).suffix.lower()
     if suffix not in READABLE:
         raise Rejected(
@@ -209,7 +214,9 @@ def _parse(
             ).format(kind=suffix or name)
         )
     # A return's problems are in its own language (problems.py), whatever ui's.
-    return load_response(data, name=name, key=key, limits=limits)
+    if suffix == JSON_SUFFIX:
+        return load_response(data, name=name, key=key, limits=limits)
+    return read_return(data, name, key, limits)
 
 
 def ingest_paths(
@@ -240,6 +247,10 @@ def ingest_paths(
     in_batch: set[str] = set()
 
     def finish(path: Path, digest: str, size: int, examined: _Examined) -> None:
+        if examined.submissions is not None:
+            for each in _record_submissions(store, path, digest, examined.submissions, ui):
+                done(each)
+            return
         try:
             outcome = _record(store, path, digest, size, examined, strict, ui)
         except sqlite3.IntegrityError:
@@ -344,6 +355,14 @@ def _ingest_export(
         )
         return [FileOutcome(str(path), digest, "rejected", row.id, reason=reason)]
     store.put_blob(data)
+    return _record_submissions(store, path, digest, submissions, ui)
+
+
+def _record_submissions(
+    store: Store, path: Path, digest: str, submissions: Iterable[Submission], ui: Localizer
+) -> list[FileOutcome]:
+    """Record an export (archived already) as received, and each submission as a
+    return: a duplicate when its instance was received with as many edits or more."""
     store.record_receipt(digest, str(path), "export")
     outcomes: list[FileOutcome] = []
     for sub in submissions:

@@ -17,11 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from selfassess.errors import Rejected, UsageError
-from selfassess.forms.parse import load_response
+from selfassess.forms.parse import JSON_SUFFIX, load_response, parse_returns
 from selfassess.i18n.localizer import Localizer
 from selfassess.problems import Finding, Problem
 from selfassess.response.interpret import Answer, FormInfo, ParseResult
 from selfassess.response.meta import new_form_id
+from selfassess.safety.files import write_output
 
 
 @dataclass(frozen=True)
@@ -146,10 +147,18 @@ def merge_responses(
 def merge_files(
     paths: list[Path | str], key: bytes | None = None, ui: Localizer | None = None
 ) -> MergeResult:
-    named = []
+    """The returns in ``paths`` merged: forms, response JSONs, and online exports,
+    each submission of which is a return named ``FILE#INSTANCE-ID``."""
+    named: list[tuple[str, ParseResult]] = []
     for p in paths:
+        name = Path(p).name
         try:
-            named.append((Path(p).name, load_response(p, key=key)))
+            if Path(p).suffix.lower() == JSON_SUFFIX:
+                named.append((name, load_response(p, key=key)))
+                continue
+            for result in parse_returns(p, key):
+                info = result.form.submission
+                named.append((f"{name}#{info.instance_id}" if info else name, result))
         except Rejected as exc:
             raise Rejected(f"{p}: {exc}") from None
     return merge_responses(named, ui)
@@ -176,7 +185,6 @@ def merge_to_file(
     """``selfassess merge``: :func:`merge_files`, written to ``out`` as JSON."""
     result = merge_files(paths, key, ui)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(
-        json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-    )
+    body = json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n"
+    write_output(out, body.encode("utf-8"))
     return result

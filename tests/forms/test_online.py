@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import xlsxwriter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
@@ -27,13 +28,31 @@ from selfassess.definitions.parties import load_parties
 from selfassess.definitions.questionnaire import load_questionnaire
 from selfassess.errors import Rejected, UsageError
 from selfassess.forms import online
-from selfassess.forms.online import is_online_export, read_submissions
+from selfassess.forms.online import read_submissions
+from selfassess.forms.parse import read_return
 from selfassess.forms.xlsform import language_column, write_xlsform, xlsform_rows
 from selfassess.response.values import clean_text
-from tests.forms.online_exports import central_csv, central_zip, filled, kobo_csv, odata
+from tests.forms.online_exports import (
+    KOBO_META,
+    SHAPES,
+    central_csv,
+    fields_of,
+    filled,
+    kobo_csv,
+    kobo_xlsx,
+)
+from tests.forms.xlsx_fill import generate
+from tests.support.ci import unavailable
 
-pyxform = pytest.importorskip("pyxform", reason="pyxform (the XLSForm reference) is a test extra")
-from pyxform.xls2xform import convert  # noqa: E402 (after the importorskip that guards it)
+
+@pytest.fixture(scope="module")
+def convert() -> Any:
+    """pyxform's converter, the XLSForm reference (a test extra)."""
+    try:
+        from pyxform.xls2xform import convert  # noqa: PLC0415 (only these tests need it)
+    except ImportError:
+        unavailable("pyxform (the XLSForm reference) is not installed: pip install -e '.[test]'")
+    return convert
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +67,7 @@ def xlsform(q: Questionnaire, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def test_pyxform_converts_it_with_no_warnings(xlsform: Path) -> None:
+def test_pyxform_converts_it_with_no_warnings(xlsform: Path, convert: Any) -> None:
     warnings: list[str] = []
     result = convert(xlsform=str(xlsform), warnings=warnings)
     assert warnings == []
@@ -57,13 +76,15 @@ def test_pyxform_converts_it_with_no_warnings(xlsform: Path) -> None:
     assert 'default="true()"' in result.xform.split(f'lang="{language_column("en")}"')[1][:40]
 
 
-@pytest.mark.skipif(
-    shutil.which("java") is None, reason="ODK Validate needs Java (default-jre-headless)"
-)
-def test_odk_validate_accepts_it(xlsform: Path) -> None:
+def test_odk_validate_accepts_it_in_six_languages(xlsform: Path, convert: Any) -> None:
+    if shutil.which("java") is None:
+        unavailable("ODK Validate needs Java (default-jre-headless)")
     warnings: list[str] = []
-    convert(xlsform=str(xlsform), validate=True, warnings=warnings)
+    # pyxform raises ODKValidateError when Validate rejects the XForm.
+    result = convert(xlsform=str(xlsform), validate=True, warnings=warnings)
     assert warnings == []
+    for lang in LANGUAGES:
+        assert f'<translation lang="{language_column(lang)}"' in result.xform
 
 
 def test_structure_follows_the_definition(q: Questionnaire) -> None:
@@ -106,24 +127,14 @@ def test_a_form_where_one_name_serves_twice_is_refused() -> None:
         xlsform_rows(clash, countries=["MX"])
 
 
-@pytest.mark.parametrize(
-    ("name", "make", "channel"),
-    [
-        ("export.csv", central_csv, "odk_central"),
-        ("export.zip", lambda q, f: central_zip(central_csv(q, f)), "odk_central"),
-        ("export.csv", lambda q, f: kobo_csv(q, f, split=False), "kobotoolbox"),
-        ("export.csv", lambda q, f: kobo_csv(q, f, split=True), "kobotoolbox"),
-        ("submissions.json", odata, "odk_central"),
-    ],
-    ids=["central-csv", "central-zip", "kobo-csv", "kobo-csv-split", "central-odata"],
-)
-def test_submissions_read_back_exactly(
-    q: Questionnaire, name: str, make: Any, channel: str
-) -> None:
-    given = filled(q, seed=len(name))
+@pytest.mark.parametrize("shape", SHAPES)
+def test_submissions_read_back_exactly(q: Questionnaire, shape: str) -> None:
+    name, make, channel = SHAPES[shape]
+    given = filled(q, seed=len(shape))
     data = make(q, given)
-    assert is_online_export(data, name)
-    subs = read_submissions(data, name)
+    # What parse and ingest do with the file: an export, by its name or its content.
+    subs = read_return(data, name)
+    assert isinstance(subs, list)
     assert len(subs) == len(given)
     for sub, (country, answers) in zip(subs, given, strict=True):
         assert sub.result.form.format == channel
@@ -134,6 +145,8 @@ def test_submissions_read_back_exactly(
 
 
 def test_every_answer_type_is_covered(q: Questionnaire) -> None:
+    # The exports are filled in from the web form's questions: every item, and the country.
+    assert {name for _, name in fields_of(q)} == {i.id for i in q.items()} | {COUNTRY_SLOT}
     types = {q.item(k).type for _, a in filled(q, 1) for k, v in a.items() if v is not None}
     assert types == {"choice", "multichoice", "text", "number", "date"}
 
@@ -200,10 +213,14 @@ def test_an_export_of_too_many_submissions_is_rejected(
         max_size=80,
     )
 )
-def test_free_text_survives_the_csv(q: Questionnaire, text: str) -> None:
+def test_free_text_survives_the_export(q: Questionnaire, text: str) -> None:
     item = next(i for i in q.items() if i.type == "text" and i.condition is None)
     expected = clean_text(text) or None
-    for make, name in ((central_csv, "c.csv"), (lambda q, f: kobo_csv(q, f, False), "k.csv")):
+    for make, name in (
+        (central_csv, "c.csv"),
+        (lambda q, f: kobo_csv(q, f, False), "k.csv"),
+        (kobo_xlsx, "k.xlsx"),
+    ):
         (sub,) = read_submissions(make(q, [("MX", {item.id: text})]), name)
         assert sub.result.answers[item.id] == expected
 
@@ -237,3 +254,150 @@ def test_parse_reads_every_submission_of_an_export(q: Questionnaire, tmp_path: P
     bad = CliRunner().invoke(app, ["parse", str(tmp_path / "broken.csv")])
     assert bad.exit_code == 2
     assert len(bad.stderr.strip().splitlines()) == 1
+
+
+def _one_of_each(q: Questionnaire) -> dict[str, Any]:
+    """An answer of every type, with what a spreadsheet could bend: decimals, a
+    formula-like and a multi-line text, one option of a select-multiple."""
+    first = {
+        kind: next(i for i in q.items() if i.type == kind and i.condition is None)
+        for kind in ("choice", "multichoice", "text", "number", "date")
+    }
+    return {
+        first["choice"].id: q.choices_of(first["choice"])[1].code,
+        first["multichoice"].id: [q.choices_of(first["multichoice"])[-1].code],
+        first["text"].id: "=1+1 \u0627\u0644\u0639\u062f\u0644\nsecond line",
+        first["number"].id: 1234.5,
+        first["date"].id: "2024-12-31",
+    }
+
+
+@pytest.mark.parametrize("typed", [False, True], ids=["as-text", "typed"])
+def test_kobo_xlsx_keeps_decimals_dates_and_odd_text(q: Questionnaire, typed: bool) -> None:
+    answers = _one_of_each(q)
+    (sub,) = read_submissions(kobo_xlsx(q, [("FR", answers)], typed=typed), "kobo.xlsx")
+    assert sub.result.errors == []
+    assert {k: sub.result.answers[k] for k in answers} == answers
+    assert sub.result.form.format == "kobotoolbox"
+    assert sub.instance_id == "k1"
+    assert sub.result.form.submission is not None
+    assert sub.result.form.submission.review_state == "validation_status_approved"
+
+
+def test_an_xlsx_is_a_form_or_a_kobo_export_by_its_content(q: Questionnaire) -> None:
+    form = read_return(generate("fr", "MX"), "reply.xlsx")
+    assert not isinstance(form, list)
+    assert form.form.format == "xlsx"
+    assert form.form.country == "MX"
+    export = read_return(kobo_xlsx(q, filled(q, seed=4, count=2)), "reply.xlsx")
+    assert isinstance(export, list)
+    assert len(export) == 2
+    # The XLSForm itself is a workbook, but neither.
+    buf = io.BytesIO()
+    write_xlsform(q, buf)
+    with pytest.raises(Rejected, match="neither a selfassess form"):
+        read_return(buf.getvalue(), "ctoc_wgta.xlsx")
+
+
+def test_a_kobo_xlsx_with_labels_as_headers_is_rejected_with_what_to_do(
+    q: Questionnaire,
+) -> None:
+    def label(column: str) -> str:
+        if column.startswith("_") or column in ("start", "end", "sa_questionnaire", "sa_version"):
+            return column
+        return "Label: " + column.rsplit("/", 1)[-1].replace("_", " ").title()
+
+    data = kobo_xlsx(q, filled(q, seed=5, count=1), headers=label)
+    with pytest.raises(Rejected, match="XML values and headers"):
+        read_return(data, "kobo.xlsx")
+
+
+def _workbook(cells: list[tuple[int, int, Any]]) -> bytes:
+    buf = io.BytesIO()
+    book = xlsxwriter.Workbook(buf)
+    sheet = book.add_worksheet()
+    for row, col, value in cells:
+        sheet.write(row, col, value)
+    book.close()
+    return buf.getvalue()
+
+
+def test_a_hostile_kobo_xlsx_is_bounded_and_its_problems_located(q: Questionnaire) -> None:
+    """A cell at the grid's far corner is refused by the package check (the area a
+    sheet may use); a formula is text, and a country that is one is an error."""
+    header = ["sa_questionnaire", "sa_version", "s_cover/form_country", *KOBO_META]
+    cells: list[tuple[int, int, Any]] = [(0, col, name) for col, name in enumerate(header)]
+    cells += [(1, 0, q.id), (1, 1, q.version), (1, 2, '=HYPERLINK("http://x","MX")')]
+    cells += [(1, 4, "k1"), (3, 30, "stray"), (3, 0, q.id), (3, 1, q.version)]
+    subs = read_return(_workbook(cells), "kobo.xlsx")
+    assert isinstance(subs, list)
+    assert [s.result.form.country for s in subs] == [None, None]
+    assert all(any(COUNTRY_SLOT in (p.location or "") for p in s.result.errors) for s in subs)
+    far = [*cells, (1_048_575, 16_383, "2025-01-01")]
+    with pytest.raises(Rejected, match="1048576 rows by 16384 columns"):
+        read_return(_workbook(far), "kobo.xlsx")
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        [(1, 0, "_uuid"), (1, 1, "_submission_time"), (2, 0, "k1")],
+        [(0, 0, "uuid"), (1, 0, "k1")],
+        [],
+    ],
+    ids=["header-on-row-2", "no-marker", "empty"],
+)
+def test_a_workbook_that_is_neither_is_rejected_in_one_line(
+    cells: list[tuple[int, int, Any]],
+) -> None:
+    with pytest.raises(Rejected, match="neither a selfassess form") as caught:
+        read_return(_workbook(cells), "book.xlsx")
+    assert "\n" not in str(caught.value)
+
+
+def test_parse_reads_a_kobo_xlsx_and_refuses_a_workbook_that_is_neither(
+    q: Questionnaire, tmp_path: Path
+) -> None:
+    given = filled(q, seed=22, count=2)
+    export = tmp_path / "kobo.xlsx"
+    export.write_bytes(kobo_xlsx(q, given, typed=True))
+    result = CliRunner().invoke(app, ["parse", str(export), "--json"])
+    assert result.exit_code == 0, result.output
+    responses = json.loads(result.stdout)
+    assert [r["form"]["format"] for r in responses] == ["kobotoolbox"] * 2
+    assert [r["answers"] for r in responses] == [a for _, a in given]
+    other = tmp_path / "book.xlsx"
+    other.write_bytes(_workbook([(0, 0, "name"), (1, 0, "x")]))
+    bad = CliRunner().invoke(app, ["parse", str(other)])
+    assert bad.exit_code == 2
+    assert len(bad.stderr.strip().splitlines()) == 1
+    assert "neither a selfassess form" in bad.stderr
+
+
+_CELL = (
+    st.text(st.characters(codec="utf-8"), max_size=40)
+    | st.integers(-(10**20), 10**20)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.booleans()
+)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.tuples(st.integers(1, 6), st.integers(0, 12), _CELL), max_size=40))
+def test_any_cells_under_a_kobo_header_are_read_or_rejected_in_one_line(
+    cells: list[tuple[int, int, Any]],
+) -> None:
+    q = load_questionnaire("ctoc_wgta", "1.0")
+    header = ["sa_questionnaire", "sa_version", "s_cover/form_country", "s_cover/reply_date"]
+    grid = [(0, col, name) for col, name in enumerate([*header, *KOBO_META])]
+    grid += [(1, 0, q.id), (1, 1, q.version), *cells]
+    try:
+        subs = read_return(_workbook(grid), "kobo.xlsx")
+    except Rejected as exc:
+        reason = str(exc)
+    else:
+        assert isinstance(subs, list)
+        for sub in subs:
+            assert set(sub.result.answers) == {i.id for i in q.items()}
+        return
+    assert "\n" not in reason

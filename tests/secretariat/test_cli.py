@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -49,6 +50,34 @@ def test_merge_exit_status_and_conflicts(tmp_path: Path) -> None:
     assert "conflict wg14_c_status" in done.stdout
     merged = json.loads((tmp_path / "m.json").read_text())
     assert merged["merge"]["conflicts"][0]["item"] == "wg14_c_status"
+
+
+def test_merge_out_is_written_by_the_rule_for_outputs(tmp_path: Path) -> None:
+    """A link, a FIFO or a folder where the merged file goes is refused, never written through."""
+    (tmp_path / "a.json").write_text(response_json("MX", "f1", "fully"))
+    (tmp_path / "b.json").write_text(response_json("MX", "f2", "fully"))
+    returns = [str(tmp_path / "a.json"), str(tmp_path / "b.json")]
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep")
+    (tmp_path / "link.json").symlink_to(victim)
+    os.mkfifo(tmp_path / "fifo.json")
+    (tmp_path / "folder.json").mkdir()
+    for out in ("link.json", "fifo.json", "folder.json"):
+        done = run("merge", *returns, "--out", str(tmp_path / out))
+        assert done.returncode == 2, done.stderr
+        assert len(done.stderr.strip().splitlines()) == 1
+        if out != "folder.json":  # typer refuses a folder before merge runs
+            assert "refusing to write" in done.stderr
+    assert victim.read_text() == "keep"
+    assert (tmp_path / "link.json").is_symlink()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "a.json",
+        "b.json",
+        "fifo.json",
+        "folder.json",
+        "link.json",
+        "victim.txt",
+    ]
 
 
 def test_a_bad_parties_file_exits_with_located_problems(tmp_path: Path) -> None:

@@ -15,7 +15,8 @@ from selfassess.definitions.questionnaire import load_questionnaire
 from selfassess.secretariat.ingest import ingest_paths
 from selfassess.secretariat.status import status
 from selfassess.store import Store, sha256
-from tests.forms.online_exports import central_csv, filled, kobo_csv
+from tests.forms.online_exports import SHAPES, central_csv, filled, kobo_csv, kobo_xlsx
+from tests.forms.xlsx_fill import generate
 
 
 @pytest.fixture(scope="module")
@@ -62,6 +63,22 @@ def test_each_submission_is_a_return_and_nothing_is_recorded_twice(
         assert len(store.returns()) == 3
 
 
+@pytest.mark.parametrize("shape", SHAPES)
+def test_every_shape_is_ingested_as_filled(q: Questionnaire, tmp_path: Path, shape: str) -> None:
+    name, make, channel = SHAPES[shape]
+    given = filled(q, seed=len(shape) + 40)
+    (tmp_path / name).write_bytes(make(q, given))
+    with Store(tmp_path / "s.sqlite") as store:
+        result = ingest_paths(store, [tmp_path / name])
+        assert [f.result for f in result.files] == ["accepted"] * len(given), result.to_json()
+        stored = {r.form_id: r for r in store.current_returns()}
+        for outcome, (country, answers) in zip(result.files, given, strict=True):
+            row = stored[outcome.form_id or ""]
+            assert (row.country, row.format) == (country, channel)
+            assert row.parse()["answers"] == answers
+            assert row.parse()["form"]["signature"] == "absent"
+
+
 def test_an_edit_supersedes_and_an_older_version_never_comes_back(
     q: Questionnaire, tmp_path: Path
 ) -> None:
@@ -89,16 +106,36 @@ def test_an_edit_supersedes_and_an_older_version_never_comes_back(
         ]
 
 
-def test_offline_and_online_returns_share_one_store(q: Questionnaire, tmp_path: Path) -> None:
+@pytest.mark.parametrize("workers", [0, 2], ids=["in-process", "workers"])
+def test_offline_and_online_returns_share_one_store(
+    q: Questionnaire, tmp_path: Path, workers: int
+) -> None:
     parties = load_parties()
-    given = filled(q, seed=13, count=2)
-    (tmp_path / "kobo.csv").write_bytes(kobo_csv(q, given, split=True))
+    kobo, central = filled(q, seed=13, count=2), filled(q, seed=14, count=2)
+    offline = next(c for c in parties.codes() if c not in {c for c, _ in kobo + central})
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "kobo.csv").write_bytes(kobo_csv(q, kobo, split=True))
+    (tmp_path / "in" / "kobo.xlsx").write_bytes(kobo_xlsx(q, central, typed=True))
+    (tmp_path / "in" / "offline.xlsx").write_bytes(generate("fr", offline))
     with Store(tmp_path / "s.sqlite") as store:
-        result = ingest_paths(store, [tmp_path / "kobo.csv"])
-        assert {f.result for f in result.files} == {"accepted"}
+        result = ingest_paths(store, [tmp_path / "in"], workers=workers)
+        assert {f.result for f in result.files} == {"accepted"}, result.to_json()
+        assert len(result.files) == 5
+        by_format = {r.format: r for r in store.returns()}
+        assert set(by_format) == {"kobotoolbox", "xlsx"}
+        # The export is kept as received; each submission as what was read of it.
+        export = (tmp_path / "in" / "kobo.xlsx").read_bytes()
+        assert store.blob(sha256(export)) == export
+        xlsx = [f for f in result.files if f.path.startswith(str(tmp_path / "in" / "kobo.xlsx#"))]
+        assert [f.form_id for f in xlsx] == ["k1", "k2"]
+        current = {r.country: r.parse()["answers"] for r in store.current_returns()}
+        for country, answers in central:
+            assert current[country] == answers
         report = status(store, parties)
         answered = {ps.code for ps in report.parties if ps.returned}
-        assert answered >= {country for country, _ in given}
+        assert answered >= {c for c, _ in kobo + central} | {offline}
+        again = ingest_paths(store, [tmp_path / "in"], workers=workers)
+        assert {f.result for f in again.files} == {"duplicate"}
 
 
 def test_a_broken_export_is_one_rejected_file(tmp_path: Path) -> None:
