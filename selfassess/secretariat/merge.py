@@ -11,6 +11,7 @@ and ``selfassess ingest`` accepts it.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +22,6 @@ from selfassess.forms.parse import JSON_SUFFIX, load_response, parse_returns
 from selfassess.i18n.localizer import Localizer
 from selfassess.problems import Finding, Problem
 from selfassess.response.interpret import Answer, FormInfo, ParseResult
-from selfassess.response.meta import new_form_id
 from selfassess.safety.files import write_output
 
 
@@ -124,18 +124,22 @@ def merge_responses(
         problems.extend(
             p.model_copy(update={"message": f"{name}: {p.message}"}) for p in r.problems
         )
-    form_ids = {r.form.form_id for _, r in named}
+    # The merged reply answers the form of its newest source: that form's id
+    # lets ingest find its issue date in the store, so the reply made from
+    # the country's returns supersedes them rather than the other way round
+    # (an id no store issued has no date, and sorts as the oldest).
+    newest = max((r.form for _, r in named), key=lambda f: f.issued or dt.date.min)
     merged = ParseResult(
         form=FormInfo(
             questionnaire=first.questionnaire,
             version=first.version,
             language=first.language,
             country=first.country,
-            form_id=form_ids.pop() if len(form_ids) == 1 else new_form_id(),
+            form_id=newest.form_id,
             format="json",
             signature="absent",
-            issued=max((r.form.issued for _, r in named if r.form.issued), default=None),
-            deadline=first.deadline,
+            issued=newest.issued,
+            deadline=newest.deadline,
         ),
         answers=answers,
         locations=locations,

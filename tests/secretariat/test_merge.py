@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
 
+from selfassess.definitions.parties import load_parties
 from selfassess.definitions.questionnaire import load_questionnaire
 from selfassess.errors import UsageError
 from selfassess.response.interpret import Answer
 from selfassess.scoring import response_with
+from selfassess.secretariat.demo import fill_form
+from selfassess.secretariat.ingest import ingest_paths
 from selfassess.secretariat.merge import merge_files, merge_responses
+from selfassess.secretariat.round import issue_round
+from selfassess.store import Store
 from tests.forms.online_exports import kobo_xlsx
 
 
@@ -44,3 +51,28 @@ def test_online_submissions_merge_like_any_return(tmp_path: Path) -> None:
     (tmp_path / "two.xlsx").write_bytes(kobo_xlsx(q, [("MX", online), ("FR", online)]))
     with pytest.raises(UsageError, match="one country only"):
         merge_files([tmp_path / "two.xlsx"])
+
+
+def test_a_merged_reply_supersedes_the_returns_it_was_made_from(tmp_path: Path) -> None:
+    """Two returns of forms issued in two rounds, merged and ingested: the merged
+    reply answers the newer form, so it is the country's current reply."""
+    q = load_questionnaire()
+    parties = load_parties().select(["MX"])
+    store = Store(tmp_path / "store.sqlite")
+    returns = []
+    for n, issued in enumerate([dt.date(2025, 1, 15), dt.date(2025, 6, 2)]):
+        out = tmp_path / f"round{n}"
+        done = issue_round(store, q, parties, out, formats=["xlsx"], issued=issued, workers=1)
+        (form,) = done.forms
+        returns.append(tmp_path / f"mx{n}.xlsx")
+        returns[-1].write_bytes(fill_form(form.path, seed=n))
+    newer_form = form.meta.form_id
+    ingest_paths(store, returns, workers=1)
+    merged = merge_files(list(returns))
+    assert merged.response.form.form_id == newer_form
+    target = tmp_path / "mx-merged.json"
+    target.write_text(json.dumps(merged.to_json()), encoding="utf-8")
+    (outcome,) = ingest_paths(store, [target], workers=1).files
+    assert outcome.result == "accepted_with_problems"  # its conflicts stay open
+    current = [r for r in store.returns("MX") if r.is_current]
+    assert [r.filename for r in current] == ["mx-merged.json"]
