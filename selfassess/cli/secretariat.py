@@ -315,7 +315,7 @@ def fill(
 
     Example:
 
-        selfassess fill tour/ctoc_wgta-1.0-en-MX.xlsx --out tour/mexico.xlsx
+        selfassess fill tour/ctoc_wgta-1.1-en-MX.xlsx --out tour/mexico.xlsx
     """
     from selfassess.secretariat.demo import write_filled_form
 
