@@ -53,8 +53,14 @@ def read(path: Path) -> tuple[Any, dict[yamlio.Path_, int]]:
         raise DefinitionError(
             [DefinitionProblem(str(path), line, "", f"YAML syntax: {exc.problem}")]
         ) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DefinitionError([DefinitionProblem(str(path), None, "", str(exc))]) from None
+    except OSError as exc:
+        # strerror, not str(exc): "[Errno 2] ... 'MX'" repeats the path and says less.
+        message = f"cannot read this file: {exc.strerror or exc}"
+        raise DefinitionError([DefinitionProblem(str(path), None, "", message)]) from None
+    except UnicodeDecodeError as exc:
+        line = exc.object[: exc.start].count(b"\n") + 1
+        message = "not UTF-8 text; save the file as UTF-8"
+        raise DefinitionError([DefinitionProblem(str(path), line, "", message)]) from None
 
 
 def validate(

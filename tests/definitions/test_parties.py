@@ -120,3 +120,16 @@ def test_status_names_parties_by_their_un_names_and_reports_a_cldr_fallback(
     # In the French collation, whatever the order of the file.
     assert [p.name for p in report.parties] == ["Fédération de Russie", "Taïwan"]
     assert any("TW" in w and "CLDR" in w for w in report.warnings)
+
+
+def test_a_parties_file_that_cannot_be_read_says_so_in_one_line(tmp_path: Path) -> None:
+    """A country code given where a file is expected, or a file not in UTF-8."""
+    with pytest.raises(DefinitionError) as info:
+        load_parties_file(tmp_path / "MX")
+    assert str(info.value.problems[0]).endswith("cannot read this file: No such file or directory")
+    latin1 = tmp_path / "parties.yaml"
+    latin1.write_bytes("parties:\n  - {code: CI, name: Côte}\n".encode("latin-1"))
+    with pytest.raises(DefinitionError) as info:
+        load_parties_file(latin1)
+    assert info.value.problems[0].line == 2
+    assert info.value.problems[0].message == "not UTF-8 text; save the file as UTF-8"
