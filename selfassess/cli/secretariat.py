@@ -94,8 +94,10 @@ def ingest(
                     + (f": {detail}" if detail else "")
                 )
             )
+        for warning in result.warnings:
+            warn(warning)
         counts = ", ".join(f"{n} {k}" for k, n in result.counts().items() if n)
-        note(counts or "no files")
+        note(counts or "no returns")
     if any(f.result == "rejected" for f in result.files):
         raise typer.Exit(EXIT_PROBLEMS)
 

@@ -248,8 +248,7 @@ def ingest_paths(
 
     def finish(path: Path, digest: str, size: int, examined: _Examined) -> None:
         if examined.submissions is not None:
-            for each in _record_submissions(store, path, digest, examined.submissions, ui):
-                done(each)
+            exported(path, _record_submissions(store, path, digest, examined.submissions, ui))
             return
         try:
             outcome = _record(store, path, digest, size, examined, strict, ui)
@@ -273,6 +272,16 @@ def ingest_paths(
         if progress:
             progress(outcome)
 
+    def exported(path: Path, outcomes: list[FileOutcome]) -> None:
+        # An export is recorded as received even when it holds no submission:
+        # say so, or the file would leave no line at all.
+        if not outcomes:
+            result.warnings.append(
+                ui.gettext("{file}: the export holds no submissions").format(file=shown(str(path)))
+            )
+        for outcome in outcomes:
+            done(outcome)
+
     try:
         for path in files:
             kind = kind_of(path)
@@ -291,8 +300,7 @@ def ingest_paths(
                 continue
             if is_online_export(data, path.name):
                 _drain(pending, finish, keep=0)
-                for outcome in _ingest_export(store, path, data, digest, limits, ui):
-                    done(outcome)
+                exported(path, _ingest_export(store, path, data, digest, limits, ui))
                 continue
             if store.return_by_sha(digest) is not None or digest in in_batch:
                 _drain(pending, finish, keep=0)

@@ -145,3 +145,15 @@ def test_a_broken_export_is_one_rejected_file(tmp_path: Path) -> None:
         result = ingest_paths(store, [tmp_path])
         assert [f.result for f in result.files] == ["rejected", "rejected"]
         assert all(f.reason for f in result.files)
+
+
+def test_an_export_with_no_submissions_is_received_and_said_so(
+    q: Questionnaire, tmp_path: Path
+) -> None:
+    export = tmp_path / "empty.csv"
+    export.write_bytes(central_csv(q, []))
+    with Store(tmp_path / "s.sqlite") as store:
+        result = ingest_paths(store, [export])
+        assert result.files == []
+        assert result.warnings == [f"{export}: the export holds no submissions"]
+        assert store.blob(sha256(export.read_bytes())) == export.read_bytes()
