@@ -41,7 +41,12 @@ TIMEOUT_PER_JOB_S = 60.0
 
 CALC_FILTER = "Calc MS Excel 2007 XML"
 WRITER_FILTER = "MS Word 2007 XML"
-FILTERS = {".xlsx": CALC_FILTER, ".docx": WRITER_FILTER}
+FILTERS = {
+    ".xlsx": CALC_FILTER,
+    ".docx": WRITER_FILTER,
+    ".ods": "calc8",
+    ".odt": "writer8",
+}
 
 Value = str | int | float | bool | dt.date
 
