@@ -291,6 +291,16 @@ class SheetsReader:
             # is passed on, for interpret's warning; its cell is never read.
             item_id, _join, option = name[len(XLSX_NAME_PREFIX) :].partition(XLSX_OPTION_JOIN)
             raw.values.setdefault(slot_id(item_id, option or None), _UNREAD)
+        for name, slot in sorted(slots.items()):
+            if name not in names:
+                raw.problems.append(
+                    Finding(
+                        "cell_unnamed",
+                        slot.partition(SLOT_SEPARATOR)[0],
+                        name,
+                        {"slot": slot, "name": name},
+                    )
+                )
         if lost:
             raw.problems.append(
                 Finding("cells_lost", params={"count": len(lost), "slots": ", ".join(lost[:10])})

@@ -573,7 +573,12 @@ class _Checker:
         try:
             manifest_info = self.archive.getinfo(_MANIFEST)
         except KeyError:
-            raise self.damaged(_MANIFEST) from None
+            raise self.reject(
+                "the file is damaged: it is an OpenDocument file without its manifest "
+                "({name}); open it in LibreOffice and save it as {kind}",
+                name=_MANIFEST,
+                kind=_SAVE_AS[fmt],
+            ) from None
         manifest = self.parse(_MANIFEST, self.read(manifest_info))
         self.manifest(manifest, fmt)
         self.xml[_MANIFEST] = manifest
