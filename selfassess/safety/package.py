@@ -31,7 +31,7 @@ from lxml import etree
 
 from selfassess.constants import LANGUAGES, META_PREFIX, Format, ReturnFormat
 from selfassess.errors import Rejected, UsageError
-from selfassess.i18n.localizer import Localizer
+from selfassess.i18n.localizer import N_, Localizer
 from selfassess.office import odf
 from selfassess.office.excel import cell_ref, range_area
 from selfassess.problems import Finding, ProblemCode
@@ -564,8 +564,10 @@ class _Checker:
             fmt = "odt"
         else:
             raise self.reject(
-                "cannot read this file: it is an OpenDocument file of another kind ({kind}); "
-                "send the form as .xlsx (Excel 2007-365) or .docx (Word 2007-365)",
+                N_(
+                    "cannot read this file: it is an OpenDocument file of another kind ({kind}); "
+                    "send the form as .xlsx (Excel 2007-365) or .docx (Word 2007-365)"
+                ),
                 kind=mimetype[:60],
             )
         for info in infos:
@@ -574,8 +576,10 @@ class _Checker:
             manifest_info = self.archive.getinfo(_MANIFEST)
         except KeyError:
             raise self.reject(
-                "the file is damaged: it is an OpenDocument file without its manifest "
-                "({name}); open it in LibreOffice and save it as {kind}",
+                N_(
+                    "the file is damaged: it is an OpenDocument file without its manifest "
+                    "({name}); open it in LibreOffice and save it as {kind}"
+                ),
                 name=_MANIFEST,
                 kind=_SAVE_AS[fmt],
             ) from None
@@ -627,8 +631,10 @@ class _Checker:
             if not self.ui_given:
                 self.speak(self.odf_language(encrypted))
             raise self.reject(
-                "the file was saved with a password (encrypted), so it cannot be read; "
-                "save it again without a password, as {kind}, and send it again",
+                N_(
+                    "the file was saved with a password (encrypted), so it cannot be read; "
+                    "save it again without a password, as {kind}, and send it again"
+                ),
                 kind=_SAVE_AS[fmt],
             )
         for entry in root.iter(entry_tag):
