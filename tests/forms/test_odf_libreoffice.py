@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import pytest
 
 from selfassess.definitions.questionnaire import load_questionnaire
 from selfassess.forms.parse import parse_form, parse_returns
-from selfassess.secretariat.ingest import READABLE
+from selfassess.secretariat.ingest import ingest_into
 from tests.forms.docx_fill import blank_form, full_return
 from tests.forms.xlsx_fill import generate, person_fill
 from tests.support.libreoffice import calc_fill_many, writer_fill_many
@@ -129,10 +130,20 @@ def test_a_missing_named_range_in_an_ods_is_a_located_error(
     ]
 
 
-def test_parse_and_ingest_take_odf_returns(spreadsheets: dict[str, Path]) -> None:
-    assert {".ods", ".odt"} <= set(READABLE)
-    [result] = parse_returns(spreadsheets["ar"])
+def test_ingest_takes_odf_returns_from_a_returns_folder(
+    spreadsheets: dict[str, Path], texts: dict[str, Path], tmp_path: Path
+) -> None:
+    returns = tmp_path / "returns" / "mexico"
+    returns.mkdir(parents=True)
+    shutil.copy(spreadsheets["zh"], returns / "reply.ods")
+    shutil.copy(texts["ar"], returns / "reply.odt")
+    [result] = parse_returns(returns / "reply.ods")
     assert result.form.format == "ods"
+    outcome = ingest_into(tmp_path / "store.sqlite", [tmp_path / "returns"])
+    assert [(Path(f.path).name, f.result, f.errors) for f in outcome.files] == [
+        ("reply.ods", "accepted", 0),
+        ("reply.odt", "accepted", 0),
+    ]
 
 
 def _rewrite(source: Path, target: Path, parts: dict[str, bytes]) -> None:
