@@ -9,11 +9,13 @@ from pathlib import Path
 import pytest
 
 from selfassess.definitions.questionnaire import load_questionnaire
-from selfassess.forms.parse import parse_form, parse_returns
+from selfassess.errors import Rejected
+from selfassess.forms.parse import SIGNATURE_LOCATION, parse_form, parse_returns
 from selfassess.secretariat.ingest import ingest_into
 from tests.forms.docx_fill import blank_form, full_return
 from tests.forms.xlsx_fill import generate, person_fill
-from tests.support.libreoffice import calc_fill_many, writer_fill_many
+from tests.hostile import corpus
+from tests.support.libreoffice import calc_fill_many, resave_many, writer_fill_many
 
 pytestmark = pytest.mark.libreoffice
 
@@ -144,6 +146,41 @@ def test_ingest_takes_odf_returns_from_a_returns_folder(
         ("reply.ods", "accepted", 0),
         ("reply.odt", "accepted", 0),
     ]
+
+
+def test_signed_forms_resaved_as_odf_keep_a_valid_signature(folder: Path) -> None:
+    pairs = []
+    for fmt, odf_suffix, lang, country in [
+        ("xlsx", ".ods", "fr", None),
+        ("docx", ".odt", "ar", "EG"),
+    ]:
+        src = folder / f"signed-{lang}.{fmt}"
+        src.write_bytes(corpus.real_form(fmt, lang, country))
+        pairs.append((src, src.with_suffix(odf_suffix)))
+    resave_many(pairs)
+    for _src, dst in pairs:
+        result = parse_form(dst, key=corpus.KEY)
+        assert result.form.signature == "valid", dst.name
+        assert result.errors == [], dst.name
+        # Another key: the signature no longer matches, an error located at the metadata.
+        other = parse_form(dst, key=b"another key")
+        assert [(p.code, p.location) for p in other.errors] == [
+            ("signature_invalid", SIGNATURE_LOCATION)
+        ]
+
+
+def test_a_form_saved_with_a_password_asks_for_a_copy_without_one(folder: Path) -> None:
+    pairs = []
+    for fmt, odf_suffix in [("xlsx", ".ods"), ("docx", ".odt")]:
+        src = folder / f"locked.{fmt}"
+        src.write_bytes(corpus.real_form(fmt, "zh"))
+        pairs.append((src, src.with_suffix(odf_suffix)))
+    resave_many(pairs, password="secret")
+    for (src, dst), save_as in zip(pairs, [".xlsx", ".docx"], strict=True):
+        # LibreOffice 25.2 encrypts the whole package: meta.xml is not readable.
+        assert "encrypted-package" in zipfile.ZipFile(dst).namelist(), src.name
+        with pytest.raises(Rejected, match=rf"without a password, as \{save_as}"):
+            parse_form(dst)
 
 
 def _rewrite(source: Path, target: Path, parts: dict[str, bytes]) -> None:

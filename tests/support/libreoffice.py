@@ -237,6 +237,13 @@ def resave(src: Path, dst: Path) -> Timing:
     return _run_jobs([_fill_job("resave", src, dst, {})])
 
 
+def resave_many(files: Iterable[tuple[Path, Path]], *, password: str | None = None) -> Timing:
+    """`resave` for several files in one LibreOffice start; with ``password``,
+    each is saved encrypted, as File > Save As with "Save with password" does."""
+    jobs = [_fill_job("resave", src, dst, {}) for src, dst in files]
+    return _run_jobs([{**job, "password": password} if password else job for job in jobs])
+
+
 def to_pdf(src: Path, outdir: Path) -> Path:
     """Convert a document to PDF in ``outdir`` and return the PDF's path."""
     if SOFFICE is None:
