@@ -259,11 +259,7 @@ class _WordTree:
             tag = child.tag
             if isinstance(tag, str) and tag not in _INLINE_SKIP:
                 if tag == odf.text("s"):
-                    count = child.get(odf.text("c")) or "1"
-                    wanted = (
-                        int(count) if count.isascii() and count.isdigit() and len(count) < 7 else 1
-                    )
-                    self.run(" " * self.budget.take(wanted), into)
+                    self.run(odf.spaces(child, self.budget), into)
                 elif tag == odf.text("tab"):
                     etree.SubElement(etree.SubElement(into, w("r")), w("tab"))
                 elif tag == odf.text("line-break"):

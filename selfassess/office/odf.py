@@ -130,6 +130,13 @@ class SpaceBudget:
         return granted
 
 
+def spaces(s: etree._Element, budget: SpaceBudget) -> str:
+    """The spaces a ``text:s`` stands for (``text:c``, default 1), within the budget."""
+    count = s.get(text("c")) or "1"
+    wanted = int(count) if count.isascii() and count.isdigit() and len(count) < 7 else 1
+    return " " * budget.take(wanted)
+
+
 def paragraph_text(p: etree._Element, budget: SpaceBudget) -> str:
     """The text of a ``text:p`` or ``text:h``, as an office suite shows it: spans,
     links and fields by their text, ``text:s`` as spaces, ``text:tab`` as a tab,
@@ -139,9 +146,7 @@ def paragraph_text(p: etree._Element, budget: SpaceBudget) -> str:
         tag = child.tag
         if isinstance(tag, str) and tag not in _SKIPPED:
             if tag == text("s"):
-                count = child.get(text("c")) or "1"
-                spaces = int(count) if count.isascii() and count.isdigit() and len(count) < 7 else 1
-                parts.append(" " * budget.take(spaces))
+                parts.append(spaces(child, budget))
             elif tag == text("tab"):
                 parts.append("\t")
             elif tag == text("line-break"):

@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from selfassess.constants import COUNTRY_SLOT
 from selfassess.definitions.questionnaire import load_questionnaire
 from selfassess.errors import Rejected
 from selfassess.forms.parse import SIGNATURE_LOCATION, parse_form, parse_returns
+from selfassess.i18n.localizer import Localizer
 from selfassess.secretariat.ingest import ingest_into
 from tests.forms.docx_fill import blank_form, full_return
 from tests.forms.xlsx_fill import generate, person_fill
@@ -52,6 +54,11 @@ def texts(folder: Path) -> dict[str, Path]:
         src.write_bytes(blank_form(lang))
         out[lang] = folder / f"filled-{lang}.odt"
         jobs.append((src, out[lang], full_return(Q, lang).actions))
+    # A blank form: the respondent picks the country on the cover.
+    blank = folder / "blank-country.docx"
+    blank.write_bytes(blank_form("ar", None))
+    out["blank"] = folder / "blank-country.odt"
+    jobs.append((blank, out["blank"], {COUNTRY_SLOT: Localizer("ar").country("EG")}))
     writer_fill_many(jobs)
     return out
 
@@ -86,6 +93,12 @@ def test_a_form_filled_in_writer_and_saved_as_odt_gives_back_every_value(
     assert result.form.format == "odt"
     assert result.form.language == lang
     assert result.problems == []
+
+
+def test_the_country_picked_on_a_blank_form_saved_as_odt_is_read(texts: dict[str, Path]) -> None:
+    result = parse_form(texts["blank"])
+    assert result.form.country == "EG"
+    assert result.errors == []
 
 
 def test_every_answer_type_is_covered() -> None:
