@@ -669,7 +669,7 @@ class _Checker:
             if not isinstance(tag, str):
                 continue
             local = tag[tag.find("}") + 1 :]
-            if tag == odf.office("script") or local == "event-listener":
+            if tag in _ODF_SCRIPTS or local == "event-listener":
                 raise self.reject(
                     "the file contains macros ({name}); save it as .xlsx or .docx without "
                     "macros and send it again",
@@ -769,6 +769,8 @@ _FETCHED = frozenset(
         "auto-reload",
     }
 )
+#: Elements that hold or call a script: macros, in ODF's own places.
+_ODF_SCRIPTS = frozenset((odf.office("script"), odf.text("script"), odf.text("execute-macro")))
 _DDE = frozenset({"dde-source", "dde-link", "dde-connection-decl", "dde-connection"})
 _OLE_OBJECT = re.compile(r"^Object \d+$", re.IGNORECASE)
 _SAVE_AS: dict[ReturnFormat, str] = {

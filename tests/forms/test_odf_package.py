@@ -280,8 +280,10 @@ def test_macro_folders_and_ole_objects_are_refused(extra: dict[str, bytes], expe
         "</office:event-listeners></text:p></office:text></office:body>",
         '<office:body><office:text><text:p><text:a xlink:href="vnd.sun.star.script:Lib.M.run">'
         "x</text:a></text:p></office:text></office:body>",
+        '<office:body><office:text><text:p><text:execute-macro text:name="Standard.M.run">'
+        "click</text:execute-macro></text:p></office:text></office:body>",
     ],
-    ids=["office-script", "event-listener", "script-link"],
+    ids=["office-script", "event-listener", "script-link", "execute-macro"],
 )
 def test_scripts_and_event_handlers_are_refused(body: str) -> None:
     content = f"<office:document-content {NS}>{body}</office:document-content>".encode()
