@@ -95,7 +95,8 @@ def parse_form(
     questionnaire: Questionnaire | None = None,
     countries: Collection[str] | None = None,
 ) -> ParseResult:
-    """Parse a completed .docx or .xlsx form (a path, bytes or a binary file object).
+    """Parse a completed .docx or .xlsx form, or one LibreOffice saved as .odt or .ods
+    (a path, bytes or a binary file object).
 
     Problems are in ``ui``'s language, by default the form's; a rejection is
     in ``ui``'s language, by default English (the form's is not known yet).
