@@ -558,10 +558,9 @@ class _Checker:
         OOXML, with ODF's own places for macros, scripts, objects and links."""
         mimetype = self.read(self.archive.getinfo("mimetype")).decode("ascii", "replace").strip()
         fmt: ReturnFormat
-        if mimetype == odf.MIME_SPREADSHEET:
-            fmt = "ods"
-        elif mimetype == odf.MIME_TEXT:
-            fmt = "odt"
+        found = [kind for kind, declared in _MIMETYPES.items() if declared == mimetype]
+        if found:
+            fmt = found[0]
         else:
             raise self.reject(
                 N_(
@@ -637,6 +636,14 @@ class _Checker:
                 ),
                 kind=_SAVE_AS[fmt],
             )
+        declared = [e.get(type_attr) for e in root.iter(entry_tag) if e.get(path_attr) == "/"]
+        if declared != [_MIMETYPES[fmt]]:
+            raise self.reject(
+                N_(
+                    "the file is damaged: its manifest does not declare it as the OpenDocument "
+                    "file its mimetype says; the file was altered"
+                )
+            )
         for entry in root.iter(entry_tag):
             path = entry.get(path_attr) or ""
             self.refuse_odf_name(path.lstrip("/"))
@@ -684,7 +691,9 @@ class _Checker:
                         "macros and send it again",
                         name=name,
                     )
-                if local in _FETCHED and _external(href):
+                if local in _LINKED_DATA and _external(href):
+                    self.external_link(name)
+                elif local in _FETCHED and _external(href):
                     self.warn("external_resource", name, kind=local)
             if local in _DDE:
                 self.external_link(name)
@@ -763,12 +772,13 @@ _FETCHED = frozenset(
         "fill-image",
         "background-image",
         "section-source",
-        "table-source",
-        "cell-range-source",
         "template",
         "auto-reload",
     }
 )
+#: Sheets and ranges linked to another file: an external workbook, as in OOXML.
+_LINKED_DATA = frozenset({"table-source", "cell-range-source"})
+_MIMETYPES: dict[ReturnFormat, str] = {"ods": odf.MIME_SPREADSHEET, "odt": odf.MIME_TEXT}
 #: Elements that hold or call a script: macros, in ODF's own places.
 _ODF_SCRIPTS = frozenset((odf.office("script"), odf.text("script"), odf.text("execute-macro")))
 _DDE = frozenset({"dde-source", "dde-link", "dde-connection-decl", "dde-connection"})

@@ -315,6 +315,21 @@ def test_external_links_and_dde_are_reported_not_followed() -> None:
     ]
 
 
+def test_a_sheet_linked_to_another_file_is_an_external_link() -> None:
+    content = ods_content(ROWS, NAMES).replace(
+        b"</table:table>",
+        b'<table:table-source xlink:href="file:///C:/other.ods" table:table-name="S"/>'
+        b"</table:table>",
+    )
+    checked = check_package(package(SPREADSHEET, content))
+    assert [(f.code, f.location) for f in checked.warnings] == [("external_link", "content.xml")]
+
+
+def test_a_manifest_that_names_another_kind_of_file_is_refused() -> None:
+    data = package(SPREADSHEET, ods_content(ROWS, NAMES), manifest_xml=manifest(TEXT))
+    assert "manifest does not declare" in refusal(data)
+
+
 def test_a_formula_that_calls_out_is_reported() -> None:
     rows = (
         '<table:table-row><table:table-cell table:formula="of:=WEBSERVICE(&quot;http://x&quot;)"'
