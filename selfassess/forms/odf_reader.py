@@ -26,7 +26,7 @@ from collections.abc import Collection, Iterator
 
 from lxml import etree
 
-from selfassess.constants import LANGUAGES, META_KEYS, META_PREFIX, XLSX_NAME_PREFIX
+from selfassess.constants import LANGUAGES, META_KEYS, META_PREFIX, XLSX_NAME_PREFIX, OdfFormat
 from selfassess.definitions.model import Questionnaire
 from selfassess.errors import Rejected
 from selfassess.forms.docx_reader import DocxReader
@@ -57,7 +57,7 @@ def _props(package: Package) -> dict[str, str]:
         return {}
     found = odf.user_defined(meta)
     return {
-        k[len(META_PREFIX) :]: v.strip()
+        k[len(META_PREFIX) :]: v
         for k, v in found.items()
         if k.startswith(META_PREFIX) and k[len(META_PREFIX) :] in META_KEYS
     }
@@ -72,7 +72,7 @@ def _language(package: Package) -> str:
     return next((c for c in candidates if c in LANGUAGES), "en")
 
 
-def _unreadable(package: Package, kind: str) -> Rejected:
+def _unreadable(package: Package, kind: OdfFormat) -> Rejected:
     _ = Localizer(_language(package)).gettext
     if kind == "ods":
         message = _(

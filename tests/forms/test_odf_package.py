@@ -390,6 +390,13 @@ def test_another_kind_of_opendocument_is_refused() -> None:
     assert "presentation" in refusal(package(mimetype, PLAIN, manifest_xml=manifest(mimetype)))
 
 
+@pytest.mark.parametrize("mimetype", [SPREADSHEET, TEXT])
+def test_a_package_without_its_body_is_refused_not_read_as_empty(mimetype: str) -> None:
+    content = f"<office:document-content {NS}><office:body/></office:document-content>"
+    with pytest.raises(Rejected, match="damaged"):
+        parse_form(package(mimetype, content.encode()), questionnaire=Q)
+
+
 def test_a_missing_manifest_is_refused() -> None:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as z:
