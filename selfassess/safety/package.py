@@ -648,7 +648,13 @@ class _Checker:
             path = entry.get(path_attr) or ""
             self.refuse_odf_name(path.lstrip("/"))
             media = (entry.get(type_attr) or "").lower()
-            if "oleobject" in media or "basic" in media or "script" in media:
+            if "basic" in media or "script" in media:
+                raise self.reject(
+                    "the file contains macros ({name}); save it as .xlsx or .docx without macros "
+                    "and send it again",
+                    name=path[:80],
+                )
+            if "oleobject" in media:
                 raise self.reject(
                     "the file contains embedded objects ({name}); remove them and send the form "
                     "again",

@@ -273,6 +273,18 @@ def test_macro_folders_and_ole_objects_are_refused(extra: dict[str, bytes], expe
 
 
 @pytest.mark.parametrize(
+    ("media", "expected"),
+    [
+        ("application/vnd.sun.star.basic", "macros (Standard/)"),
+        ("application/vnd.sun.star.oleobject", "embedded objects (Standard/)"),
+    ],
+)
+def test_manifest_entries_of_macros_and_objects_are_refused(media: str, expected: str) -> None:
+    entry = f'<manifest:file-entry manifest:full-path="Standard/" manifest:media-type="{media}"/>'
+    assert expected in refusal(package(TEXT, PLAIN, manifest_xml=manifest(TEXT, entry)))
+
+
+@pytest.mark.parametrize(
     "body",
     [
         "<office:scripts><office:script/></office:scripts><office:body/>",
