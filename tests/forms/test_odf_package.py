@@ -307,9 +307,25 @@ def test_an_empty_scripts_element_as_libreoffice_writes_it_is_accepted() -> None
     assert check_package(package(TEXT, content)).format == "odt"
 
 
-def test_a_dtd_is_refused() -> None:
-    content = b'<?xml version="1.0"?><!DOCTYPE a [<!ENTITY x "y">]>' + PLAIN
-    assert "DTD" in refusal(package(TEXT, content))
+DTD = b'<?xml version="1.0"?><!DOCTYPE a [<!ENTITY x "y">]>'
+
+
+@pytest.mark.parametrize("part", ["content.xml", "META-INF/manifest.xml", "meta.xml"])
+def test_a_dtd_in_any_part_is_refused(part: str) -> None:
+    data = package(
+        TEXT,
+        DTD + PLAIN if part == "content.xml" else PLAIN,
+        manifest_xml=DTD + manifest(TEXT) if part == "META-INF/manifest.xml" else None,
+        meta=DTD + meta_xml() if part == "meta.xml" else None,
+    )
+    assert f"the part {part} declares a DTD" in refusal(data)
+
+
+def test_the_zip_limits_apply_to_odf_too() -> None:
+    extra = {f"Pictures/{n}.png": b"png" for n in range(10)}
+    assert "over the limit of 8" in refusal(
+        package(TEXT, PLAIN, extra=extra), Limits(max_members=8)
+    )
 
 
 def test_external_links_and_dde_are_reported_not_followed() -> None:
