@@ -15,7 +15,7 @@ from selfassess.errors import Rejected
 from selfassess.forms.parse import parse_form
 from selfassess.forms.xlsx_writer import slot_name
 from selfassess.safety.package import Limits, check_package
-from tests.forms.inline import definition
+from tests.forms.inline import blank_xlsx, definition
 
 Q = definition()
 NS = (
@@ -168,6 +168,27 @@ def test_a_value_typed_far_from_the_form_is_a_stray_cell() -> None:
     result = parse_form(package(SPREADSHEET, ods_content(ROWS + far, NAMES)), questionnaire=Q)
     assert [(p.code, p.location) for p in result.warnings] == [
         ("stray_cells", "Réponses d'un État!Z1004")
+    ]
+
+
+def test_a_missing_name_is_the_same_located_error_in_an_xlsx() -> None:
+    """The slot rules are one implementation (SheetsReader) for .xlsx and .ods."""
+    source = zipfile.ZipFile(io.BytesIO(blank_xlsx(Q)))
+    workbook = source.read("xl/workbook.xml")
+    name = slot_name("wg15_j_measures").encode()
+    start = workbook.index(b'<definedName name="' + name + b'"')
+    end = workbook.index(b"</definedName>", start) + len(b"</definedName>")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in source.infolist():
+            data = source.read(info)
+            z.writestr(
+                info,
+                workbook[:start] + workbook[end:] if info.filename == "xl/workbook.xml" else data,
+            )
+    result = parse_form(out.getvalue(), questionnaire=Q)
+    assert [(p.code, p.item, p.location) for p in result.errors] == [
+        ("cell_unnamed", "wg15_j_measures", slot_name("wg15_j_measures"))
     ]
 
 
