@@ -187,7 +187,7 @@ class OdsReader(SheetsReader):
         try:
             return super().meta()
         except Rejected:
-            if self._from_properties() or self._from_sheet()[0]:
+            if self.has_metadata():
                 raise
             raise _unreadable(self._package, "ods") from None
 
