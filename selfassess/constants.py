@@ -81,7 +81,12 @@ Format = Literal["docx", "xlsx"]
 FORMATS: Final[tuple[Format, ...]] = get_args(Format)
 #: Servers an online (XLSForm) submission comes from.
 Channel = Literal["odk_central", "kobotoolbox"]
-ResponseFormat = Format | Channel | Literal["json"]
+#: A form re-saved by LibreOffice in OpenDocument format ("Use ODF format"):
+#: the .xlsx form as a spreadsheet, the .docx form as a text.
+OdfFormat = Literal["ods", "odt"]
+#: Formats of a returned form: what ``check_package`` recognises.
+ReturnFormat = Format | OdfFormat
+ResponseFormat = ReturnFormat | Channel | Literal["json"]
 
 #: Severity of a problem in a return.
 Severity = Literal["error", "warning"]

@@ -55,6 +55,7 @@ ProblemCode = Literal[
     "external_link",
     # Excel layout.
     "cells_lost",
+    "cell_unnamed",
     "cell_named_twice",
     "stray_cells",
     # Word layout.
@@ -215,6 +216,14 @@ CATALOGUE: Final[Mapping[ProblemCode, Spec]] = {
         N_(
             "{count} answer cell(s) no longer exist (their rows or sheets were "
             "deleted), so they count as unanswered: {slots}"
+        ),
+    ),
+    "cell_unnamed": Spec(
+        "error",
+        N_(
+            "The answer cell of {slot} cannot be found: the workbook has no name {name} "
+            "(the form was altered, or saved by an editor that drops names). Enter the "
+            "answer in a fresh copy of the form."
         ),
     ),
     "cell_named_twice": Spec(

@@ -185,8 +185,8 @@ def parse(
         list[Path],
         typer.Argument(
             dir_okay=False,
-            help="Completed .docx or .xlsx forms, or online exports (.csv, .zip, OData .json, "
-            "KoBoToolbox .xlsx).",
+            help="Completed .docx or .xlsx forms (or .odt/.ods saved by LibreOffice), or online "
+            "exports (.csv, .zip, OData .json, KoBoToolbox .xlsx).",
         ),
     ],
     as_json: Annotated[

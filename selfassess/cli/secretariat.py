@@ -197,8 +197,8 @@ def merge(
         list[Path],
         typer.Argument(
             dir_okay=False,
-            help="Returns of one country (.docx/.xlsx/.json, or online exports of its "
-            "submissions).",
+            help="Returns of one country (.docx/.xlsx/.odt/.ods/.json, or online exports of "
+            "its submissions).",
         ),
     ],
     out_path: Annotated[

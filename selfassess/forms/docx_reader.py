@@ -24,6 +24,7 @@ import re
 from collections import defaultdict
 from collections.abc import Collection
 from functools import cache
+from typing import ClassVar, Literal
 
 from lxml import etree
 
@@ -147,30 +148,48 @@ class DocxReader:
     Problems are findings (codes and values); ``parse_form`` words them.
     """
 
-    def __init__(self, data: bytes, countries: Collection[str]) -> None:
+    format: ClassVar[Literal["docx", "odt"]] = "docx"
+
+    def __init__(
+        self,
+        document: etree._Element,
+        properties: dict[str, str] | None,
+        countries: Collection[str],
+        data: bytes | None = None,
+    ) -> None:
+        """``document`` is the main document part; ``properties`` the form's
+        metadata (keys without the prefix), None when the file has none;
+        ``data`` the package, for the custom XML that controls may be bound to."""
         self.countries = countries
         self._data = data
         self._stores: dict[str, etree._Element] | None = None
         self._binding_budget = _BINDING_BUDGET
-        package = open_word_package(data)
-        self._document = package.document
-        self._custom = package.custom
+        self._document = document
+        self._properties = properties
         self._rows: dict[str, list[list[etree._Element]]] | None = None
+
+    @classmethod
+    def from_docx(cls, data: bytes, countries: Collection[str]) -> DocxReader:
+        """The reader of a checked .docx package."""
+        package = open_word_package(data)
+        properties = None
+        if package.custom is not None:
+            props = read_custom_properties(package.custom)
+            properties = {k: props[META_PREFIX + k] for k in META_KEYS if META_PREFIX + k in props}
+        return cls(package.document, properties, countries, data)
 
     # --- metadata -----------------------------------------------------------
 
     def meta(self) -> FormMeta:
-        if self._custom is None:
+        if self._properties is None:
             raise Rejected("not one of our forms: it has no selfassess document properties")
-        props = read_custom_properties(self._custom)
-        strings = {k: props[META_PREFIX + k] for k in META_KEYS if META_PREFIX + k in props}
-        return FormMeta.from_strings(strings, countries=self.countries)
+        return FormMeta.from_strings(self._properties, countries=self.countries)
 
     # --- answers ------------------------------------------------------------
 
     def read(self, questionnaire: Questionnaire) -> RawForm:
         meta = self.meta()
-        raw = RawForm(meta=meta, format="docx")
+        raw = RawForm(meta=meta, format=self.format)
         controls: dict[str, list[etree._Element]] = defaultdict(list)
         for sdt in self._document.iter(w("sdt")):
             tag = _tag(sdt)
@@ -290,7 +309,7 @@ class DocxReader:
         """The text a ``w:dataBinding`` points to, or None when it cannot be found
         by a plain path (``/p:a[1]/p:b[2]`` or ``.../@attr``) within the budget."""
         if self._stores is None:
-            self._stores = custom_xml_stores(self._data)
+            self._stores = {} if self._data is None else custom_xml_stores(self._data)
         root = self._stores.get(store_key(_attr(binding, "storeItemID")))
         steps = _attr(binding, "xpath").strip().split("/")
         if root is None or len(steps) < 2 or steps[0]:

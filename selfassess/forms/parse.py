@@ -64,9 +64,17 @@ def open_reader(package: Package, countries: Collection[str]) -> Reader:
         from selfassess.forms.xlsx_reader import XlsxReader  # noqa: PLC0415 (load one reader only)
 
         return XlsxReader(package, countries)
+    if package.format == "ods":
+        from selfassess.forms.odf_reader import OdsReader  # noqa: PLC0415 (load one reader only)
+
+        return OdsReader(package, countries)
+    if package.format == "odt":
+        from selfassess.forms.odf_reader import OdtReader  # noqa: PLC0415 (load one reader only)
+
+        return OdtReader(package, countries)
     from selfassess.forms.docx_reader import DocxReader  # noqa: PLC0415 (python-docx is slow to import; load one reader only)
 
-    return DocxReader(package.data, countries)
+    return DocxReader.from_docx(package.data, countries)
 
 
 def questionnaire_for(questionnaire: str, version: str) -> Questionnaire:
@@ -87,7 +95,8 @@ def parse_form(
     questionnaire: Questionnaire | None = None,
     countries: Collection[str] | None = None,
 ) -> ParseResult:
-    """Parse a completed .docx or .xlsx form (a path, bytes or a binary file object).
+    """Parse a completed .docx or .xlsx form, or one LibreOffice saved as .odt or .ods
+    (a path, bytes or a binary file object).
 
     Problems are in ``ui``'s language, by default the form's; a rejection is
     in ``ui``'s language, by default English (the form's is not known yet).

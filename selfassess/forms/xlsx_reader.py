@@ -25,6 +25,7 @@ import posixpath
 import re
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
+from typing import ClassVar, Literal
 
 from lxml import etree
 
@@ -83,7 +84,7 @@ def _name_of(slot: str) -> str:
 
 
 @dataclass(frozen=True)
-class _Cell:
+class HeldCell:
     """What the reader keeps of one cell that holds something."""
 
     value: RawScalar
@@ -92,16 +93,16 @@ class _Cell:
 
 
 @dataclass(eq=False)
-class _Sheet:
+class Sheet:
     title: str
-    cells: dict[Cell, _Cell]
+    cells: dict[Cell, HeldCell]
 
 
 @dataclass(frozen=True)
 class _Found:
     """The cell a defined name points to."""
 
-    sheet: _Sheet
+    sheet: Sheet
     cell: Cell
 
     def value(self) -> RawValue:
@@ -112,220 +113,42 @@ class _Found:
         return RawValue(held.value, location, formula=held.formula)
 
 
-class XlsxReader:
-    """Reader of our .xlsx forms (see :class:`selfassess.forms.parse.Reader`).
+@dataclass(frozen=True)
+class DefinedName:
+    """One definition of a name in a workbook: the cell it points to, if any."""
 
-    ``package`` has passed :func:`selfassess.safety.package.check_package`.
-    Problems are findings (codes and values); ``parse_form`` words them.
+    name: str
+    """Lower case (names are compared case-insensitively)."""
+    target: tuple[str, Cell] | None
+    """(sheet title, cell); None for a definition that points nowhere."""
+    scoped: bool
+    """Defined for one sheet rather than for the workbook."""
+
+
+class SheetsReader:
+    """What the readers of our workbook forms share, whatever the file format:
+    the metadata (properties and the metadata sheet), slots through defined
+    names, and every problem about them. A subclass reads its format into
+    :class:`Sheet` grids, defined names and document properties.
     """
 
-    def __init__(self, package: Package, countries: Collection[str]) -> None:
+    format: ClassVar[Literal["xlsx", "ods"]]
+
+    def __init__(self, sheets: list[Sheet], countries: Collection[str]) -> None:
         self.countries = countries
-        self._parts = package.xml
-        self._folded = {name.casefold(): name for name in package.xml}
-        main = self._related("", "officeDocument")
-        if main is None:
-            raise Rejected("not an Excel workbook: it has no workbook part")
-        self._workbook_name = main
-        self._workbook, self._ns = self._spreadsheet_part(main)
-        self._date1904 = any(
-            (pr.get("date1904") or "").lower() in ("1", "true")
-            for pr in self._workbook.iterchildren(self._ns + "workbookPr")
-        )
-        sheets = self._sheet_parts()
-        self._styles = self._cell_formats(sheets)
-        self._strings = self._shared_strings()
-        self._sheets = [
-            _Sheet(title, self._cells(root, ns, part)) for title, part, root, ns in sheets
-        ]
+        self._sheets = sheets
         self._meta: FormMeta | None = None
         self._meta_problems: list[Finding] = []
 
-    # --- parts -------------------------------------------------------------
-
-    def _part(self, name: str) -> etree._Element:
-        """The checked tree of a part; a part that was not checked as XML is refused."""
-        found = self._folded.get(name.casefold())
-        if found is None:
-            raise Rejected(
-                f"the file is damaged: the part {name[:80]} that the workbook points to is "
-                "missing or is not XML"
-            )
-        return self._parts[found]
-
-    def _spreadsheet_part(self, name: str) -> tuple[etree._Element, str]:
-        """(tree, ``{namespace}``) of a SpreadsheetML part; any other root is refused."""
-        root = self._part(name)
-        ns = _namespace(root)
-        if ns not in _MAIN_NS:
-            raise Rejected(
-                f"the file is damaged: the part {name[:80]} is not SpreadsheetML "
-                f"(its root is in the namespace {ns[:80]!r})"
-            )
-        return root, "{" + ns + "}"
-
-    def _relationships(self, source: str) -> Iterator[tuple[str, str, str]]:
-        """(id, type's last segment, target part name) of a part's internal relationships."""
-        folder, base = posixpath.split(source)
-        rels = posixpath.join(folder, "_rels", base + ".rels")
-        found = self._folded.get(rels.casefold())
-        if found is None:
-            return
-        for rel in self._parts[found].iter(f"{{{_REL_NS}}}Relationship"):
-            target, kind = rel.get("Target"), rel.get("Type") or ""
-            if not target or (rel.get("TargetMode") or "").strip().lower() == "external":
-                continue
-            name = target[1:] if target.startswith("/") else posixpath.join(folder, target)
-            yield rel.get("Id") or "", kind.rsplit("/", 1)[-1], posixpath.normpath(name)
-
-    def _related(self, source: str, kind: str) -> str | None:
-        return next((t for _i, k, t in self._relationships(source) if k == kind), None)
-
-    # --- formats, strings, sheets ------------------------------------------
-
-    def _cell_formats(
-        self, sheets: list[tuple[str, str, etree._Element, str]]
-    ) -> dict[int, tuple[bool, bool]]:
-        """(is a date, formatted by the writer) of each cell format a cell uses.
-
-        Only formats some cell uses are looked at: a file may declare many more.
-        """
-        name = self._related(self._workbook_name, "styles")
-        if name is None:
-            return {}
-        used = {_int(c.get("s")) for _t, _p, root, ns in sheets for c in root.iter(ns + "c")}
-        root, ns = self._spreadsheet_part(name)
-        picked: dict[int, tuple[int, bool]] = {}
-        for xfs in root.iterchildren(ns + "cellXfs"):
-            for index, xf in enumerate(xfs.iterchildren(ns + "xf")):
-                if index in used:
-                    # The ids are 0 for the workbook's defaults; a number format
-                    # alone does not count, as Excel and Calc set one on typed dates.
-                    formatted = any(
-                        _int(xf.get(k)) for k in ("fontId", "fillId", "borderId")
-                    ) or any(len(al.attrib) for al in xf.iterchildren(ns + "alignment"))
-                    picked[index] = (_int(xf.get("numFmtId")), formatted)
-        numbers = {number for number, _formatted in picked.values()}
-        dates = numbers & _DATE_FORMAT_IDS
-        for numfmts in root.iterchildren(ns + "numFmts"):
-            for fmt in numfmts.iterchildren(ns + "numFmt"):
-                number = _int(fmt.get("numFmtId"))
-                if number in numbers and _is_date_format(fmt.get("formatCode") or ""):
-                    dates.add(number)
-        return {
-            index: (number in dates, formatted) for index, (number, formatted) in picked.items()
-        }
-
-    def _shared_strings(self) -> list[str]:
-        name = self._related(self._workbook_name, "sharedStrings")
-        if name is None:
-            return []
-        root, ns = self._spreadsheet_part(name)
-        return [_text(si, ns) for si in root.iterchildren(ns + "si")]
-
-    def _sheet_parts(self) -> list[tuple[str, str, etree._Element, str]]:
-        """(title, part name, tree, ``{namespace}``) of every worksheet, in the
-        workbook's order."""
-        targets = {
-            rid: target
-            for rid, kind, target in self._relationships(self._workbook_name)
-            if kind == "worksheet"
-        }
-        sheets: list[tuple[str, str, etree._Element, str]] = []
-        for holder in self._workbook.iterchildren(self._ns + "sheets"):
-            for entry in holder.iterchildren(self._ns + "sheet"):
-                rid = next(
-                    (entry.get(f"{{{ns}}}id") for ns in _R_NS if entry.get(f"{{{ns}}}id")), ""
-                )
-                if rid not in targets:
-                    # Chart sheets and dialog sheets hold no cells; a missing
-                    # worksheet is a deleted sheet.
-                    continue
-                part = targets[rid]
-                sheets.append((entry.get("name") or "", part, *self._spreadsheet_part(part)))
-        return sheets
-
-    def _cells(self, root: etree._Element, ns: str, part: str) -> dict[Cell, _Cell]:
-        cells: dict[Cell, _Cell] = {}
-        row_number = 0
-        for data in root.iterchildren(ns + "sheetData"):
-            for row in data.iterchildren(ns + "row"):
-                row_number = _position(row.get("r"), row_number + 1, part)
-                col_number = 0
-                for c in row.iterchildren(ns + "c"):
-                    ref = c.get("r")
-                    if ref is None:
-                        col_number += 1
-                    else:
-                        found = cell_ref(ref)
-                        if found is None:
-                            raise Rejected(
-                                f"the file is damaged: the cell reference {ref[:20]!r} in {part} "
-                                "is not a cell of a worksheet"
-                            )
-                        row_number, col_number = found
-                    cell = self._cell(c, ns)
-                    if cell is not None:
-                        cells[(row_number, col_number)] = cell
-        return cells
-
-    def _cell(self, c: etree._Element, ns: str) -> _Cell | None:
-        style = _int(c.get("s"))
-        is_date, formatted = self._styles.get(style, (False, False))
-        f = c.find(ns + "f")
-        if f is not None:
-            # A formula's text, as a person would see it in the formula bar.
-            return _Cell("=" + (f.text or ""), True, formatted)
-        kind = c.get("t") or "n"
-        if kind == "inlineStr":
-            inline = c.find(ns + "is")
-            value: RawScalar = None if inline is None else decode_xstring(_text(inline, ns))
-            return _Cell(value, False, formatted)
-        v = c.find(ns + "v")
-        text = None if v is None else v.text
-        if text is None:
-            return _Cell(None, False, formatted) if formatted else None
-        if kind == "s":
-            index = _int(text, -1)
-            if not 0 <= index < len(self._strings):
-                raise Rejected(
-                    "the file is damaged: a cell points to a shared string that is not there"
-                )
-            value = decode_xstring(self._strings[index])
-        elif kind in ("str", "e"):
-            value = decode_xstring(text)
-        elif kind == "b":
-            value = text.strip() in ("1", "true")
-        elif kind == "d":
-            value = _iso_datetime(text)
-        else:
-            value = self._number(text, is_date)
-        return _Cell(value, False, formatted)
-
-    def _number(self, text: str, is_date: bool) -> RawScalar:
-        """A number as Excel stores it, a date when its format shows a date."""
-        clean = text.strip()
-        try:
-            number: int | float = (
-                float(clean) if any(ch in clean for ch in ".eE") or len(clean) > 20 else int(clean)
-            )
-        except ValueError:
-            return text
-        # Excel's dates run from serial 0 to 2,958,465 (31 December 9999).
-        if not is_date or not 0 <= number < 2_958_466:
-            return number
-        return _from_serial(float(number), self._date1904)
-
-    # --- metadata ----------------------------------------------------------
-
     def _from_properties(self) -> dict[str, str]:
-        name = self._related("", "custom-properties")
-        if name is None:
-            return {}
-        props = read_custom_properties(self._part(name))
-        return {k[len(META_PREFIX) :]: v for k, v in props.items() if k.startswith(META_PREFIX)}
+        """Key (without the prefix) -> value of the form's document properties."""
+        raise NotImplementedError
 
-    def _sheet(self, title: str) -> _Sheet | None:
+    def _defined_names(self) -> Iterator[DefinedName]:
+        """Every definition of a name, in the file's order."""
+        raise NotImplementedError
+
+    def _sheet(self, title: str) -> Sheet | None:
         """The worksheet of that title, whatever its case (Excel's rule for titles)."""
         folded = title.casefold()
         return next((ws for ws in self._sheets if ws.title.casefold() == folded), None)
@@ -411,8 +234,6 @@ class XlsxReader:
         )
         return self._meta
 
-    # --- slots -------------------------------------------------------------
-
     def _names(self, wanted: set[str]) -> tuple[dict[str, list[_Found | None]], list[str]]:
         """The slot names in ``wanted`` (lower case, prefix kept) and the cells each
         points to (None for a definition that points nowhere, as after a deleted
@@ -426,28 +247,24 @@ class XlsxReader:
         """
         found: dict[str, list[_Found | None]] = {}
         unknown: set[str] = set()
-        ordered: list[tuple[str, str]] = []
-        scoped: list[tuple[str, str]] = []
-        for holder in self._workbook.iterchildren(self._ns + "definedNames"):
-            for dn in holder.iterchildren(self._ns + "definedName"):
-                name = (dn.get("name") or "").lower()
-                if name in wanted:
-                    pair = (name, dn.text or "")
-                    (scoped if dn.get("localSheetId") is not None else ordered).append(pair)
-                elif name.startswith(XLSX_NAME_PREFIX):
-                    unknown.add(name)
-        for name, formula in [*ordered, *scoped]:
-            target = name_target(formula)
-            ws = None if target is None else self._sheet(target[0])
-            places = found.setdefault(name, [])
-            place = None if ws is None or target is None else _Found(ws, target[1])
+        ordered: list[DefinedName] = []
+        scoped: list[DefinedName] = []
+        for dn in self._defined_names():
+            if dn.name in wanted:
+                (scoped if dn.scoped else ordered).append(dn)
+            elif dn.name.startswith(XLSX_NAME_PREFIX):
+                unknown.add(dn.name)
+        for dn in [*ordered, *scoped]:
+            ws = None if dn.target is None else self._sheet(dn.target[0])
+            places = found.setdefault(dn.name, [])
+            place = None if ws is None or dn.target is None else _Found(ws, dn.target[1])
             if place not in places:
                 places.append(place)
         return found, sorted(unknown)
 
     def read(self, questionnaire: Questionnaire) -> RawForm:
         meta = self.meta()
-        raw = RawForm(meta=meta, format="xlsx", problems=list(self._meta_problems))
+        raw = RawForm(meta=meta, format=self.format, problems=list(self._meta_problems))
         slots = {
             _name_of(slot): slot
             for item in questionnaire.items()
@@ -474,6 +291,16 @@ class XlsxReader:
             # is passed on, for interpret's warning; its cell is never read.
             item_id, _join, option = name[len(XLSX_NAME_PREFIX) :].partition(XLSX_OPTION_JOIN)
             raw.values.setdefault(slot_id(item_id, option or None), _UNREAD)
+        for name, slot in sorted(slots.items()):
+            if name not in names:
+                raw.problems.append(
+                    Finding(
+                        "cell_unnamed",
+                        slot.partition(SLOT_SEPARATOR)[0],
+                        name,
+                        {"slot": slot, "name": name},
+                    )
+                )
         if lost:
             raw.problems.append(
                 Finding("cells_lost", params={"count": len(lost), "slots": ", ".join(lost[:10])})
@@ -542,6 +369,233 @@ class XlsxReader:
                     continue
                 stray.append(f"{ws.title}!{coordinate(at)}")
         return stray
+
+
+class XlsxReader(SheetsReader):
+    """Reader of our .xlsx forms (see :class:`selfassess.forms.parse.Reader`).
+
+    ``package`` has passed :func:`selfassess.safety.package.check_package`.
+    Problems are findings (codes and values); ``parse_form`` words them.
+    """
+
+    format = "xlsx"
+
+    def __init__(self, package: Package, countries: Collection[str]) -> None:
+        self._parts = package.xml
+
+        self._folded = {name.casefold(): name for name in package.xml}
+        main = self._related("", "officeDocument")
+        if main is None:
+            raise Rejected("not an Excel workbook: it has no workbook part")
+        self._workbook_name = main
+        self._workbook, self._ns = self._spreadsheet_part(main)
+        self._date1904 = any(
+            (pr.get("date1904") or "").lower() in ("1", "true")
+            for pr in self._workbook.iterchildren(self._ns + "workbookPr")
+        )
+        sheets = self._sheet_parts()
+        self._styles = self._cell_formats(sheets)
+        self._strings = self._shared_strings()
+        super().__init__(
+            [Sheet(title, self._cells(root, ns, part)) for title, part, root, ns in sheets],
+            countries,
+        )
+
+    def _part(self, name: str) -> etree._Element:
+        """The checked tree of a part; a part that was not checked as XML is refused."""
+        found = self._folded.get(name.casefold())
+        if found is None:
+            raise Rejected(
+                f"the file is damaged: the part {name[:80]} that the workbook points to is "
+                "missing or is not XML"
+            )
+        return self._parts[found]
+
+    def _spreadsheet_part(self, name: str) -> tuple[etree._Element, str]:
+        """(tree, ``{namespace}``) of a SpreadsheetML part; any other root is refused."""
+        root = self._part(name)
+        ns = _namespace(root)
+        if ns not in _MAIN_NS:
+            raise Rejected(
+                f"the file is damaged: the part {name[:80]} is not SpreadsheetML "
+                f"(its root is in the namespace {ns[:80]!r})"
+            )
+        return root, "{" + ns + "}"
+
+    def _relationships(self, source: str) -> Iterator[tuple[str, str, str]]:
+        """(id, type's last segment, target part name) of a part's internal relationships."""
+        folder, base = posixpath.split(source)
+        rels = posixpath.join(folder, "_rels", base + ".rels")
+        found = self._folded.get(rels.casefold())
+        if found is None:
+            return
+        for rel in self._parts[found].iter(f"{{{_REL_NS}}}Relationship"):
+            target, kind = rel.get("Target"), rel.get("Type") or ""
+            if not target or (rel.get("TargetMode") or "").strip().lower() == "external":
+                continue
+            name = target[1:] if target.startswith("/") else posixpath.join(folder, target)
+            yield rel.get("Id") or "", kind.rsplit("/", 1)[-1], posixpath.normpath(name)
+
+    def _related(self, source: str, kind: str) -> str | None:
+        return next((t for _i, k, t in self._relationships(source) if k == kind), None)
+
+    def _cell_formats(
+        self, sheets: list[tuple[str, str, etree._Element, str]]
+    ) -> dict[int, tuple[bool, bool]]:
+        """(is a date, formatted by the writer) of each cell format a cell uses.
+
+        Only formats some cell uses are looked at: a file may declare many more.
+        """
+        name = self._related(self._workbook_name, "styles")
+        if name is None:
+            return {}
+        used = {_int(c.get("s")) for _t, _p, root, ns in sheets for c in root.iter(ns + "c")}
+        root, ns = self._spreadsheet_part(name)
+        picked: dict[int, tuple[int, bool]] = {}
+        for xfs in root.iterchildren(ns + "cellXfs"):
+            for index, xf in enumerate(xfs.iterchildren(ns + "xf")):
+                if index in used:
+                    # The ids are 0 for the workbook's defaults; a number format
+                    # alone does not count, as Excel and Calc set one on typed dates.
+                    formatted = any(
+                        _int(xf.get(k)) for k in ("fontId", "fillId", "borderId")
+                    ) or any(len(al.attrib) for al in xf.iterchildren(ns + "alignment"))
+                    picked[index] = (_int(xf.get("numFmtId")), formatted)
+        numbers = {number for number, _formatted in picked.values()}
+        dates = numbers & _DATE_FORMAT_IDS
+        for numfmts in root.iterchildren(ns + "numFmts"):
+            for fmt in numfmts.iterchildren(ns + "numFmt"):
+                number = _int(fmt.get("numFmtId"))
+                if number in numbers and _is_date_format(fmt.get("formatCode") or ""):
+                    dates.add(number)
+        return {
+            index: (number in dates, formatted) for index, (number, formatted) in picked.items()
+        }
+
+    def _shared_strings(self) -> list[str]:
+        name = self._related(self._workbook_name, "sharedStrings")
+        if name is None:
+            return []
+        root, ns = self._spreadsheet_part(name)
+        return [_text(si, ns) for si in root.iterchildren(ns + "si")]
+
+    def _sheet_parts(self) -> list[tuple[str, str, etree._Element, str]]:
+        """(title, part name, tree, ``{namespace}``) of every worksheet, in the
+        workbook's order."""
+        targets = {
+            rid: target
+            for rid, kind, target in self._relationships(self._workbook_name)
+            if kind == "worksheet"
+        }
+        sheets: list[tuple[str, str, etree._Element, str]] = []
+        for holder in self._workbook.iterchildren(self._ns + "sheets"):
+            for entry in holder.iterchildren(self._ns + "sheet"):
+                rid = next(
+                    (entry.get(f"{{{ns}}}id") for ns in _R_NS if entry.get(f"{{{ns}}}id")), ""
+                )
+                if rid not in targets:
+                    # Chart sheets and dialog sheets hold no cells; a missing
+                    # worksheet is a deleted sheet.
+                    continue
+                part = targets[rid]
+                sheets.append((entry.get("name") or "", part, *self._spreadsheet_part(part)))
+        return sheets
+
+    def _cells(self, root: etree._Element, ns: str, part: str) -> dict[Cell, HeldCell]:
+        cells: dict[Cell, HeldCell] = {}
+        row_number = 0
+        for data in root.iterchildren(ns + "sheetData"):
+            for row in data.iterchildren(ns + "row"):
+                row_number = _position(row.get("r"), row_number + 1, part)
+                col_number = 0
+                for c in row.iterchildren(ns + "c"):
+                    ref = c.get("r")
+                    if ref is None:
+                        col_number += 1
+                    else:
+                        found = cell_ref(ref)
+                        if found is None:
+                            raise Rejected(
+                                f"the file is damaged: the cell reference {ref[:20]!r} in {part} "
+                                "is not a cell of a worksheet"
+                            )
+                        row_number, col_number = found
+                    cell = self._cell(c, ns)
+                    if cell is not None:
+                        cells[(row_number, col_number)] = cell
+        return cells
+
+    def _cell(self, c: etree._Element, ns: str) -> HeldCell | None:
+        style = _int(c.get("s"))
+        is_date, formatted = self._styles.get(style, (False, False))
+        f = c.find(ns + "f")
+        if f is not None:
+            # A formula's text, as a person would see it in the formula bar.
+            return HeldCell("=" + (f.text or ""), True, formatted)
+        kind = c.get("t") or "n"
+        if kind == "inlineStr":
+            inline = c.find(ns + "is")
+            value: RawScalar = None if inline is None else decode_xstring(_text(inline, ns))
+            return HeldCell(value, False, formatted)
+        v = c.find(ns + "v")
+        text = None if v is None else v.text
+        if text is None:
+            return HeldCell(None, False, formatted) if formatted else None
+        if kind == "s":
+            index = _int(text, -1)
+            if not 0 <= index < len(self._strings):
+                raise Rejected(
+                    "the file is damaged: a cell points to a shared string that is not there"
+                )
+            value = decode_xstring(self._strings[index])
+        elif kind in ("str", "e"):
+            value = decode_xstring(text)
+        elif kind == "b":
+            value = text.strip() in ("1", "true")
+        elif kind == "d":
+            value = stored_datetime(text)
+        else:
+            value = self._number(text, is_date)
+        return HeldCell(value, False, formatted)
+
+    def _number(self, text: str, is_date: bool) -> RawScalar:
+        """A number as Excel stores it, a date when its format shows a date."""
+        number = stored_number(text)
+        if number is None:
+            return text
+        # Excel's dates run from serial 0 to 2,958,465 (31 December 9999).
+        if not is_date or not 0 <= number < 2_958_466:
+            return number
+        return _from_serial(float(number), self._date1904)
+
+    def _defined_names(self) -> Iterator[DefinedName]:
+        for holder in self._workbook.iterchildren(self._ns + "definedNames"):
+            for dn in holder.iterchildren(self._ns + "definedName"):
+                yield DefinedName(
+                    (dn.get("name") or "").lower(),
+                    name_target(dn.text or ""),
+                    dn.get("localSheetId") is not None,
+                )
+
+    def _from_properties(self) -> dict[str, str]:
+        name = self._related("", "custom-properties")
+        if name is None:
+            return {}
+        props = read_custom_properties(self._part(name))
+        return {k[len(META_PREFIX) :]: v for k, v in props.items() if k.startswith(META_PREFIX)}
+
+
+def stored_number(text: str) -> int | float | None:
+    """A number as a spreadsheet file stores it (``12``, ``1234.5``, ``1E-3``), or None.
+
+    >>> stored_number("12"), stored_number(" 1234.5"), stored_number("1,5")
+    (12, 1234.5, None)
+    """
+    clean = text.strip()
+    try:
+        return float(clean) if any(ch in clean for ch in ".eE") or len(clean) > 20 else int(clean)
+    except ValueError:
+        return None
 
 
 _XSTRING_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
@@ -630,7 +684,7 @@ def _from_serial(number: float, date1904: bool) -> RawScalar:
     return moment
 
 
-def _iso_datetime(text: str) -> RawScalar:
+def stored_datetime(text: str) -> RawScalar:
     """An ISO 8601 cell (``t="d"``) as a date-time, or its text when it is not one."""
     try:
         return dt.datetime.fromisoformat(text.strip().removesuffix("Z"))

@@ -19,8 +19,8 @@ from selfassess.constants import (
     LANGUAGES,
     SLOT_SEPARATOR,
     Channel,
-    Format,
     ResponseFormat,
+    ReturnFormat,
 )
 from selfassess.definitions.model import Item, Model, Questionnaire
 from selfassess.errors import UsageError
@@ -104,7 +104,7 @@ class RawForm:
     """What a reader returns: metadata, raw slot values, reader-level problems."""
 
     meta: FormMeta
-    format: Format | Channel
+    format: ReturnFormat | Channel
     values: dict[str, RawValue] = field(default_factory=dict)
     problems: list[Finding] = field(default_factory=list)
 

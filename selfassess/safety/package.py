@@ -29,9 +29,10 @@ from dataclasses import dataclass, field, fields, replace
 
 from lxml import etree
 
-from selfassess.constants import Format
+from selfassess.constants import LANGUAGES, META_PREFIX, Format, ReturnFormat
 from selfassess.errors import Rejected, UsageError
-from selfassess.i18n.localizer import Localizer
+from selfassess.i18n.localizer import N_, Localizer
+from selfassess.office import odf
 from selfassess.office.excel import cell_ref, range_area
 from selfassess.problems import Finding, ProblemCode
 
@@ -168,7 +169,7 @@ def _limit_value(name: str, text: str, is_float: bool) -> int | float:
 class Package:
     """A package that passed the checks."""
 
-    format: Format
+    format: ReturnFormat
     data: bytes
     warnings: list[Finding] = field(default_factory=list)
     """Links and fields found and not followed; rendered with the return's problems."""
@@ -181,12 +182,13 @@ class _Checker:
     """One pass over an archive; collects warnings, raises Rejected."""
 
     def __init__(
-        self, archive: zipfile.ZipFile, data: bytes, limits: Limits, ui: Localizer
+        self, archive: zipfile.ZipFile, data: bytes, limits: Limits, ui: Localizer | None
     ) -> None:
         self.archive = archive
         self.data = data
         self.limits = limits
-        self._ = ui.gettext
+        self.ui_given = ui is not None
+        self._ = (ui or Localizer("en")).gettext
         self.warnings: list[Finding] = []
         self.elements = 0
         self.range_cells = 0
@@ -503,14 +505,7 @@ class _Checker:
         infos = self.directory()
         names = {i.filename for i in infos}
         if "mimetype" in names:
-            mimetype = self.read(self.archive.getinfo("mimetype"))
-            raise self.reject(
-                "cannot read this file: it is an OpenDocument spreadsheet (.ods); "
-                "save it as .xlsx (Excel 2007-365)"
-                if b"spreadsheet" in mimetype
-                else "cannot read this file: it is an OpenDocument text (.odt); "
-                "save it as .docx (Word 2007-365)"
-            )
+            return self.run_odf(infos)
         if "[Content_Types].xml" not in names:
             raise self.reject("not a Word (.docx) or Excel (.xlsx) file (no [Content_Types].xml)")
         for info in infos:
@@ -556,6 +551,182 @@ class _Checker:
             xml=self.xml,
         )
 
+    # -- OpenDocument -------------------------------------------------------
+
+    def run_odf(self, infos: list[zipfile.ZipInfo]) -> Package:
+        """An OpenDocument package: the same limits, parser and content checks as
+        OOXML, with ODF's own places for macros, scripts, objects and links."""
+        mimetype = self.read(self.archive.getinfo("mimetype")).decode("ascii", "replace").strip()
+        fmt: ReturnFormat
+        found = [kind for kind, declared in _MIMETYPES.items() if declared == mimetype]
+        if found:
+            fmt = found[0]
+        else:
+            raise self.reject(
+                N_(
+                    "cannot read this file: it is an OpenDocument file of another kind ({kind}); "
+                    "send the form as .xlsx (Excel 2007-365) or .docx (Word 2007-365)"
+                ),
+                kind=mimetype[:60],
+            )
+        for info in infos:
+            self.refuse_odf_name(info.filename)
+        try:
+            manifest_info = self.archive.getinfo(_MANIFEST)
+        except KeyError:
+            raise self.reject(
+                N_(
+                    "the file is damaged: it is an OpenDocument file without its manifest "
+                    "({name}); open it in LibreOffice and save it as {kind}"
+                ),
+                name=_MANIFEST,
+                kind=_SAVE_AS[fmt],
+            ) from None
+        manifest = self.parse(_MANIFEST, self.read(manifest_info))
+        self.manifest(manifest, fmt)
+        self.xml[_MANIFEST] = manifest
+        budget = _ContentBudget(self.limits.max_sheet_area)
+        for info in infos:
+            if info.is_dir() or info.filename in ("mimetype", _MANIFEST):
+                continue
+            body = self.read(info)
+            if not (info.filename.lower().endswith((".xml", ".rdf")) or _looks_xml(body)):
+                continue
+            root = self.parse(info.filename, body)
+            del body
+            self.odf_content(info.filename, root)
+            if fmt == "ods":
+                for sheet in root.iter(odf.table("table")):
+                    self.odf_sheet(sheet, budget)
+            self.xml[info.filename] = root
+        return Package(format=fmt, data=self.data, warnings=self.warnings, xml=self.xml)
+
+    def refuse_odf_name(self, name: str) -> None:
+        """Basic and script libraries are stored as folders; OLE objects as files."""
+        top = name.split("/", 1)[0].casefold()
+        if top in ("basic", "scripts", "dialogs"):
+            raise self.reject(
+                "the file contains macros ({name}); save it as .xlsx or .docx without macros "
+                "and send it again",
+                name=name,
+            )
+        if "/" not in name and _OLE_OBJECT.match(name):
+            raise self.reject(
+                "the file contains embedded objects ({name}); remove them and send the form again",
+                name=name,
+            )
+
+    def manifest(self, root: etree._Element, fmt: ReturnFormat) -> None:
+        """Encrypted parts (a save with a password), and what the manifest says is there."""
+        entry_tag = f"{{{odf.MANIFEST_NS}}}file-entry"
+        path_attr = f"{{{odf.MANIFEST_NS}}}full-path"
+        type_attr = f"{{{odf.MANIFEST_NS}}}media-type"
+        encrypted = {
+            (entry.get(path_attr) or "").lstrip("/")
+            for entry in root.iter(entry_tag)
+            if next(entry.iter(f"{{{odf.MANIFEST_NS}}}encryption-data"), None) is not None
+        }
+        if encrypted:
+            if not self.ui_given:
+                self.speak(self.odf_language(encrypted))
+            raise self.reject(
+                N_(
+                    "the file was saved with a password (encrypted), so it cannot be read; "
+                    "save it again without a password, as {kind}, and send it again"
+                ),
+                kind=_SAVE_AS[fmt],
+            )
+        declared = [e.get(type_attr) for e in root.iter(entry_tag) if e.get(path_attr) == "/"]
+        if declared != [_MIMETYPES[fmt]]:
+            raise self.reject(
+                N_(
+                    "the file is damaged: its manifest does not declare it as the OpenDocument "
+                    "file its mimetype says; the file was altered"
+                )
+            )
+        for entry in root.iter(entry_tag):
+            path = entry.get(path_attr) or ""
+            self.refuse_odf_name(path.lstrip("/"))
+            media = (entry.get(type_attr) or "").lower()
+            if "basic" in media or "script" in media:
+                raise self.reject(
+                    "the file contains macros ({name}); save it as .xlsx or .docx without macros "
+                    "and send it again",
+                    name=path[:80],
+                )
+            if "oleobject" in media:
+                raise self.reject(
+                    "the file contains embedded objects ({name}); remove them and send the form "
+                    "again",
+                    name=path[:80],
+                )
+
+    def speak(self, language: str | None) -> None:
+        """Word the rejections that follow in the form's language, when it is known."""
+        if language is not None:
+            self._ = Localizer(language).gettext
+
+    def odf_language(self, encrypted: set[str]) -> str | None:
+        """The form's language from ``meta.xml``, when that part is there in clear."""
+        if "meta.xml" in encrypted or "meta.xml" not in self.archive.namelist():
+            return None
+        meta = self.parse("meta.xml", self.read(self.archive.getinfo("meta.xml")))
+        language = odf.user_defined(meta).get(META_PREFIX + "language", "").strip()
+        return language if language in LANGUAGES else None
+
+    def odf_content(self, name: str, root: etree._Element) -> None:
+        """Scripts and event handlers are refused; links that fetch something and
+        DDE are reported, as in OOXML; formulas that call out are reported."""
+        for el in root.iter():
+            tag = el.tag
+            if not isinstance(tag, str):
+                continue
+            local = tag[tag.find("}") + 1 :]
+            if tag in _ODF_SCRIPTS or local == "event-listener":
+                raise self.reject(
+                    "the file contains macros ({name}); save it as .xlsx or .docx without "
+                    "macros and send it again",
+                    name=name,
+                )
+            href = el.get(_XLINK_HREF)
+            if href is not None:
+                scheme = href.strip().lower()
+                if scheme.startswith(_SCRIPT_SCHEMES):
+                    raise self.reject(
+                        "the file contains macros ({name}); save it as .xlsx or .docx without "
+                        "macros and send it again",
+                        name=name,
+                    )
+                if local in _LINKED_DATA and _external(href):
+                    self.external_link(name)
+                elif local in _FETCHED and _external(href):
+                    self.warn("external_resource", name, kind=local)
+            if local in _DDE:
+                self.external_link(name)
+            for attr in ("formula", "condition"):
+                value = el.get(odf.table(attr)) or el.get(odf.text(attr))
+                if value is not None and active_formula(value):
+                    self.warn("active_formula", name)
+
+    def odf_sheet(self, sheet: etree._Element, budget: _ContentBudget) -> None:
+        """The used area of a sheet, and the cells with content of all sheets
+        together, within the limits before a reader places any of them."""
+        last_row = last_col = 0
+        title = (sheet.get(odf.table("name")) or "")[:80]
+        for cell in odf.grid(sheet):
+            last_row = max(last_row, cell.row + cell.rows - 1)
+            last_col = max(last_col, cell.col + cell.cols - 1)
+            budget.left -= cell.rows * cell.cols
+            if last_row * last_col > self.limits.max_sheet_area or budget.left < 0:
+                raise self.reject(
+                    "the sheet {name} uses {rows} rows by {cols} columns, more than a form can "
+                    "(the limit is {limit} cells); delete what was typed far from the form",
+                    name=title,
+                    rows=last_row,
+                    cols=last_col,
+                    limit=self.limits.max_sheet_area,
+                )
+
     def detect(
         self,
         names: set[str],
@@ -583,6 +754,70 @@ class _Checker:
         raise self.reject("not a Word (.docx) or Excel (.xlsx) file")
 
 
+@dataclass
+class _ContentBudget:
+    """Cells with content that the sheets of one workbook may still hold."""
+
+    left: int
+
+
+_MANIFEST = "META-INF/manifest.xml"
+_XLINK_HREF = f"{{{odf.XLINK_NS}}}href"
+#: Link schemes that run a macro or script when the link is followed.
+_SCRIPT_SCHEMES = ("vnd.sun.star.script:", "macro:", "javascript:", "vbscript:", "basic:")
+#: Elements whose link LibreOffice follows on opening or on update (images,
+#: objects, linked sections and sheets, templates), as opposed to hyperlinks.
+_FETCHED = frozenset(
+    {
+        "image",
+        "object",
+        "object-ole",
+        "plugin",
+        "applet",
+        "floating-frame",
+        "fill-image",
+        "background-image",
+        "section-source",
+        "template",
+        "auto-reload",
+    }
+)
+#: Sheets and ranges linked to another file: an external workbook, as in OOXML.
+_LINKED_DATA = frozenset({"table-source", "cell-range-source"})
+_MIMETYPES: dict[ReturnFormat, str] = {"ods": odf.MIME_SPREADSHEET, "odt": odf.MIME_TEXT}
+#: Elements that hold or call a script: macros, in ODF's own places.
+_ODF_SCRIPTS = frozenset((odf.office("script"), odf.text("script"), odf.text("execute-macro")))
+_DDE = frozenset({"dde-source", "dde-link", "dde-connection-decl", "dde-connection"})
+_OLE_OBJECT = re.compile(r"^Object \d+$", re.IGNORECASE)
+_SAVE_AS: dict[ReturnFormat, str] = {
+    "ods": ".xlsx (Excel 2007-365)",
+    "odt": ".docx (Word 2007-365)",
+    "xlsx": ".xlsx (Excel 2007-365)",
+    "docx": ".docx (Word 2007-365)",
+}
+
+
+#: A flat (single XML file) OpenDocument names its kind in its root element.
+_FLAT_HEAD = 4096
+_FLAT_ODF = re.compile(rb"office:mimetype=[\"']application/vnd\.oasis\.opendocument\.(\w+)")
+_FLAT_LANGUAGE = re.compile(
+    rb"meta:name=[\"']"
+    + re.escape(META_PREFIX.encode("ascii"))
+    + rb"language[\"'][^>]{0,80}>("
+    + b"|".join(x.encode("ascii") for x in LANGUAGES)
+    + rb")<"
+)
+
+
+def _external(href: str) -> bool:
+    """Whether a link leaves the package: a URL, an absolute or parent path, a share."""
+    target = href.strip()
+    return (
+        target.startswith(("/", "\\", "../", "..\\"))
+        or re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", target) is not None
+    )
+
+
 def check_package(
     data: bytes, limits: Limits | None = None, ui: Localizer | None = None
 ) -> Package:
@@ -598,8 +833,7 @@ def check_package(
     selfassess.errors.Rejected: not a Word (.docx) or Excel (.xlsx) file
     """
     limits = limits or Limits.from_env()
-    ui = ui or Localizer("en")
-    _ = ui.gettext
+    _ = (ui or Localizer("en")).gettext
     if len(data) > limits.max_file_bytes:
         raise Rejected(
             _(
@@ -629,6 +863,16 @@ def check_package(
             )
         )
     if not data.startswith(ZIP_MAGIC):
+        flat = _FLAT_ODF.search(data[:_FLAT_HEAD])
+        if flat is not None:
+            if ui is None and (lang := _FLAT_LANGUAGE.search(data)) is not None:
+                _ = Localizer(lang[1].decode("ascii")).gettext
+            raise Rejected(
+                _(
+                    "cannot read this file: it is a flat OpenDocument file (.fods or .fodt); "
+                    "open it in LibreOffice and save it as {kind}"
+                ).format(kind=_SAVE_AS["ods" if b"spreadsheet" in flat[0] else "odt"])
+            )
         raise Rejected(_("not a Word (.docx) or Excel (.xlsx) file"))
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))

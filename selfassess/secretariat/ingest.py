@@ -38,7 +38,7 @@ from selfassess.store import NewReturn, ReturnRow, Store, sha256
 
 Result = ReturnStatus | Literal["duplicate"]
 #: File name endings ingest tries to read; anything else is rejected with its reason.
-READABLE = (".docx", ".xlsx", ".json", ".csv", ".zip")
+READABLE = (".docx", ".xlsx", ".odt", ".ods", ".json", ".csv", ".zip")
 #: Below this many files, starting worker processes costs more than it saves.
 MIN_FILES_FOR_WORKERS = 8
 

@@ -44,7 +44,7 @@ def _props(data: bytes) -> dict[str, str]:
 
 
 def test_metadata_from_custom_properties() -> None:
-    meta = DocxReader(blank_form("ru"), party_codes()).meta()
+    meta = DocxReader.from_docx(blank_form("ru"), party_codes()).meta()
     assert (meta.questionnaire, meta.version, meta.language) == (Q.id, Q.version, "ru")
     assert meta.country == "MX"
     assert meta.form_id == "ftestru"

@@ -41,7 +41,12 @@ TIMEOUT_PER_JOB_S = 60.0
 
 CALC_FILTER = "Calc MS Excel 2007 XML"
 WRITER_FILTER = "MS Word 2007 XML"
-FILTERS = {".xlsx": CALC_FILTER, ".docx": WRITER_FILTER}
+FILTERS = {
+    ".xlsx": CALC_FILTER,
+    ".docx": WRITER_FILTER,
+    ".ods": "calc8",
+    ".odt": "writer8",
+}
 
 Value = str | int | float | bool | dt.date
 
@@ -230,6 +235,13 @@ def writer_fill(src: Path, dst: Path, actions: Mapping[str, Value]) -> Timing:
 def resave(src: Path, dst: Path) -> Timing:
     """Open ``src`` and save it untouched to ``dst`` in the format of ``dst``'s suffix."""
     return _run_jobs([_fill_job("resave", src, dst, {})])
+
+
+def resave_many(files: Iterable[tuple[Path, Path]], *, password: str | None = None) -> Timing:
+    """`resave` for several files in one LibreOffice start; with ``password``,
+    each is saved encrypted, as File > Save As with "Save with password" does."""
+    jobs = [_fill_job("resave", src, dst, {}) for src, dst in files]
+    return _run_jobs([{**job, "password": password} if password else job for job in jobs])
 
 
 def to_pdf(src: Path, outdir: Path) -> Path:

@@ -94,8 +94,9 @@ class Office:
         return doc
 
     @staticmethod
-    def store(doc: Any, path: str, filter_name: str) -> None:
-        doc.storeToURL(url(path), props(FilterName=filter_name, Overwrite=True))
+    def store(doc: Any, path: str, filter_name: str, password: str | None = None) -> None:
+        extra = {"Password": password} if password else {}
+        doc.storeToURL(url(path), props(FilterName=filter_name, Overwrite=True, **extra))
 
     def close(self) -> None:
         # terminate() may fail as the bridge goes down with the process;

@@ -33,7 +33,7 @@ def run_job(office: Office, job: dict[str, Any]) -> None:
             writer.fill(doc, job["values"])
         elif job["op"] != "resave":
             raise JobError(f"unknown operation {job['op']!r}")
-        office.store(doc, job["dst"], job["filter"])
+        office.store(doc, job["dst"], job["filter"], job.get("password"))
     finally:
         doc.close(True)
 
