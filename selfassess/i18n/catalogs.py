@@ -68,6 +68,8 @@ KEYWORDS: dict[str, tuple[int | tuple[int, str], ...] | None] = {
     "_": None,
     "N_": None,
     "pgettext": ((1, "c"), 2),
+    # The package check's rejections (safety/package.py), translated when raised.
+    "reject": None,
 }
 
 UNOFFICIAL_NOTE = (

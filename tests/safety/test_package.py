@@ -7,7 +7,9 @@ import zipfile
 
 import pytest
 
+from selfassess.constants import LANGUAGES, SOURCE_LANGUAGE
 from selfassess.errors import Rejected, UsageError
+from selfassess.i18n.localizer import Localizer
 from selfassess.safety.package import MIB, Limits, check_package, parse_xml
 from tests.hostile import corpus
 from tests.hostile.corpus import Entry
@@ -427,3 +429,21 @@ def test_packages_written_by_zipfile_with_data_descriptors() -> None:
             with zf.open(name, "w") as fh:  # streamed: sizes in a data descriptor
                 fh.write(body)
     assert check_package(out.getvalue()).format == "docx"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_rejection_is_in_the_language_asked_for(lang: str) -> None:
+    """The package check's own messages are in the catalogs, like the parser's."""
+    parts = dict(corpus.docx_parts()) | {"word/vbaProject.bin": b"\0"}
+    with pytest.raises(Rejected) as info:
+        check_package(corpus.package(parts), Limits(), ui=Localizer(lang))
+    english = (
+        "the file contains macros (word/vbaProject.bin); save it as .xlsx or .docx "
+        "without macros and send it again"
+    )
+    if lang == SOURCE_LANGUAGE:
+        assert str(info.value) == english
+    else:
+        assert str(info.value) != english
+        assert "word/vbaProject.bin" in str(info.value)
+        assert ".xlsx" in str(info.value)
