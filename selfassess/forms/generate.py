@@ -12,7 +12,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
+from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +22,9 @@ from pathlib import Path
 from selfassess.constants import FORMATS, SOURCE_LANGUAGE, Format
 from selfassess.definitions.model import Questionnaire
 from selfassess.errors import UsageError
-from selfassess.i18n.localizer import Localizer, fallback_warning
+from selfassess.forms.template import StandIns, Template, leftover
+from selfassess.i18n.localizer import Localizer, fallback_warning, has_arabic
+from selfassess.resources import roots
 from selfassess.response.interpret import Answer
 from selfassess.response.meta import FormMeta, new_form_id
 from selfassess.safety.files import output_file
@@ -109,6 +113,7 @@ def generate_forms(
             f"{issued.isoformat()}; give a later --deadline"
         )
     out_dir.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256(questionnaire.model_dump_json().encode()).hexdigest()
     result = GenerateResult()
     fallbacks: set[str] = set()
     for lang in languages:
@@ -126,17 +131,23 @@ def generate_forms(
                     deadline=deadline,
                 ).signed(key)
                 path = out_dir / form_filename(meta, fmt)
-                loc = Localizer(lang, parties=None if parties is None else tuple(parties))
+                offered = None if parties is None else tuple(parties)
+                loc = Localizer(lang, parties=offered)
+                answers = prefill(country) if prefill else None
+                # Forms with answers or a password differ in more than the stand-ins.
+                data = (
+                    None
+                    if answers or password
+                    else _from_template(questionnaire, digest, meta, fmt, loc, offered)
+                )
                 # A link planted in the output folder is refused, never written through.
                 with output_file(path) as fh:
-                    writers[fmt](
-                        questionnaire,
-                        meta,
-                        fh,
-                        loc,
-                        password=password,
-                        prefill=prefill(country) if prefill else None,
-                    )
+                    if data is not None:
+                        fh.write(data)
+                    else:
+                        writers[fmt](
+                            questionnaire, meta, fh, loc, password=password, prefill=answers
+                        )
                 result.forms.append(IssuedForm(path=path, format=fmt, meta=meta))
                 if loc.missing:
                     result.missing.setdefault(lang, set()).update(loc.missing)
@@ -152,6 +163,79 @@ def generate_forms(
             "(selfassess i18n status)"
         )
     return result
+
+
+#: Templates a process keeps: a worker of a round, given the Parties in order of
+#: language, needs the two formats of one or two languages at a time.
+TEMPLATES_KEPT = 4
+
+
+@dataclass
+class _Reuse:
+    stand_ins: StandIns
+    template: Template
+    loc: Localizer
+    """What the template's build found missing or named from CLDR, reported for each form."""
+    checked: bool = False
+    usable: bool = True
+
+
+_templates: OrderedDict[tuple[object, ...], _Reuse] = OrderedDict()
+
+
+def _from_template(
+    questionnaire: Questionnaire,
+    digest: str,
+    meta: FormMeta,
+    fmt: Format,
+    loc: Localizer,
+    parties: tuple[str, ...] | None,
+) -> bytes | None:
+    """The form of ``meta`` written from this process's template for its language and
+    format (:mod:`selfassess.forms.template`), or None when it must be built from scratch.
+    """
+    from selfassess.forms.docx_writer import DocxTemplate  # noqa: PLC0415 (see generate_forms)
+    from selfassess.forms.xlsx_writer import XlsxTemplate  # noqa: PLC0415 (see generate_forms)
+
+    name = loc.country(meta.country) if meta.country else ""
+    key = (
+        has_arabic(name),
+        fmt,
+        meta.language,
+        digest,
+        roots(),
+        parties,
+        meta.issued,
+        meta.deadline,
+        meta.country is None,
+        meta.signature is None,
+    )
+    reuse = _templates.get(key)
+    if reuse is None:
+        stand_ins = StandIns.like(meta, name)
+        tloc = stand_ins.localizer(meta.language, parties)
+        kind = DocxTemplate if fmt == "docx" else XlsxTemplate
+        template = kind(questionnaire, stand_ins.meta, tloc, stand_ins.tokens())
+        reuse = _templates[key] = _Reuse(stand_ins, template, tloc)
+        while len(_templates) > TEMPLATES_KEPT:
+            _templates.popitem(last=False)
+    _templates.move_to_end(key)
+    values = reuse.stand_ins.values(meta, name)
+    if values is None or not reuse.usable:
+        return None
+    buffer = io.BytesIO()
+    reuse.template.write(values, buffer)
+    data = buffer.getvalue()
+    if not reuse.checked:
+        # A token left in the file is a value the writer stores where its
+        # template does not look: never issue that, build from scratch.
+        reuse.checked = True
+        reuse.usable = not leftover(data, reuse.stand_ins.tokens())
+        if not reuse.usable:
+            return None
+    loc.missing.update(reuse.loc.missing)
+    loc.fallbacks.update(reuse.loc.fallbacks)
+    return data
 
 
 def _check_complete(questionnaire: Questionnaire, lang: str) -> None:
