@@ -17,19 +17,18 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import functools
 import itertools
 import re
 import secrets
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 import docx
 from babel.dates import format_date
 from docx.enum.style import WD_STYLE_TYPE
 from docx.opc.packuri import PackURI
-from docx.opc.part import Part, XmlPart
+from docx.opc.part import Part
 from docx.shared import RGBColor
 from lxml import etree
 
@@ -48,7 +47,6 @@ from selfassess.constants import (
 from selfassess.definitions.catalogue import load_catalogue
 from selfassess.definitions.model import Catalogue, Condition, Item, Questionnaire, Section
 from selfassess.forms.citations import shown_text, source_lines, translation_notice
-from selfassess.forms.template import Slot, holds, put_all
 from selfassess.i18n.localizer import Localizer
 from selfassess.office.ooxml import (
     CHECKED_GLYPH,
@@ -556,48 +554,3 @@ def write_docx(
     prefill = check_prefill(questionnaire, prefill or {})
     document = _Builder(questionnaire, meta, loc, prefill).build(password)
     document.save(str(out) if isinstance(out, Path) else out)
-
-
-class DocxTemplate:
-    """A Word form built with stand-ins (:mod:`selfassess.forms.template`), written
-    again for each country: the tokens are in text, attributes and the custom
-    properties part."""
-
-    def __init__(
-        self, questionnaire: Questionnaire, meta: FormMeta, loc: Localizer, tokens: list[str]
-    ) -> None:
-        self.document = _Builder(questionnaire, meta, loc, {}).build(None)
-        self.slots = list(_slots(self.document, tokens))
-
-    def write(self, values: Mapping[str, str], out: BinaryIO) -> None:
-        put_all(self.slots, values)
-        self.document.save(out)
-
-
-def _slots(document: docx.document.Document, tokens: list[str]) -> Iterator[Slot]:
-    # lxml's own text and tail: python-docx's element classes redefine ``text``.
-    for part in document.part.package.iter_parts():
-        if isinstance(part, XmlPart):
-            for el in part.element.iter():
-                if not isinstance(el.tag, str):
-                    continue
-                for where in (_TEXT, _TAIL):
-                    value = where.__get__(el)
-                    if value and holds(value, tokens):
-                        yield Slot(value, functools.partial(where.__set__, el))
-                for name, value in el.attrib.items():
-                    if holds(value, tokens):
-                        yield Slot(value, functools.partial(el.set, name))
-        elif any(token.encode() in part.blob for token in tokens):
-            # A part kept as bytes (the custom properties): UTF-8 XML.
-            yield Slot(part.blob.decode("utf-8"), functools.partial(_set_blob, part))
-
-
-#: lxml's descriptors themselves (typed by lxml-stubs as the values they give).
-_TEXT: Any = vars(etree._Element)["text"]
-_TAIL: Any = vars(etree._Element)["tail"]
-
-
-def _set_blob(part: Part, text: str) -> None:
-    # python-docx keeps a plain part's bytes there and offers no setter.
-    part._blob = text.encode("utf-8")

@@ -18,11 +18,12 @@ from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO, Protocol
 
 from selfassess.constants import FORMATS, SOURCE_LANGUAGE, Format
 from selfassess.definitions.model import Questionnaire
 from selfassess.errors import UsageError
-from selfassess.forms.template import StandIns, Template, leftover
+from selfassess.forms.template import PackageTemplate, StandIns
 from selfassess.i18n.localizer import Localizer, fallback_warning, has_arabic
 from selfassess.resources import roots
 from selfassess.response.interpret import Answer
@@ -31,6 +32,23 @@ from selfassess.safety.files import output_file
 from selfassess.safety.text import safe_filename
 
 Progress = Callable[[Path], None]
+
+
+class Writer(Protocol):
+    """``write_docx`` and ``write_xlsx``."""
+
+    def __call__(
+        self,
+        questionnaire: Questionnaire,
+        meta: FormMeta,
+        out: Path | BinaryIO,
+        loc: Localizer | None = None,
+        *,
+        password: str | None = None,
+        prefill: Mapping[str, Answer] | None = None,
+    ) -> None: ...
+
+
 Prefill = Callable[[str | None], Mapping[str, Answer] | None]
 
 
@@ -105,7 +123,7 @@ def generate_forms(
     from selfassess.forms.docx_writer import write_docx  # noqa: PLC0415 (python-docx is slow to import; load writers only when generating)
     from selfassess.forms.xlsx_writer import write_xlsx  # noqa: PLC0415 (same, openpyxl)
 
-    writers = {"docx": write_docx, "xlsx": write_xlsx}
+    writers: dict[str, Writer] = {"docx": write_docx, "xlsx": write_xlsx}
     issued = issued or dt.date.today()
     if deadline is not None and deadline < issued:
         raise UsageError(
@@ -138,7 +156,9 @@ def generate_forms(
                 data = (
                     None
                     if answers or password
-                    else _from_template(questionnaire, digest, meta, fmt, loc, offered)
+                    else _from_template(
+                        questionnaire, digest, meta, fmt, loc, offered, writers[fmt]
+                    )
                 )
                 # A link planted in the output folder is refused, never written through.
                 with output_file(path) as fh:
@@ -173,11 +193,10 @@ TEMPLATES_KEPT = 4
 @dataclass
 class _Reuse:
     stand_ins: StandIns
-    template: Template
+    template: PackageTemplate | None
+    """None: this language and format's forms are built from scratch."""
     loc: Localizer
     """What the template's build found missing or named from CLDR, reported for each form."""
-    checked: bool = False
-    usable: bool = True
 
 
 _templates: OrderedDict[tuple[object, ...], _Reuse] = OrderedDict()
@@ -190,13 +209,11 @@ def _from_template(
     fmt: Format,
     loc: Localizer,
     parties: tuple[str, ...] | None,
+    writer: Writer,
 ) -> bytes | None:
     """The form of ``meta`` written from this process's template for its language and
     format (:mod:`selfassess.forms.template`), or None when it must be built from scratch.
     """
-    from selfassess.forms.docx_writer import DocxTemplate  # noqa: PLC0415 (see generate_forms)
-    from selfassess.forms.xlsx_writer import XlsxTemplate  # noqa: PLC0415 (see generate_forms)
-
     name = loc.country(meta.country) if meta.country else ""
     key = (
         has_arabic(name),
@@ -214,28 +231,22 @@ def _from_template(
     if reuse is None:
         stand_ins = StandIns.like(meta, name)
         tloc = stand_ins.localizer(meta.language, parties)
-        kind = DocxTemplate if fmt == "docx" else XlsxTemplate
-        template = kind(questionnaire, stand_ins.meta, tloc, stand_ins.tokens())
+        built = io.BytesIO()
+        writer(questionnaire, stand_ins.meta, built, tloc)
+        # openpyxl stamps the time of writing; python-docx keeps its template's dates.
+        template = PackageTemplate.of(built.getvalue(), stand_ins.tokens(), restamp=fmt == "xlsx")
         reuse = _templates[key] = _Reuse(stand_ins, template, tloc)
         while len(_templates) > TEMPLATES_KEPT:
             _templates.popitem(last=False)
     _templates.move_to_end(key)
     values = reuse.stand_ins.values(meta, name)
-    if values is None or not reuse.usable:
+    if values is None or reuse.template is None:
         return None
-    buffer = io.BytesIO()
-    reuse.template.write(values, buffer)
-    data = buffer.getvalue()
-    if not reuse.checked:
-        # A token left in the file is a value the writer stores where its
-        # template does not look: never issue that, build from scratch.
-        reuse.checked = True
-        reuse.usable = not leftover(data, reuse.stand_ins.tokens())
-        if not reuse.usable:
-            return None
+    out = io.BytesIO()
+    reuse.template.write(values, out)
     loc.missing.update(reuse.loc.missing)
     loc.fallbacks.update(reuse.loc.fallbacks)
-    return data
+    return out.getvalue()
 
 
 def _check_complete(questionnaire: Questionnaire, lang: str) -> None:

@@ -13,21 +13,18 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import functools
 import math
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from openpyxl import Workbook
 from openpyxl.formatting.rule import FormulaRule
-from openpyxl.packaging.core import DocumentProperties
 from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter, quote_sheetname
-from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.cell_range import MultiCellRange
@@ -59,7 +56,6 @@ from selfassess.definitions.catalogue import load_catalogue
 from selfassess.definitions.model import Item, Questionnaire, RecommendationEntry, Section
 from selfassess.errors import UsageError
 from selfassess.forms.citations import shown_text, source_lines, translation_notice
-from selfassess.forms.template import Slot, holds, put_all
 from selfassess.i18n.localizer import Localizer
 from selfassess.office.excel import MAX_CELL_CHARS, fits_in_cell, set_text, sheet_title
 from selfassess.response.interpret import Answer, check_prefill
@@ -125,45 +121,6 @@ def write_xlsx(
     if isinstance(out, Path):
         out.parent.mkdir(parents=True, exist_ok=True)
     workbook.save(out)
-
-
-class XlsxTemplate:
-    """An Excel form built with stand-ins (:mod:`selfassess.forms.template`), written
-    again for each country: the tokens are in cells and in the document properties."""
-
-    def __init__(
-        self, questionnaire: Questionnaire, meta: FormMeta, loc: Localizer, tokens: list[str]
-    ) -> None:
-        self.workbook = _Builder(questionnaire, meta, loc, None, {}).build()
-        self.slots = list(_slots(self.workbook, tokens))
-
-    def write(self, values: Mapping[str, str], out: BinaryIO) -> None:
-        put_all(self.slots, values)
-        wb = self.workbook
-        # What a new workbook starts with, where saving changes it: openpyxl
-        # adds every string it writes to the table, records the columns'
-        # outline level (then written as the sheet format's), and dates the
-        # workbook when it is made.
-        wb.shared_strings = IndexedList()
-        for ws in wb.worksheets:
-            ws.column_dimensions.max_outline = None
-        wb.properties.created = DocumentProperties().created
-        wb.save(out)
-
-
-def _slots(wb: Workbook, tokens: list[str]) -> Iterator[Slot]:
-    for ws in wb.worksheets:
-        for cell in ws._cells.values():  # every cell made, without making the empty ones between
-            if isinstance(cell.value, str) and holds(cell.value, tokens):
-                yield Slot(cell.value, functools.partial(set_text, cell))
-    props = wb.properties
-    for name in props.__elements__:
-        value = getattr(props, name)
-        if isinstance(value, str) and holds(value, tokens):
-            yield Slot(value, functools.partial(setattr, props, name))
-    for prop in wb.custom_doc_props.props:
-        if isinstance(prop.value, str) and holds(prop.value, tokens):
-            yield Slot(prop.value, functools.partial(setattr, prop, "value"))
 
 
 def slot_name(item_id: str, option: str | None = None) -> str:
