@@ -9,6 +9,9 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from lxml import etree
 
 from selfassess.forms import generate
 from selfassess.forms.docx_writer import write_docx
@@ -84,6 +87,28 @@ def test_values_that_writing_would_change_are_built_from_scratch() -> None:
     form = meta(definition(), "fr", "MX")
     stand_ins = StandIns.like(form, "Mexique")
     assert stand_ins.values(form, "Mexique") is not None
-    for name in ("A&B", "<b>", 'say "x"', "_x0041_", "tab\there", "=1+1"):
+    for name in ("A&B", "<b>", 'say "x"', "_x0041_", "tab\there", "=1+1", " Mexique", "-1"):
         assert not plain(name)
         assert stand_ins.values(form, name) is None
+
+
+#: Letters, marks, digits, punctuation and spaces of every script: mostly plain.
+_NAMES = st.text(st.characters(categories=["L", "M", "N", "P", "Zs"]), max_size=40)
+
+
+@given(st.one_of(_NAMES, st.text(max_size=40)))
+def test_plain_text_is_serialised_as_itself(text: str) -> None:
+    """What the templates rely on: lxml writes plain text, in an element or an
+    attribute, as its UTF-8 bytes, or as character references where it writes ASCII."""
+    if not plain(text):
+        return
+    el = etree.Element("t", a=text)
+    el.text = text
+    for encoding, value in (("utf-8", text.encode()), ("ascii", _references(text))):
+        written = etree.tostring(el, encoding=encoding)
+        assert isinstance(written, bytes)
+        assert written.endswith(b'<t a="' + value + b'">' + value + b"</t>")
+
+
+def _references(text: str) -> bytes:
+    return text.encode("ascii", "xmlcharrefreplace")
