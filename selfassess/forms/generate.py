@@ -3,8 +3,8 @@
 >>> import tempfile
 >>> from selfassess.definitions.questionnaire import load_questionnaire
 >>> with tempfile.TemporaryDirectory() as tmp:
-...     result = generate_forms(load_questionnaire(), ["fr"], [None], ["xlsx"], Path(tmp),
-...                             issued=dt.date(2025, 1, 15))
+...     q = load_questionnaire("ctoc_wgta", "1.0")
+...     result = generate_forms(q, ["fr"], [None], ["xlsx"], Path(tmp), issued=dt.date(2025, 1, 15))
 ...     [f.path.name for f in result.forms]
 ['ctoc_wgta-1.0-fr.xlsx']
 """
