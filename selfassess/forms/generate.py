@@ -111,6 +111,7 @@ def generate_forms(
     prefill: Prefill | None = None,
     progress: Progress | None = None,
     parties: Sequence[str] | None = None,
+    reuse: bool = False,
 ) -> GenerateResult:
     """Write forms for every language x country x format into ``out_dir``.
 
@@ -119,6 +120,11 @@ def generate_forms(
     A country with no UN name is named from CLDR, with a warning.
     With ``strict``, a language with missing translations raises UsageError
     before any file of that language is written.
+
+    With several countries, or ``reuse`` (a round's worker, called once per
+    country), each language and format's form is built once and the others
+    written from it (:mod:`selfassess.forms.template`); the files are the same.
+    A single form is built directly: a template would only add to its cost.
     """
     from selfassess.forms.docx_writer import write_docx  # noqa: PLC0415 (python-docx is slow to import; load writers only when generating)
     from selfassess.forms.xlsx_writer import write_xlsx  # noqa: PLC0415 (same, openpyxl)
@@ -131,6 +137,7 @@ def generate_forms(
             f"{issued.isoformat()}; give a later --deadline"
         )
     out_dir.mkdir(parents=True, exist_ok=True)
+    templated = reuse or len(countries) > 1
     digest = hashlib.sha256(questionnaire.model_dump_json().encode()).hexdigest()
     result = GenerateResult()
     fallbacks: set[str] = set()
@@ -155,7 +162,7 @@ def generate_forms(
                 # Forms with answers or a password differ in more than the stand-ins.
                 data = (
                     None
-                    if answers or password
+                    if answers or password or not templated
                     else _from_template(
                         questionnaire, digest, meta, fmt, loc, offered, writers[fmt]
                     )

@@ -128,6 +128,7 @@ def _generate_one(
         strict=strict,
         password=password,
         prefill=prefill,
+        reuse=True,
     )
 
 

@@ -78,9 +78,18 @@ def test_forms_from_a_template_equal_forms_built_from_scratch(
 def test_a_blank_form_from_a_template_equals_one_built_from_scratch(tmp_path: Path) -> None:
     q = definition()
     generate._templates.clear()
-    result = generate_forms(q, ["en", "zh"], [None], ["docx", "xlsx"], tmp_path, issued=ISSUED)
+    result = generate_forms(
+        q, ["en", "zh"], [None], ["docx", "xlsx"], tmp_path, issued=ISSUED, reuse=True
+    )
+    assert len(generate._templates) == 4
     for form in result.forms:
         assert parts(form.path.read_bytes()) == parts(scratch(form)), form.path.name
+
+
+def test_a_single_form_is_built_directly(tmp_path: Path) -> None:
+    generate._templates.clear()
+    generate_forms(definition(), ["fr"], ["MX"], ["docx", "xlsx"], tmp_path, issued=ISSUED)
+    assert not generate._templates
 
 
 def test_values_that_writing_would_change_are_built_from_scratch() -> None:
