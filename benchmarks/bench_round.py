@@ -1,9 +1,14 @@
 """The whole round for every Party: generate, fill, ingest, status, report.
 
-Prints the wall time and the peak memory of each step: the Python heap of
-this process (tracemalloc) and the largest resident size of any worker
-process. Filling runs in worker processes too (respondents work in
-parallel). Not a test; figures go in docs/secretariat.md.
+Prints the wall time, the CPU time and the peak memory of each step. CPU
+time is user + system of this process and of its worker processes (the
+getrusage SELF and CHILDREN deltas, children counted once they have been
+waited for, which the pools do at the end of each step): unlike wall time it
+hardly moves when other work shares the machine, so it is what compares
+runs on a shared machine. Memory is the largest resident size of this
+process and of any worker. Filling runs in worker processes too
+(respondents work in parallel). Not a test; figures go in
+docs/secretariat.md.
 
     python benchmarks/bench_round.py [--parties N] [--out DIR]
 """
@@ -39,20 +44,31 @@ from tests.forms.docx_fill import fill_answers as fill_docx
 T = TypeVar("T")
 
 
+def _cpu() -> tuple[float, float]:
+    """User + system seconds of this process, and of its waited-for children."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime, kids.ru_utime + kids.ru_stime
+
+
 def step(name: str, fn: Callable[[], T]) -> T:
-    """Run one step; print its time and the peak resident memory so far.
+    """Run one step; print its wall and CPU time and the peak resident memory so far.
 
     Memory is read from the kernel (peak RSS of this process and of the
     largest worker) rather than with tracemalloc: tracing started here is
     inherited by forked workers and slowed them several times over.
     """
     start = time.perf_counter()
+    own0, kids0 = _cpu()
     result = fn()
     seconds = time.perf_counter() - start
+    own1, kids1 = _cpu()
+    own, kids = own1 - own0, kids1 - kids0
     main_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(
-        f"{name:<10} {seconds:8.1f} s   peak RSS main {main_rss:7.1f} MiB   "
+        f"{name:<10} {seconds:8.1f} s wall   CPU {own + kids:7.1f} s "
+        f"(main {own:6.1f}, workers {kids:6.1f})   peak RSS main {main_rss:7.1f} MiB   "
         f"largest worker {children:7.1f} MiB",
         flush=True,
     )

@@ -163,6 +163,8 @@ def _round_issue(store: str, out: str, parties: str) -> None:
             Path(out),
             formats=["docx", "xlsx"],
             deadline=dt.date(2025, 3, 31),
+            # A fixed issue date: the deadline must not be before it, whatever today is.
+            issued=dt.date(2025, 2, 1),
             workers=1,
         )
 

@@ -8,6 +8,7 @@ Importing this package loads typer, Rich and the command modules only; each
 command imports the library it calls when it runs.
 """
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -63,5 +64,13 @@ def root(
     set_definitions_dir(definitions_dir)
 
 
+#: pydantic reads the entry points of every installed distribution at the first
+#: validation, looking for plugins: about 13 ms of every command that loads a
+#: definition (docs/performance.md). Set for the command line only, and only
+#: when the user has not set it: a library must not change its host's settings.
+PLUGINS_ENV = "PYDANTIC_DISABLE_PLUGINS"
+
+
 def main() -> None:
+    os.environ.setdefault(PLUGINS_ENV, "__all__")
     app()

@@ -54,6 +54,7 @@ from selfassess.problems import CATALOGUE, Finding, ProblemCode
 from selfassess.response.interpret import RawForm, RawScalar, RawValue, slot_id
 from selfassess.response.meta import FormMeta, picked_country
 from selfassess.response.values import parse_date_text
+from selfassess.safety.package import Package
 from selfassess.safety.text import shown
 
 _TRUE = frozenset({"1", "true", "on"})
@@ -169,14 +170,15 @@ class DocxReader:
         self._rows: dict[str, list[list[etree._Element]]] | None = None
 
     @classmethod
-    def from_docx(cls, data: bytes, countries: Collection[str]) -> DocxReader:
-        """The reader of a checked .docx package."""
-        package = open_word_package(data)
+    def from_docx(cls, package: Package, countries: Collection[str]) -> DocxReader:
+        """The reader of a checked .docx package, from the trees the package check
+        parsed: the document is parsed once."""
+        parts = open_word_package(package.xml)
         properties = None
-        if package.custom is not None:
-            props = read_custom_properties(package.custom)
+        if parts.custom is not None:
+            props = read_custom_properties(parts.custom)
             properties = {k: props[META_PREFIX + k] for k in META_KEYS if META_PREFIX + k in props}
-        return cls(package.document, properties, countries, data)
+        return cls(parts.document, properties, countries, package.data)
 
     # --- metadata -----------------------------------------------------------
 

@@ -3,8 +3,8 @@
 >>> import tempfile
 >>> from selfassess.definitions.questionnaire import load_questionnaire
 >>> with tempfile.TemporaryDirectory() as tmp:
-...     result = generate_forms(load_questionnaire(), ["fr"], [None], ["xlsx"], Path(tmp),
-...                             issued=dt.date(2025, 1, 15))
+...     q = load_questionnaire("ctoc_wgta", "1.0")
+...     result = generate_forms(q, ["fr"], [None], ["xlsx"], Path(tmp), issued=dt.date(2025, 1, 15))
 ...     [f.path.name for f in result.forms]
 ['ctoc_wgta-1.0-fr.xlsx']
 """
@@ -12,21 +12,43 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
+from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO, Protocol
 
 from selfassess.constants import FORMATS, SOURCE_LANGUAGE, Format
 from selfassess.definitions.model import Questionnaire
 from selfassess.errors import UsageError
-from selfassess.i18n.localizer import Localizer, fallback_warning
+from selfassess.forms.template import PackageTemplate, StandIns
+from selfassess.i18n.localizer import Localizer, fallback_warning, has_arabic
+from selfassess.resources import roots
 from selfassess.response.interpret import Answer
 from selfassess.response.meta import FormMeta, new_form_id
 from selfassess.safety.files import output_file
 from selfassess.safety.text import safe_filename
 
 Progress = Callable[[Path], None]
+
+
+class Writer(Protocol):
+    """``write_docx`` and ``write_xlsx``."""
+
+    def __call__(
+        self,
+        questionnaire: Questionnaire,
+        meta: FormMeta,
+        out: Path | BinaryIO,
+        loc: Localizer | None = None,
+        *,
+        password: str | None = None,
+        prefill: Mapping[str, Answer] | None = None,
+    ) -> None: ...
+
+
 Prefill = Callable[[str | None], Mapping[str, Answer] | None]
 
 
@@ -89,6 +111,7 @@ def generate_forms(
     prefill: Prefill | None = None,
     progress: Progress | None = None,
     parties: Sequence[str] | None = None,
+    reuse: bool = False,
 ) -> GenerateResult:
     """Write forms for every language x country x format into ``out_dir``.
 
@@ -97,11 +120,16 @@ def generate_forms(
     A country with no UN name is named from CLDR, with a warning.
     With ``strict``, a language with missing translations raises UsageError
     before any file of that language is written.
+
+    With several countries, or ``reuse`` (a round's worker, called once per
+    country), each language and format's form is built once and the others
+    written from it (:mod:`selfassess.forms.template`); the files are the same.
+    A single form is built directly: a template would only add to its cost.
     """
     from selfassess.forms.docx_writer import write_docx  # noqa: PLC0415 (python-docx is slow to import; load writers only when generating)
     from selfassess.forms.xlsx_writer import write_xlsx  # noqa: PLC0415 (same, openpyxl)
 
-    writers = {"docx": write_docx, "xlsx": write_xlsx}
+    writers: dict[str, Writer] = {"docx": write_docx, "xlsx": write_xlsx}
     issued = issued or dt.date.today()
     if deadline is not None and deadline < issued:
         raise UsageError(
@@ -109,6 +137,8 @@ def generate_forms(
             f"{issued.isoformat()}; give a later --deadline"
         )
     out_dir.mkdir(parents=True, exist_ok=True)
+    templated = reuse or len(countries) > 1
+    digest = hashlib.sha256(questionnaire.model_dump_json().encode()).hexdigest()
     result = GenerateResult()
     fallbacks: set[str] = set()
     for lang in languages:
@@ -126,17 +156,25 @@ def generate_forms(
                     deadline=deadline,
                 ).signed(key)
                 path = out_dir / form_filename(meta, fmt)
-                loc = Localizer(lang, parties=None if parties is None else tuple(parties))
+                offered = None if parties is None else tuple(parties)
+                loc = Localizer(lang, parties=offered)
+                answers = prefill(country) if prefill else None
+                # Forms with answers or a password differ in more than the stand-ins.
+                data = (
+                    None
+                    if answers or password or not templated
+                    else _from_template(
+                        questionnaire, digest, meta, fmt, loc, offered, writers[fmt]
+                    )
+                )
                 # A link planted in the output folder is refused, never written through.
                 with output_file(path) as fh:
-                    writers[fmt](
-                        questionnaire,
-                        meta,
-                        fh,
-                        loc,
-                        password=password,
-                        prefill=prefill(country) if prefill else None,
-                    )
+                    if data is not None:
+                        fh.write(data)
+                    else:
+                        writers[fmt](
+                            questionnaire, meta, fh, loc, password=password, prefill=answers
+                        )
                 result.forms.append(IssuedForm(path=path, format=fmt, meta=meta))
                 if loc.missing:
                     result.missing.setdefault(lang, set()).update(loc.missing)
@@ -152,6 +190,70 @@ def generate_forms(
             "(selfassess i18n status)"
         )
     return result
+
+
+#: Templates a process keeps: a worker of a round, given the Parties in order of
+#: language, needs the two formats of one or two languages at a time.
+TEMPLATES_KEPT = 4
+
+
+@dataclass
+class _Reuse:
+    stand_ins: StandIns
+    template: PackageTemplate | None
+    """None: this language and format's forms are built from scratch."""
+    loc: Localizer
+    """What the template's build found missing or named from CLDR, reported for each form."""
+
+
+_templates: OrderedDict[tuple[object, ...], _Reuse] = OrderedDict()
+
+
+def _from_template(
+    questionnaire: Questionnaire,
+    digest: str,
+    meta: FormMeta,
+    fmt: Format,
+    loc: Localizer,
+    parties: tuple[str, ...] | None,
+    writer: Writer,
+) -> bytes | None:
+    """The form of ``meta`` written from this process's template for its language and
+    format (:mod:`selfassess.forms.template`), or None when it must be built from scratch.
+    """
+    name = loc.country(meta.country) if meta.country else ""
+    key = (
+        has_arabic(name),
+        fmt,
+        meta.language,
+        digest,
+        roots(),
+        parties,
+        meta.issued,
+        meta.deadline,
+        meta.country is None,
+        meta.signature is None,
+    )
+    reuse = _templates.get(key)
+    if reuse is None:
+        stand_ins = StandIns.like(meta, name)
+        tloc = stand_ins.localizer(meta.language, parties)
+        built = io.BytesIO()
+        writer(questionnaire, stand_ins.meta, built, tloc)
+        # openpyxl stamps the time of writing; python-docx keeps its template's dates.
+        template = PackageTemplate.of(built.getvalue(), stand_ins.tokens(), restamp=fmt == "xlsx")
+        reuse = _templates[key] = _Reuse(stand_ins, template, tloc)
+        while len(_templates) > TEMPLATES_KEPT:
+            _templates.popitem(last=False)
+    _templates.move_to_end(key)
+    values = reuse.stand_ins.values(meta, name)
+    if values is None or reuse.template is None:
+        return None
+    out = io.BytesIO()
+    reuse.template.write(values, out)
+    loc.missing.update(reuse.loc.missing)
+    loc.fallbacks.update(reuse.loc.fallbacks)
+    return out.getvalue()
 
 
 def _check_complete(questionnaire: Questionnaire, lang: str) -> None:

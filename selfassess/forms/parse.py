@@ -74,7 +74,7 @@ def open_reader(package: Package, countries: Collection[str]) -> Reader:
         return OdtReader(package, countries)
     from selfassess.forms.docx_reader import DocxReader  # noqa: PLC0415 (python-docx is slow to import; load one reader only)
 
-    return DocxReader.from_docx(package.data, countries)
+    return DocxReader.from_docx(package, countries)
 
 
 def questionnaire_for(questionnaire: str, version: str) -> Questionnaire:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 from typing import Any
 
 from selfassess.safety.text import looks_like_formula, xml_text
@@ -142,6 +143,21 @@ def cell_ref(text: str) -> Cell | None:
     >>> cell_ref("A١"), cell_ref(" A1")
     (None, None)
     """
+    # A return's sheets repeat the same references (every form of a round has
+    # the layout of its language): short ones are remembered, a bounded number.
+    return _short_ref(text) if len(text) <= _SHORT_REF else _cell_ref(text)
+
+
+#: ``$XFD$1048576`` and a few leading zeros.
+_SHORT_REF = 16
+
+
+@lru_cache(maxsize=8192)
+def _short_ref(text: str) -> Cell | None:
+    return _cell_ref(text)
+
+
+def _cell_ref(text: str) -> Cell | None:
     match = _REF.fullmatch(text)
     if match is None:
         return None

@@ -124,12 +124,8 @@ class WordPackage:
     custom: etree._Element | None
 
 
-def _rel_targets(archive: zipfile.ZipFile, rels_name: str, base: str) -> dict[str, str]:
+def _rel_targets(root: etree._Element, base: str) -> dict[str, str]:
     """Relationship type -> part name (first of each type), internal targets only."""
-    try:
-        root = parse_xml(archive.read(rels_name))
-    except KeyError:
-        return {}
     found: dict[str, str] = {}
     for rel in root.iterchildren(f"{{{PKG_REL_NS}}}Relationship"):
         target, kind = rel.get("Target"), rel.get("Type")
@@ -140,17 +136,25 @@ def _rel_targets(archive: zipfile.ZipFile, rels_name: str, base: str) -> dict[st
     return found
 
 
-def open_word_package(data: bytes) -> WordPackage:
-    """Parse the main document and the custom properties of a checked .docx."""
-    archive = zipfile.ZipFile(io.BytesIO(data))
-    rels = _rel_targets(archive, "_rels/.rels", "")
-    names = set(archive.namelist())
-    main = rels.get(RT_OFFICE_DOCUMENT, "word/document.xml")
-    if main not in names:
+def _archive_rel_targets(archive: zipfile.ZipFile, rels_name: str, base: str) -> dict[str, str]:
+    try:
+        root = parse_xml(archive.read(rels_name))
+    except KeyError:
+        return {}
+    return _rel_targets(root, base)
+
+
+def open_word_package(xml: Mapping[str, etree._Element]) -> WordPackage:
+    """The main document and the custom properties of a checked .docx, from the
+    trees the package check parsed (:attr:`selfassess.safety.package.Package.xml`)."""
+    package_rels = xml.get("_rels/.rels")
+    rels = {} if package_rels is None else _rel_targets(package_rels, "")
+    document = xml.get(rels.get(RT_OFFICE_DOCUMENT, "word/document.xml"))
+    if document is None:
         raise Rejected("not a Word document: it has no main document part")
-    custom_name = rels.get(RT_CUSTOM_PROPERTIES, CUSTOM_PART.lstrip("/"))
-    custom = parse_xml(archive.read(custom_name)) if custom_name in names else None
-    return WordPackage(document=parse_xml(archive.read(main)), custom=custom)
+    return WordPackage(
+        document=document, custom=xml.get(rels.get(RT_CUSTOM_PROPERTIES, CUSTOM_PART.lstrip("/")))
+    )
 
 
 def custom_xml_stores(data: bytes) -> dict[str, etree._Element]:
@@ -166,7 +170,7 @@ def custom_xml_stores(data: bytes) -> dict[str, etree._Element]:
             continue
         base = folder[: -len("_rels")].rstrip("/")
         item = posixpath.join(base, rels_file[: -len(".rels")])
-        props = _rel_targets(archive, rels_name, base).get(RT_CUSTOM_XML_PROPS)
+        props = _archive_rel_targets(archive, rels_name, base).get(RT_CUSTOM_XML_PROPS)
         if item not in names or props not in names:
             continue
         item_id = _store_id(parse_xml(archive.read(props)))

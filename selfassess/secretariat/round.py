@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Callable, Mapping
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -128,6 +128,7 @@ def _generate_one(
         strict=strict,
         password=password,
         prefill=prefill,
+        reuse=True,
     )
 
 
@@ -162,7 +163,6 @@ def issue_round(
     if workers is None:
         workers = (os.cpu_count() or 1) if len(codes) >= MIN_COUNTRIES_FOR_WORKERS else 0
     done = 0
-    results: list[GenerateResult] = []
     jobs = [
         (
             questionnaire,
@@ -183,22 +183,28 @@ def issue_round(
         for p in parties.parties
     ]
     out_dir.mkdir(parents=True, exist_ok=True)
+    # Countries of one language in turn, so that each process writes their forms
+    # from the template it built for that language (forms/template.py); the
+    # round still lists them in the Parties' order.
+    order = sorted(range(len(jobs)), key=lambda i: (jobs[i][1], i))
+    results: dict[int, GenerateResult] = {}
     if workers > 1:
         with ProcessPoolExecutor(workers) as pool:
-            futures: list[Future[GenerateResult]] = [pool.submit(_generate_one, *j) for j in jobs]
-            for fut in futures:
-                results.append(fut.result())
-                done += len(results[-1].forms)
+            futures = [(i, pool.submit(_generate_one, *jobs[i])) for i in order]
+            for i, fut in futures:
+                results[i] = fut.result()
+                done += len(results[i].forms)
                 if progress:
                     progress(done, total)
     else:
-        for job in jobs:
-            results.append(_generate_one(*job))
-            done += len(results[-1].forms)
+        for i in order:
+            results[i] = _generate_one(*jobs[i])
+            done += len(results[i].forms)
             if progress:
                 progress(done, total)
-    forms = [f for r in results for f in r.forms]
-    for r in results:
+    in_order = [results[i] for i in range(len(jobs))]
+    forms = [f for r in in_order for f in r.forms]
+    for r in in_order:
         warnings.extend(w for w in r.warnings if w not in warnings)
     rnd = store.add_round(
         label or f"{questionnaire.id} {questionnaire.version} {issued.isoformat()}",

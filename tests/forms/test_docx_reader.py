@@ -23,6 +23,7 @@ from selfassess.office.ooxml import (
     read_custom_properties,
     w,
 )
+from selfassess.safety.package import check_package
 from tests.forms.docx_fill import blank_form, control, edit_document, fill, fill_text, pick
 from tests.support.xml import child
 from tests.support.zipparts import read_part, read_xml, with_parts
@@ -44,7 +45,7 @@ def _props(data: bytes) -> dict[str, str]:
 
 
 def test_metadata_from_custom_properties() -> None:
-    meta = DocxReader.from_docx(blank_form("ru"), party_codes()).meta()
+    meta = DocxReader.from_docx(check_package(blank_form("ru")), party_codes()).meta()
     assert (meta.questionnaire, meta.version, meta.language) == (Q.id, Q.version, "ru")
     assert meta.country == "MX"
     assert meta.form_id == "ftestru"
