@@ -67,7 +67,7 @@ from selfassess.office.word import (
     WordBuilder,
     qn,
 )
-from selfassess.response.interpret import Answer, check_prefill
+from selfassess.response.interpret import Answer, check_prefill, range_hint
 from selfassess.response.meta import FormMeta
 
 #: The glyph font Word itself uses for checkbox content controls.
@@ -255,6 +255,8 @@ class _Builder(WordBuilder):
         notes: list[str] = []
         if item.help:
             notes.append(loc.content(CTX_ITEM_HELP, item.help))
+        if range_hint(item, loc):
+            notes.append(range_hint(item, loc))
         if item.condition is not None:
             notes.append(self._condition_text(item.condition))
         out.extend(self.text_para(n, italic=True, size=18, color=GREY, after=40) for n in notes)

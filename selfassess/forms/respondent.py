@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import random
 from typing import Any
 
@@ -24,7 +25,7 @@ from selfassess.constants import CTX_CHOICE_LABEL, XLSX_NAME_PREFIX, XLSX_OPTION
 from selfassess.definitions.model import Item, Questionnaire
 from selfassess.i18n.localizer import Localizer
 from selfassess.office.excel import destination, set_text
-from selfassess.response.interpret import Answer, applies, slot_id
+from selfassess.response.interpret import Answer, applies, in_range, slot_id
 
 #: The day random dates start from (a round's issue date).
 FIRST_DAY = dt.date(2025, 2, 3)
@@ -45,12 +46,24 @@ def random_answers(q: Questionnaire, rng: random.Random) -> dict[str, Answer]:
         elif item.type == "multichoice":
             answers[item.id] = [c for c in codes if rng.random() < 0.3] or [codes[0]]
         elif item.type == "number":
-            answers[item.id] = rng.randint(0, 500) * 1000
+            answers[item.id] = _in_range(item, rng.randint(0, 500) * 1000, rng)
         elif item.type == "date":
             answers[item.id] = (FIRST_DAY + dt.timedelta(days=rng.randint(1, 80))).isoformat()
         else:
             answers[item.id] = f"Answer {rng.randint(1, 999)} to {item.ref}"
     return answers
+
+
+def _in_range(item: Item, value: float, rng: random.Random | None = None) -> int | float:
+    """``value`` when the item's range takes it; else a whole number in the range
+    (random with ``rng``), or its bound when the range holds no whole number."""
+    if in_range(item, value):
+        return value
+    lo = math.ceil(item.min) if item.min is not None else math.floor(item.max or 0) - 100
+    hi = math.floor(item.max) if item.max is not None else lo + 100
+    if lo > hi:
+        return item.min if item.min is not None else item.max or 0
+    return rng.randint(lo, hi) if rng else lo
 
 
 def complete_answers(q: Questionnaire) -> dict[str, Answer]:
@@ -82,7 +95,7 @@ def complete_answers(q: Questionnaire) -> dict[str, Answer]:
             ]
             answers[item.id] = ticked or None
         elif item.type == "number":
-            answers[item.id] = [12, 1234.5, 0, 2500000][n % 4]
+            answers[item.id] = _in_range(item, [12, 1234.5, 0, 2500000][n % 4])
         elif item.type == "date":
             answers[item.id] = (dt.date(2025, 1, 1) + dt.timedelta(days=37 * n % 365)).isoformat()
         else:

@@ -58,7 +58,7 @@ from selfassess.errors import UsageError
 from selfassess.forms.citations import shown_text, source_lines, translation_notice
 from selfassess.i18n.localizer import Localizer
 from selfassess.office.excel import MAX_CELL_CHARS, fits_in_cell, set_text, sheet_title
-from selfassess.response.interpret import Answer, check_prefill
+from selfassess.response.interpret import Answer, check_prefill, range_hint
 from selfassess.response.meta import FormMeta
 
 #: Excel's limits on validation titles and messages.
@@ -493,6 +493,8 @@ class _Builder:
             parts.append(hint)
         if item.help:
             parts.append(self.loc.content(CTX_ITEM_HELP, item.help))
+        if range_hint(item, self.loc):
+            parts.append(range_hint(item, self.loc))
         if item.condition is not None:
             cond_item = self.q.item(item.condition.item)
             code = item.condition.equals or item.condition.includes or ""
@@ -568,7 +570,9 @@ class _Builder:
             if isinstance(answer, str):
                 _put_text(cell, self.choice_label(item, answer))
         elif item.type == "number":
-            self.validate(ws, "number", self.number_validation, cell)
+            self.validate(
+                ws, f"number:{item.min}:{item.max}", lambda: self.number_validation(item), cell
+            )
             self.restyle(cell, "number_format", _FMT_NUMBER)
             if isinstance(answer, int | float):
                 cell.value = answer
@@ -590,16 +594,17 @@ class _Builder:
                 return self.loc.content(CTX_CHOICE_LABEL, ch.label)
         raise KeyError(code)
 
-    def number_validation(self) -> DataValidation:
+    def number_validation(self, item: Item) -> DataValidation:
+        """Digits only, within the item's range where it has one (Excel's limits else)."""
         _ = self.loc.gettext
-        message = _("Type a number, digits only, e.g. {example}.").format(
-            example=self.loc.number(_EXAMPLE_NUMBER)
-        )
+        message = range_hint(item, self.loc) or _(
+            "Type a number, digits only, e.g. {example}."
+        ).format(example=self.loc.number(_EXAMPLE_NUMBER))
         return DataValidation(
             type="decimal",
             operator="between",
-            formula1="-1E+15",
-            formula2="1E+15",
+            formula1="-1E+15" if item.min is None else repr(item.min),
+            formula2="1E+15" if item.max is None else repr(item.max),
             allow_blank=True,
             showInputMessage=True,
             promptTitle=_("Number")[:_MAX_TITLE],

@@ -418,8 +418,9 @@ class Localizer:
         unbroken = text.replace("-", "\u2011")
         return f"\u2066{unbroken}\u2069" if self.rtl else unbroken
 
-    def number(self, value: float) -> str:
-        return str(format_decimal(value, locale=self.locale))
+    def number(self, value: float, *, grouped: bool = True) -> str:
+        """A number in the locale; ``grouped=False`` for bounds such as years (2100, not 2,100)."""
+        return str(format_decimal(value, locale=self.locale, group_separator=grouped))
 
     def percent(self, value: float) -> str:
         """A share in [0, 1] as a whole percentage, spaced as the locale spaces it."""
