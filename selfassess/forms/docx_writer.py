@@ -285,8 +285,13 @@ class _Builder(WordBuilder):
         loc = self.loc
         tbl = self.table(_COLUMNS)
         head = [loc.gettext("Ref."), loc.gettext("Question"), loc.gettext("Answer")]
+        # The header row keeps with the first question, so the heading and text
+        # kept with the table never end a page above a header alone.
         self.row(
-            tbl, _COLUMNS, [[self.text_para(h, bold=True, after=0)] for h in head], header=True
+            tbl,
+            _COLUMNS,
+            [[self.text_para(h, bold=True, after=0, keep_next=True)] for h in head],
+            header=True,
         )
         for item in items:
             # The first cell holds exactly the reference: the fallback reader
