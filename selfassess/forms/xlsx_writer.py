@@ -96,13 +96,14 @@ _EXAMPLE_NUMBER = 1234.5
 #: Printed height between the top and bottom margins that new_sheet sets (A4
 #: landscape, 0.75 in each), less a margin for rounding, in points.
 _PAGE_HEIGHT = 595.3 - 2 * 0.75 * 72 - 12
-#: Height of a line of text per point of font size. Calc gives 1.49 (Latin and
-#: Arabic faces) and 1.56 (CJK) on wrapped rows whose lines _lines overcounts,
-#: never more; the CJK figure leaves room for Microsoft YaHei's taller lines in Excel.
-_LINE_HEIGHT = {"zh": 1.75}
+#: Height of a line of text per point of font size: Excel's wrapped rows
+#: (about 14.3 pt a line of Calibri or Arial 11), more for CJK (Microsoft
+#: YaHei's taller lines). Calc prints lines at about 1.1 (its fit-to-width
+#: scale included); the slack is in _lines, which counts lines high.
+_LINE_HEIGHT = {"zh": 1.6}
+_DEFAULT_LINE_HEIGHT = 1.3
 #: Column-width characters a character of text takes at most, by language; 1.0 else.
-_WIDTH_FACTOR = {"ru": 1.15}
-_DEFAULT_LINE_HEIGHT = 1.5
+_WIDTH_FACTOR = {"ru": 1.2}
 
 
 def write_xlsx(
@@ -260,7 +261,7 @@ class _Builder:
     ) -> None:
         """Note the printed height ``text`` needs in a cell: rows fit their text when
         opened (no height is written), so page breaks are placed by these estimates."""
-        width = (ws.column_dimensions[get_column_letter(col)].width or _WIDTHS[col]) - 1 - indent
+        width = ws.column_dimensions[get_column_letter(col)].width - 1 - indent
         size = float(font.sz or 11)
         lines = _lines(text, width, size / 11, self.loc.lang) if text else 1
         need = lines * size * _LINE_HEIGHT.get(self.loc.lang, _DEFAULT_LINE_HEIGHT)
