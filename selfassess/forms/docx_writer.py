@@ -67,7 +67,7 @@ from selfassess.office.word import (
     WordBuilder,
     qn,
 )
-from selfassess.response.interpret import Answer, check_prefill, range_hint
+from selfassess.response.interpret import NOT_ASKED, Answer, asked, check_prefill, range_hint
 from selfassess.response.meta import FormMeta
 
 #: The glyph font Word itself uses for checkbox content controls.
@@ -219,6 +219,8 @@ class _Builder(WordBuilder):
     def answer_cell(self, item: Item) -> list[etree._Element]:
         value = self.prefill.get(item.id)
         loc = self.loc
+        if not asked(item, self.meta.country):
+            return [self.text_para(loc.gettext(NOT_ASKED), italic=True, color=GREY, after=0)]
         if item.type == "multichoice":
             picked = set(value) if isinstance(value, list) else set()
             return [
@@ -249,7 +251,7 @@ class _Builder(WordBuilder):
         loc = self.loc
         prompt = loc.content(CTX_ITEM_PROMPT, item.prompt)
         runs = [self.run(prompt)]
-        if item.required:
+        if item.required and asked(item, self.meta.country):
             runs.append(self.run(" *", bold=True, color="C00000"))
         out = [self.para(runs, after=40)]
         notes: list[str] = []

@@ -25,7 +25,7 @@ from selfassess.constants import CTX_CHOICE_LABEL, XLSX_NAME_PREFIX, XLSX_OPTION
 from selfassess.definitions.model import Item, Questionnaire
 from selfassess.i18n.localizer import Localizer
 from selfassess.office.excel import destination, set_text
-from selfassess.response.interpret import Answer, applies, in_range, slot_id
+from selfassess.response.interpret import Answer, applies, asked, in_range, slot_id
 
 #: The day random dates start from (a round's issue date).
 FIRST_DAY = dt.date(2025, 2, 3)
@@ -33,12 +33,19 @@ FIRST_DAY = dt.date(2025, 2, 3)
 WordEntry = str | bool | dt.date
 
 
-def random_answers(q: Questionnaire, rng: random.Random) -> dict[str, Answer]:
-    """Valid answers to every item that applies, about nine in ten answered."""
+def random_answers(
+    q: Questionnaire, rng: random.Random, country: str | None = None
+) -> dict[str, Answer]:
+    """Valid answers to every item that applies and that a form issued to
+    ``country`` asks, about nine in ten answered."""
     answers: dict[str, Answer] = {}
     for item in q.items():
         answers[item.id] = None
-        if applies(item, answers) is not True or (not item.required and rng.random() < 0.1):
+        if (
+            applies(item, answers) is not True
+            or not asked(item, country)
+            or (not item.required and rng.random() < 0.1)
+        ):
             continue
         codes = [c.code for c in q.choices_of(item)]
         if item.type == "choice":
@@ -66,8 +73,9 @@ def _in_range(item: Item, value: float, rng: random.Random | None = None) -> int
     return rng.randint(lo, hi) if rng else lo
 
 
-def complete_answers(q: Questionnaire) -> dict[str, Answer]:
-    """An answer to every item a respondent may answer, the same every time.
+def complete_answers(q: Questionnaire, country: str | None = None) -> dict[str, Answer]:
+    """An answer to every item a respondent (of a form issued to ``country``) may
+    answer, the same every time.
 
     Choices rotate through each list so that every label is used; a choice
     that other items depend on gets the value that opens most of them, and a
@@ -81,7 +89,7 @@ def complete_answers(q: Questionnaire) -> dict[str, Answer]:
     answers: dict[str, Answer] = {}
     for n, item in enumerate(q.items()):
         answers[item.id] = None
-        if applies(item, answers) is not True:
+        if applies(item, answers) is not True or not asked(item, country):
             continue
         choices = q.choices_of(item)
         if item.type == "choice":

@@ -42,6 +42,7 @@ from selfassess.constants import (
     CTX_REC_TITLE,
     CTX_SECTION_TITLE,
     LANGUAGES,
+    REIO_PARTIES,
     SOURCE_LANGUAGE,
     XLSFORM_COUNTRY_LIST,
     XLSFORM_QUESTIONNAIRE_FIELD,
@@ -182,6 +183,8 @@ def xlsform_rows(
     ]
     limit = f"{ANSWER_NUMBER_LIMIT:d}"
 
+    reio_hidden = " and ".join(f"${{{COUNTRY_SLOT}}} != '{code}'" for code in sorted(REIO_PARTIES))
+
     def item_row(item: Item) -> None:
         kind = _TYPES[item.type]
         if item.choices:
@@ -206,7 +209,16 @@ def xlsform_rows(
             label,
             each(item.help, CTX_ITEM_HELP),
             required=item.required,
-            when=relevant(item.condition) if item.condition else "",
+            when=" and ".join(
+                part
+                for part in (
+                    relevant(item.condition) if item.condition else "",
+                    # The online form asks the country first: an item a regional
+                    # economic integration organization is not asked hides for it.
+                    reio_hidden if item.states_only else "",
+                )
+                if part
+            ),
             constraint=constraint,
             message=message,
             appearance="multiline" if item.type == "text" else "",

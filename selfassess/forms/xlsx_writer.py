@@ -59,7 +59,7 @@ from selfassess.errors import UsageError
 from selfassess.forms.citations import shown_text, source_lines, translation_notice
 from selfassess.i18n.localizer import Localizer
 from selfassess.office.excel import MAX_CELL_CHARS, fits_in_cell, set_text, sheet_title
-from selfassess.response.interpret import Answer, check_prefill, range_hint
+from selfassess.response.interpret import NOT_ASKED, Answer, asked, check_prefill, range_hint
 from selfassess.response.meta import FormMeta
 
 #: Excel's limits on validation titles and messages.
@@ -605,9 +605,16 @@ class _Builder:
         _ = self.loc.gettext
         self.put(ws, row, _COL_REF, item.ref)
         self.put(ws, row, _COL_TEXT, self.loc.content(CTX_ITEM_PROMPT, item.prompt))
-        self.put(ws, row, _COL_GUIDE, self.guidance(item), self.guide_font)
+        is_asked = asked(item, self.meta.country)
+        if is_asked:
+            self.put(ws, row, _COL_GUIDE, self.guidance(item), self.guide_font)
+        else:
+            # No answer cell and no slot: the item is not asked of this Party.
+            self.put(ws, row, _COL_ANSWER, _(NOT_ASKED), self.guide_font)
         for col in _WIDTHS:
             self.restyle(ws.cell(row=row, column=col), "border", _UNDERLINE)
+        if not is_asked:
+            return row
         answer = self.prefill.get(item.id)
         if item.type == "multichoice":
             picked = answer if isinstance(answer, list) else []

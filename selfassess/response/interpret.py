@@ -17,6 +17,7 @@ from typing import Any
 from selfassess.constants import (
     CTX_CHOICE_LABEL,
     LANGUAGES,
+    REIO_PARTIES,
     SLOT_SEPARATOR,
     Channel,
     ResponseFormat,
@@ -24,7 +25,7 @@ from selfassess.constants import (
 )
 from selfassess.definitions.model import Item, Model, Questionnaire
 from selfassess.errors import UsageError
-from selfassess.i18n.localizer import Localizer, fold
+from selfassess.i18n.localizer import N_, Localizer, fold
 from selfassess.problems import Finding, Problem, ProblemCode
 from selfassess.response.meta import FormMeta, SignatureStatus
 from selfassess.response.values import (
@@ -294,7 +295,12 @@ def interpret(
                     form_loc,
                 ),
             )
-        if item.required and answers[item.id] is None and applies_now is not False:
+        if (
+            item.required
+            and answers[item.id] is None
+            and applies_now is not False
+            and asked(item, raw.meta.country)
+        ):
             problem("required_missing", item, where, ref=item.ref)
 
     extra = sorted(set(raw.values) - known_slots)
@@ -401,6 +407,19 @@ def _convert(
     if isinstance(value, float):
         return str(number_value(value)), None
     return clean_text(str(value)) or None, None
+
+
+#: What a form shows instead of the answer field of an item it does not ask.
+NOT_ASKED = N_("Not applicable to a regional economic integration organization.")
+
+
+def asked(item: Item, country: str | None) -> bool:
+    """Whether a form issued to ``country`` asks ``item``: the one rule for items
+    that a regional economic integration organization is not asked.
+
+    A blank form (no country) asks everything, so whoever fills it may answer.
+    """
+    return not (item.states_only and country in REIO_PARTIES)
 
 
 def in_range(item: Item, value: float) -> bool:
