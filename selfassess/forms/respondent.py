@@ -53,7 +53,7 @@ def random_answers(
         elif item.type == "multichoice":
             answers[item.id] = [c for c in codes if rng.random() < 0.3] or [codes[0]]
         elif item.type == "number":
-            answers[item.id] = _in_range(item, rng.randint(0, 500) * 1000, rng)
+            answers[item.id] = _in_range(item, rng.randint(0, 500) * 1000)
         elif item.type == "date":
             answers[item.id] = (FIRST_DAY + dt.timedelta(days=rng.randint(1, 80))).isoformat()
         else:
@@ -61,16 +61,19 @@ def random_answers(
     return answers
 
 
-def _in_range(item: Item, value: float, rng: random.Random | None = None) -> int | float:
-    """``value`` when the item's range takes it; else a whole number in the range
-    (random with ``rng``), or its bound when the range holds no whole number."""
+def _in_range(item: Item, value: int | float) -> int | float:
+    """``value`` when the item's range takes it; else a number in the range drawn
+    from it, so that the answers of a seed stay what they were before ranges."""
     if in_range(item, value):
         return value
-    lo = math.ceil(item.min) if item.min is not None else math.floor(item.max or 0) - 100
-    hi = math.floor(item.max) if item.max is not None else lo + 100
-    if lo > hi:
-        return item.min if item.min is not None else item.max or 0
-    return rng.randint(lo, hi) if rng else lo
+    lo = None if item.min is None else math.ceil(item.min)
+    hi = None if item.max is None else math.floor(item.max)
+    if lo is not None and hi is not None:
+        # A range that holds no whole number (0.2 to 0.8) still holds its minimum.
+        return lo + int(value) % (hi - lo + 1) if lo <= hi else item.min or 0
+    if lo is not None:
+        return lo + abs(int(value))
+    return (hi or 0) - abs(int(value))
 
 
 def complete_answers(q: Questionnaire, country: str | None = None) -> dict[str, Answer]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import math
+import random
 import zipfile
 
 import pytest
@@ -17,7 +18,7 @@ from selfassess.definitions.model import Item
 from selfassess.definitions.questionnaire import load_questionnaire
 from selfassess.errors import DefinitionError
 from selfassess.forms.parse import parse_form
-from selfassess.forms.respondent import complete_answers
+from selfassess.forms.respondent import complete_answers, random_answers
 from selfassess.forms.xlsform import language_column, xlsform_rows
 from selfassess.forms.xlsx_writer import slot_name
 from selfassess.i18n.localizer import Localizer
@@ -171,3 +172,16 @@ def test_in_range_and_answer_fits_agree(value: float, lo: float | None, hi: floa
     assert in_range(item, value) == inside
     assert answer_fits(item, value, q) == inside
     assert math.isfinite(value)
+
+
+@pytest.mark.parametrize(
+    "bounds", ["min: 1950, max: 2100", "min: 0.2, max: 0.8", "min: 7", "max: -3"]
+)
+def test_the_simulated_respondent_answers_within_any_range(bounds: str) -> None:
+    q = definition(RANGED.replace("min: 1950, max: 2100", bounds))
+    for seed in range(20):
+        answers = random_answers(q, random.Random(seed))
+        assert all(answer_fits(q.item(k), v, q) for k, v in answers.items() if v is not None)
+    assert all(
+        answer_fits(q.item(k), v, q) for k, v in complete_answers(q).items() if v is not None
+    )
