@@ -251,7 +251,10 @@ class _Builder(WordBuilder):
         loc = self.loc
         prompt = loc.content(CTX_ITEM_PROMPT, item.prompt)
         runs = [self.run(prompt)]
-        if item.required and asked(item, self.meta.country):
+        if not asked(item, self.meta.country):
+            # Nothing to answer: no required mark, help or condition.
+            return [self.para(runs, after=40)]
+        if item.required:
             runs.append(self.run(" *", bold=True, color="C00000"))
         out = [self.para(runs, after=40)]
         notes: list[str] = []

@@ -14,6 +14,8 @@ import zipfile
 import pytest
 from babel import Locale
 from babel.dates import format_date
+from hypothesis import given
+from hypothesis import strategies as st
 from lxml import etree
 from openpyxl import load_workbook
 
@@ -26,6 +28,7 @@ from selfassess.i18n.localizer import Localizer, date_pattern, fold, parse_print
 from selfassess.office.ooxml import W_NS
 from selfassess.reports.country import build_report
 from selfassess.reports.country_md import render_md
+from selfassess.response.values import parse_date_text
 from selfassess.scoring import score
 from tests.forms.inline import DEADLINE, ISSUED, definition, meta
 
@@ -149,3 +152,19 @@ def test_forms_and_reports_use_one_style_of_month_name(lang: str) -> None:
     name = wb.defined_names[slot_name("reply_date")]
     ((sheet, ref),) = name.destinations
     assert wb[sheet][ref.replace("$", "")].number_format == "yyyy-mm-dd"
+
+
+@given(st.sampled_from(LANGUAGES), st.dates(dt.date(1000, 1, 1), dt.date(9999, 12, 31)))
+def test_a_printed_date_reads_back_in_every_language(lang: str, day: dt.date) -> None:
+    assert parse_printed_date(Localizer(lang).date(day), lang) == day
+    assert parse_date_text(Localizer(lang).date(day), lang) == day
+
+
+@given(st.sampled_from(LANGUAGES), st.text(max_size=300))
+def test_odd_text_is_no_date_or_a_real_one(lang: str, text: str) -> None:
+    found = parse_printed_date(text, lang)
+    assert found is None or isinstance(found, dt.date)
+    assert parse_printed_date("31 " + text + " 2025", lang) in (
+        None,
+        *(dt.date(2025, m, 31) for m in (1, 3, 5, 7, 8, 10, 12)),
+    )
