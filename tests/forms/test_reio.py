@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import io
 import random
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
 from selfassess.constants import LANGUAGES, REIO_PARTIES
 from selfassess.definitions.questionnaire import load_questionnaire
+from selfassess.forms.generate import generate_forms
 from selfassess.forms.parse import parse_form
 from selfassess.forms.respondent import (
     complete_answers,
@@ -147,3 +149,17 @@ def test_questionnaire_1_1_marks_the_items_the_changelog_lists() -> None:
     }  # fmt: skip
     # Never a status: what the EU answers about implementation still counts.
     assert not any(q.item(i).role == "status" for i in marked)
+
+
+def test_forms_written_from_a_template_still_leave_them_out_for_the_eu(tmp_path: Path) -> None:
+    q = definition(REIO)
+    result = generate_forms(q, ["es"], ["FR", "EU", "MX"], ["docx", "xlsx"], tmp_path, reuse=True)
+    for form in result.forms:
+        blank = parse_form(form.path, questionnaire=q)
+        assert not [p for p in blank.problems if p.severity == "error"], form.path.name
+        if form.format == "xlsx":
+            names = set(load_workbook(form.path).defined_names)
+            has = slot_name("wg15_k_liable") in names
+        else:
+            has = "wg15_k_liable" in docx_fill.tagged(docx_fill.document(form.path.read_bytes()))
+        assert has == (form.meta.country != "EU"), form.path.name
