@@ -144,6 +144,10 @@ NOT_COUNTRIES: Final = frozenset(
     {"ZZ", "QO", "EZ", "UN", "XA", "XB", "XK"} | {"AC", "CP", "CQ", "DG", "EA", "IC", "TA"}
 )
 
+#: Parties that are regional economic integration organizations (art. 36 of the
+#: Convention), not States: their forms do not ask the items marked ``states_only``.
+REIO_PARTIES: Final = frozenset({"EU"})
+
 #: Slot of a blank form where the respondent picks the country: the Excel
 #: defined name is XLSX_NAME_PREFIX + COUNTRY_SLOT, the Word tag COUNTRY_SLOT.
 COUNTRY_SLOT: Final = "form_country"

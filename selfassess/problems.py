@@ -33,6 +33,7 @@ ProblemCode = Literal[
     "not_a_choice",
     "not_a_number",
     "not_a_date",
+    "number_out_of_range",
     "condition_not_met",
     "required_missing",
     "unknown_slots",
@@ -108,6 +109,7 @@ CATALOGUE: Final[Mapping[ProblemCode, Spec]] = {
     "not_a_date": Spec(
         "error", N_("'{value}' is not a date for {ref}; type it as YYYY-MM-DD, e.g. 2025-03-31.")
     ),
+    "number_out_of_range": Spec("error", N_("{value} is out of range for {ref}. {range}")),
     "condition_not_met": Spec(
         "error",
         N_(

@@ -114,7 +114,7 @@ from selfassess.constants import (
 )
 from selfassess.definitions.model import Item, Model, Questionnaire, RecommendationEntry
 from selfassess.i18n.localizer import Localizer
-from selfassess.response.interpret import Answer, FormInfo, ParseResult, applies
+from selfassess.response.interpret import Answer, FormInfo, ParseResult, applies, asked
 from selfassess.response.stored import check_answers
 
 #: Kinds of assistance that mean the law is not yet as the recommendation asks.
@@ -209,17 +209,21 @@ class _Scorer:
     def __init__(self, result: ParseResult, q: Questionnaire, ui: Localizer) -> None:
         self.q = q
         self.answers: dict[str, Answer] = {it.id: None for it in q.items()} | result.answers
+        self.country = result.form.country
         self._ = ui.gettext
         self.flags: list[Flag] = []
 
     def recommendation(self, entry: RecommendationEntry) -> tuple[RecommendationScore, int, int]:
         """The score of one scored entry, its scored items, and those answered."""
         # An item its condition rules out is not asked (II(u)'s status where a
-        # focal point exists): it counts neither in implementation nor coverage.
+        # focal point exists), nor one the Party's form does not ask (the EU's
+        # states_only items): it counts neither in implementation nor coverage.
         scored = [
             it
             for it in entry.items
-            if is_scored(it, self.q) and applies(it, self.answers) is not False
+            if is_scored(it, self.q)
+            and applies(it, self.answers) is not False
+            and asked(it, self.country)
         ]
         answered = [it for it in scored if self.answers[it.id] is not None]
         implementation = weighted_mean(
@@ -321,6 +325,7 @@ class _Scorer:
                 item.required
                 and self.answers[item.id] is None
                 and applies(item, self.answers) is not False
+                and asked(item, self.country)
             ):
                 self.flag(
                     item,

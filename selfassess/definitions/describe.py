@@ -43,6 +43,9 @@ def item_json(q: Questionnaire, item: Item, loc: Localizer) -> dict[str, Any]:
         data["help"] = loc.content("item.help", item.help)
     if item.condition:
         data["condition"] = item.condition.model_dump(exclude_none=True)
+    data |= {key: getattr(item, key) for key in ("min", "max") if getattr(item, key) is not None}
+    if item.states_only:
+        data["states_only"] = True
     if item.choices:
         scored = q.choice_list(item.choices).scored
         data["choices"] = [

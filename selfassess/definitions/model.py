@@ -223,6 +223,12 @@ class Item(Model):
     weight: float = Field(default=1.0, ge=0)
     choices: Id | None = Field(default=None, description="choice list id")
     condition: Condition | None = None
+    min: float | None = Field(default=None, description="least number a number item takes")
+    max: float | None = Field(default=None, description="greatest number a number item takes")
+    states_only: bool = Field(
+        default=False,
+        description="not asked of a regional economic integration organization (the EU)",
+    )
     role: Role | None = Field(
         default=None,
         description="what the item is for the scorer: status, measures, ta_needed, ...",

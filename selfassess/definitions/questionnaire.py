@@ -9,6 +9,7 @@ problem is located by file, line and path.
 from __future__ import annotations
 
 import copy
+import math
 from collections import Counter
 from functools import cache
 from pathlib import Path
@@ -198,6 +199,16 @@ def _check(q: Questionnaire, catalogue: Catalogue | None) -> list[tuple[yamlio.P
                 )
         elif it.choices is not None:
             problems.append(((*at, "choices"), f"a {it.type} item takes no 'choices'"))
+        for key in ("min", "max"):
+            bound = getattr(it, key)
+            if bound is None:
+                continue
+            if it.type != "number":
+                problems.append(((*at, key), f"a {it.type} item takes no '{key}'"))
+            elif not math.isfinite(bound):
+                problems.append(((*at, key), f"'{key}' must be a finite number"))
+        if it.min is not None and it.max is not None and it.min > it.max:
+            problems.append(((*at, "min"), f"min {it.min:g} is greater than max {it.max:g}"))
         cond = it.condition
         if cond is None:
             continue

@@ -51,7 +51,7 @@ from selfassess.office.ooxml import (
     w14,
 )
 from selfassess.problems import CATALOGUE, Finding, ProblemCode
-from selfassess.response.interpret import RawForm, RawScalar, RawValue, slot_id
+from selfassess.response.interpret import RawForm, RawScalar, RawValue, asked, slot_id
 from selfassess.response.meta import FormMeta, picked_country
 from selfassess.response.values import parse_date_text
 from selfassess.safety.package import Package
@@ -206,7 +206,10 @@ class DocxReader:
         recovered = 0
         for item in questionnaire.items():
             slots = _slots(questionnaire, item)
-            if all(s in raw.values or s in controls for s in slots):
+            if all(s in raw.values or s in controls for s in slots) or not asked(
+                item, meta.country
+            ):
+                # An item the form does not ask has no control to miss.
                 continue
             for s in slots:
                 raw.values.pop(s, None)

@@ -47,7 +47,7 @@ from selfassess.constants import (
 from selfassess.definitions.catalogue import load_catalogue
 from selfassess.definitions.model import Catalogue, Condition, Item, Questionnaire, Section
 from selfassess.forms.citations import shown_text, source_lines, translation_notice
-from selfassess.i18n.localizer import Localizer
+from selfassess.i18n.localizer import Localizer, date_pattern
 from selfassess.office.ooxml import (
     CHECKED_GLYPH,
     CT_CUSTOM_PROPERTIES,
@@ -67,7 +67,7 @@ from selfassess.office.word import (
     WordBuilder,
     qn,
 )
-from selfassess.response.interpret import Answer, check_prefill
+from selfassess.response.interpret import NOT_ASKED, Answer, asked, check_prefill, range_hint
 from selfassess.response.meta import FormMeta
 
 #: The glyph font Word itself uses for checkbox content controls.
@@ -83,23 +83,28 @@ QUOTE_STYLE_ID = "RecommendationText"
 _COLUMNS = (1100, 4650, TEXT_WIDTH - 1100 - 4650)
 _DETAIL_COLUMNS = (3000, TEXT_WIDTH - 3000)
 _SCALE_COLUMNS = (2600, TEXT_WIDTH - 2600)
-_BIDI_MARKS = re.compile(r"[\u200e\u200f\u061c]")
+#: Word names a Gregorian month in Arabic by its calendar: the transliterated
+#: English names (يناير ... ديسمبر) are the ones CLDR, and so every printed
+#: date of the form, uses.
+_PICKER_CALENDARS = {"ar": "gregorianXlitEnglish"}
 
 
 def word_date_format(lang: str) -> str:
-    """The language's CLDR short date pattern as a Word date format, four-digit year.
+    """The date picker's format: the pattern of every printed date of the form.
+
+    Word's date pictures read ``d``, ``M``, ``y`` and quoted literals as CLDR
+    does. Only French "1er" (the first of the month) is beyond a picture: the
+    picker shows "1 décembre 2026" where the cover prints "1er décembre 2026".
 
     >>> word_date_format("fr"), word_date_format("en"), word_date_format("zh")
-    ('dd/MM/yyyy', 'M/d/yyyy', 'yyyy/M/d')
+    ('d MMMM yyyy', 'd MMMM yyyy', 'yyyy年M月d日')
     """
-    pattern = Localizer(lang).locale.date_formats["short"].pattern
-    return re.sub(r"y+", "yyyy", _BIDI_MARKS.sub("", pattern))
+    return date_pattern(lang)
 
 
 def format_picker_date(value: dt.date, lang: str) -> str:
     """A date as the date picker shows it in ``lang`` (the pattern above)."""
-    pattern = word_date_format(lang)
-    return str(format_date(value, pattern.replace("yyyy", "y"), locale=lang))
+    return str(format_date(value, word_date_format(lang), locale=lang))
 
 
 class _Builder(WordBuilder):
@@ -182,7 +187,7 @@ class _Builder(WordBuilder):
             E("w:dateFormat", {"w:val": word_date_format(self.lang)}),
             E("w:lid", {"w:val": LANGUAGE_TAGS[self.lang]}),
             E("w:storeMappedDataAs", {"w:val": "dateTime"}),
-            E("w:calendar", {"w:val": "gregorian"}),
+            E("w:calendar", {"w:val": _PICKER_CALENDARS.get(self.lang, "gregorian")}),
         )
         content, empty = self._content(
             format_picker_date(value, self.lang) if value else None, "date"
@@ -214,6 +219,8 @@ class _Builder(WordBuilder):
     def answer_cell(self, item: Item) -> list[etree._Element]:
         value = self.prefill.get(item.id)
         loc = self.loc
+        if not asked(item, self.meta.country):
+            return [self.text_para(loc.gettext(NOT_ASKED), italic=True, color=GREY, after=0)]
         if item.type == "multichoice":
             picked = set(value) if isinstance(value, list) else set()
             return [
@@ -244,12 +251,17 @@ class _Builder(WordBuilder):
         loc = self.loc
         prompt = loc.content(CTX_ITEM_PROMPT, item.prompt)
         runs = [self.run(prompt)]
+        if not asked(item, self.meta.country):
+            # Nothing to answer: no required mark, help or condition.
+            return [self.para(runs, after=40)]
         if item.required:
             runs.append(self.run(" *", bold=True, color="C00000"))
         out = [self.para(runs, after=40)]
         notes: list[str] = []
         if item.help:
             notes.append(loc.content(CTX_ITEM_HELP, item.help))
+        if range_hint(item, loc):
+            notes.append(range_hint(item, loc))
         if item.condition is not None:
             notes.append(self._condition_text(item.condition))
         out.extend(self.text_para(n, italic=True, size=18, color=GREY, after=40) for n in notes)
@@ -278,8 +290,13 @@ class _Builder(WordBuilder):
         loc = self.loc
         tbl = self.table(_COLUMNS)
         head = [loc.gettext("Ref."), loc.gettext("Question"), loc.gettext("Answer")]
+        # The header row keeps with the first question, so the heading and text
+        # kept with the table never end a page above a header alone.
         self.row(
-            tbl, _COLUMNS, [[self.text_para(h, bold=True, after=0)] for h in head], header=True
+            tbl,
+            _COLUMNS,
+            [[self.text_para(h, bold=True, after=0, keep_next=True)] for h in head],
+            header=True,
         )
         for item in items:
             # The first cell holds exactly the reference: the fallback reader

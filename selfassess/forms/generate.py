@@ -26,7 +26,7 @@ from selfassess.errors import UsageError
 from selfassess.forms.template import PackageTemplate, StandIns
 from selfassess.i18n.localizer import Localizer, fallback_warning, has_arabic
 from selfassess.resources import roots
-from selfassess.response.interpret import Answer
+from selfassess.response.interpret import Answer, asked
 from selfassess.response.meta import FormMeta, new_form_id
 from selfassess.safety.files import output_file
 from selfassess.safety.text import safe_filename
@@ -141,6 +141,7 @@ def generate_forms(
     digest = hashlib.sha256(questionnaire.model_dump_json().encode()).hexdigest()
     result = GenerateResult()
     fallbacks: set[str] = set()
+    asks_all = {c: all(asked(it, c) for it in questionnaire.items()) for c in countries}
     for lang in languages:
         if strict:
             _check_complete(questionnaire, lang)
@@ -159,10 +160,11 @@ def generate_forms(
                 offered = None if parties is None else tuple(parties)
                 loc = Localizer(lang, parties=offered)
                 answers = prefill(country) if prefill else None
-                # Forms with answers or a password differ in more than the stand-ins.
+                # Forms with answers, a password or items their country is not
+                # asked (the EU's) differ in more than the stand-ins.
                 data = (
                     None
-                    if answers or password or not templated
+                    if answers or password or not templated or not asks_all[country]
                     else _from_template(
                         questionnaire, digest, meta, fmt, loc, offered, writers[fmt]
                     )

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import random
 from typing import Any
 
@@ -24,7 +25,7 @@ from selfassess.constants import CTX_CHOICE_LABEL, XLSX_NAME_PREFIX, XLSX_OPTION
 from selfassess.definitions.model import Item, Questionnaire
 from selfassess.i18n.localizer import Localizer
 from selfassess.office.excel import destination, set_text
-from selfassess.response.interpret import Answer, applies, slot_id
+from selfassess.response.interpret import Answer, applies, asked, in_range, slot_id
 
 #: The day random dates start from (a round's issue date).
 FIRST_DAY = dt.date(2025, 2, 3)
@@ -32,12 +33,19 @@ FIRST_DAY = dt.date(2025, 2, 3)
 WordEntry = str | bool | dt.date
 
 
-def random_answers(q: Questionnaire, rng: random.Random) -> dict[str, Answer]:
-    """Valid answers to every item that applies, about nine in ten answered."""
+def random_answers(
+    q: Questionnaire, rng: random.Random, country: str | None = None
+) -> dict[str, Answer]:
+    """Valid answers to every item that applies and that a form issued to
+    ``country`` asks, about nine in ten answered."""
     answers: dict[str, Answer] = {}
     for item in q.items():
         answers[item.id] = None
-        if applies(item, answers) is not True or (not item.required and rng.random() < 0.1):
+        if (
+            applies(item, answers) is not True
+            or not asked(item, country)
+            or (not item.required and rng.random() < 0.1)
+        ):
             continue
         codes = [c.code for c in q.choices_of(item)]
         if item.type == "choice":
@@ -45,7 +53,7 @@ def random_answers(q: Questionnaire, rng: random.Random) -> dict[str, Answer]:
         elif item.type == "multichoice":
             answers[item.id] = [c for c in codes if rng.random() < 0.3] or [codes[0]]
         elif item.type == "number":
-            answers[item.id] = rng.randint(0, 500) * 1000
+            answers[item.id] = _in_range(item, rng.randint(0, 500) * 1000)
         elif item.type == "date":
             answers[item.id] = (FIRST_DAY + dt.timedelta(days=rng.randint(1, 80))).isoformat()
         else:
@@ -53,8 +61,24 @@ def random_answers(q: Questionnaire, rng: random.Random) -> dict[str, Answer]:
     return answers
 
 
-def complete_answers(q: Questionnaire) -> dict[str, Answer]:
-    """An answer to every item a respondent may answer, the same every time.
+def _in_range(item: Item, value: int | float) -> int | float:
+    """``value`` when the item's range takes it; else a number in the range drawn
+    from it, so that the answers of a seed stay what they were before ranges."""
+    if in_range(item, value):
+        return value
+    lo = None if item.min is None else math.ceil(item.min)
+    hi = None if item.max is None else math.floor(item.max)
+    if lo is not None and hi is not None:
+        # A range that holds no whole number (0.2 to 0.8) still holds its minimum.
+        return lo + int(value) % (hi - lo + 1) if lo <= hi else item.min or 0
+    if lo is not None:
+        return lo + abs(int(value))
+    return (hi or 0) - abs(int(value))
+
+
+def complete_answers(q: Questionnaire, country: str | None = None) -> dict[str, Answer]:
+    """An answer to every item a respondent (of a form issued to ``country``) may
+    answer, the same every time.
 
     Choices rotate through each list so that every label is used; a choice
     that other items depend on gets the value that opens most of them, and a
@@ -68,7 +92,7 @@ def complete_answers(q: Questionnaire) -> dict[str, Answer]:
     answers: dict[str, Answer] = {}
     for n, item in enumerate(q.items()):
         answers[item.id] = None
-        if applies(item, answers) is not True:
+        if applies(item, answers) is not True or not asked(item, country):
             continue
         choices = q.choices_of(item)
         if item.type == "choice":
@@ -82,7 +106,7 @@ def complete_answers(q: Questionnaire) -> dict[str, Answer]:
             ]
             answers[item.id] = ticked or None
         elif item.type == "number":
-            answers[item.id] = [12, 1234.5, 0, 2500000][n % 4]
+            answers[item.id] = _in_range(item, [12, 1234.5, 0, 2500000][n % 4])
         elif item.type == "date":
             answers[item.id] = (dt.date(2025, 1, 1) + dt.timedelta(days=37 * n % 365)).isoformat()
         else:

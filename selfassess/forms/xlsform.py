@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import IO
 
@@ -41,6 +42,7 @@ from selfassess.constants import (
     CTX_REC_TITLE,
     CTX_SECTION_TITLE,
     LANGUAGES,
+    REIO_PARTIES,
     SOURCE_LANGUAGE,
     XLSFORM_COUNTRY_LIST,
     XLSFORM_QUESTIONNAIRE_FIELD,
@@ -52,6 +54,7 @@ from selfassess.definitions.model import Condition, Item, Questionnaire
 from selfassess.errors import UsageError
 from selfassess.i18n.localizer import Localizer
 from selfassess.office.excel import set_text
+from selfassess.response.interpret import range_hint
 
 #: XLSForm type of each answer type; choice types take the list id after a space.
 _TYPES = {
@@ -180,6 +183,8 @@ def xlsform_rows(
     ]
     limit = f"{ANSWER_NUMBER_LIMIT:d}"
 
+    reio_hidden = " and ".join(f"${{{COUNTRY_SLOT}}} != '{code}'" for code in sorted(REIO_PARTIES))
+
     def item_row(item: Item) -> None:
         kind = _TYPES[item.type]
         if item.choices:
@@ -187,7 +192,11 @@ def xlsform_rows(
         label = [f"{item.ref} {p}" for p in each(item.prompt, CTX_ITEM_PROMPT)]
         constraint, message = "", None
         if item.type == "number":
-            constraint, message = f". >= -{limit} and . <= {limit}", number_message
+            lower = f"-{limit}" if item.min is None else _xpath_number(item.min)
+            upper = limit if item.max is None else _xpath_number(item.max)
+            constraint = f". >= {lower} and . <= {upper}"
+            ranged = [range_hint(item, loc) for loc in locs]
+            message = ranged if any(ranged) else number_message
         elif item.type == "date":
             constraint = (
                 f". >= date('{ANSWER_DATE_MIN.isoformat()}') "
@@ -200,7 +209,16 @@ def xlsform_rows(
             label,
             each(item.help, CTX_ITEM_HELP),
             required=item.required,
-            when=relevant(item.condition) if item.condition else "",
+            when=" and ".join(
+                part
+                for part in (
+                    relevant(item.condition) if item.condition else "",
+                    # The online form asks the country first: an item a regional
+                    # economic integration organization is not asked hides for it.
+                    reio_hidden if item.states_only else "",
+                )
+                if part
+            ),
             constraint=constraint,
             message=message,
             appearance="multiline" if item.type == "text" else "",
@@ -282,3 +300,8 @@ def write_xlsform(
                     set_text(ws.cell(row=r, column=c), value)
     wb.save(out)
     return book
+
+
+def _xpath_number(value: float) -> str:
+    """A bound as an XPath number literal, which has no exponent (1e-05 is 0.00001)."""
+    return format(Decimal(repr(value)), "f")

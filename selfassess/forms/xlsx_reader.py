@@ -46,7 +46,14 @@ from selfassess.errors import Rejected
 from selfassess.office.excel import Cell, cell_ref, coordinate, name_target
 from selfassess.office.ooxml import read_custom_properties
 from selfassess.problems import Finding
-from selfassess.response.interpret import RawForm, RawScalar, RawValue, item_slots, slot_id
+from selfassess.response.interpret import (
+    RawForm,
+    RawScalar,
+    RawValue,
+    asked,
+    item_slots,
+    slot_id,
+)
 from selfassess.response.meta import FormMeta, picked_country
 from selfassess.safety.package import Package
 
@@ -291,8 +298,11 @@ class SheetsReader:
             # is passed on, for interpret's warning; its cell is never read.
             item_id, _join, option = name[len(XLSX_NAME_PREFIX) :].partition(XLSX_OPTION_JOIN)
             raw.values.setdefault(slot_id(item_id, option or None), _UNREAD)
+        # A form issued to the EU has no cell for an item it does not ask (an
+        # older one may, and its answer is read like any other).
+        not_asked = {it.id for it in questionnaire.items() if not asked(it, meta.country)}
         for name, slot in sorted(slots.items()):
-            if name not in names:
+            if name not in names and slot.partition(SLOT_SEPARATOR)[0] not in not_asked:
                 raw.problems.append(
                     Finding(
                         "cell_unnamed",

@@ -29,6 +29,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.cell_range import MultiCellRange
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from selfassess.constants import (
@@ -58,7 +59,7 @@ from selfassess.errors import UsageError
 from selfassess.forms.citations import shown_text, source_lines, translation_notice
 from selfassess.i18n.localizer import Localizer
 from selfassess.office.excel import MAX_CELL_CHARS, fits_in_cell, set_text, sheet_title
-from selfassess.response.interpret import Answer, check_prefill
+from selfassess.response.interpret import NOT_ASKED, Answer, asked, check_prefill, range_hint
 from selfassess.response.meta import FormMeta
 
 #: Excel's limits on validation titles and messages.
@@ -91,6 +92,18 @@ _FMT_DATE = "yyyy-mm-dd"
 _FMT_NUMBER = "General"
 _EXAMPLE_DATE = dt.date(2025, 3, 31)
 _EXAMPLE_NUMBER = 1234.5
+
+#: Printed height between the top and bottom margins that new_sheet sets (A4
+#: landscape, 0.75 in each), less a margin for rounding, in points.
+_PAGE_HEIGHT = 595.3 - 2 * 0.75 * 72 - 12
+#: Height of a line of text per point of font size: Excel's wrapped rows
+#: (about 14.3 pt a line of Calibri or Arial 11), more for CJK (Microsoft
+#: YaHei's taller lines). Calc prints lines at about 1.1 (its fit-to-width
+#: scale included); the slack is in _lines, which counts lines high.
+_LINE_HEIGHT = {"zh": 1.6}
+_DEFAULT_LINE_HEIGHT = 1.3
+#: Column-width characters a character of text takes at most, by language; 1.0 else.
+_WIDTH_FACTOR = {"ru": 1.2}
 
 
 def write_xlsx(
@@ -192,6 +205,9 @@ class _Builder:
         font_name = _FONT_NAMES.get(loc.lang, _DEFAULT_FONT)
         self.style_cache: dict[tuple[int, ...], tuple[tuple[Any, ...], Any]] = {}
         self.restyle_cache: dict[tuple[Any, ...], tuple[Any, Any]] = {}
+        #: Estimated printed height of each row, and the blocks of rows kept on one page, by sheet.
+        self.heights: dict[str, dict[int, float]] = {}
+        self.blocks: dict[str, list[tuple[int, int]]] = {}
         self.font = Font(name=font_name, size=11)
         self.bold = Font(name=font_name, size=11, bold=True)
         self.title_font = Font(name=font_name, size=14, bold=True, color="FF1F4E79")
@@ -230,6 +246,7 @@ class _Builder:
         cell = ws.cell(row=row, column=col)
         _put_text(cell, text)
         font = font or self.font
+        self.grow(ws, row, col, text, font, indent)
 
         def style() -> None:
             cell.font = font
@@ -238,6 +255,49 @@ class _Builder:
                 cell.fill = fill
 
         self.styled(cell, ("text", font, fill, indent), style)
+
+    def grow(
+        self, ws: Worksheet, row: int, col: int, text: str, font: Font, indent: int = 0
+    ) -> None:
+        """Note the printed height ``text`` needs in a cell: rows fit their text when
+        opened (no height is written), so page breaks are placed by these estimates."""
+        width = ws.column_dimensions[get_column_letter(col)].width - 1 - indent
+        size = float(font.sz or 11)
+        lines = _lines(text, width, size / 11, self.loc.lang) if text else 1
+        need = lines * size * _LINE_HEIGHT.get(self.loc.lang, _DEFAULT_LINE_HEIGHT)
+        heights = self.heights.setdefault(ws.title, {})
+        heights[row] = max(heights.get(row, 0.0), need)
+
+    def keep_together(self, ws: Worksheet, first: int, last: int) -> None:
+        """Rows ``first`` to ``last`` print on one page (a question and its options)."""
+        self.blocks.setdefault(ws.title, []).append((first, last))
+
+    def page_breaks(self, ws: Worksheet) -> None:
+        """Manual row breaks, so that no block of :meth:`keep_together` straddles pages.
+
+        Excel and Calc have no "keep rows together"; they honour manual breaks,
+        also with the sheet fitted to one page wide (which only shrinks rows,
+        so the estimate stays on the safe side). A block taller than a page
+        starts a page and is split where it must be.
+        """
+        heights = self.heights.get(ws.title, {})
+        default = 11 * _LINE_HEIGHT.get(self.loc.lang, _DEFAULT_LINE_HEIGHT)
+
+        def height(row: int) -> float:
+            return ws.row_dimensions[row].height or heights.get(row, default)
+
+        room = _PAGE_HEIGHT - sum(height(r) for r in range(1, _HEADER_ROWS + 1))
+        used = 0.0
+        row = _HEADER_ROWS + 1
+        for first, last in sorted(self.blocks.get(ws.title, [])):
+            used += sum(height(r) for r in range(row, first))
+            block = sum(height(r) for r in range(first, last + 1))
+            if used + block > room and used > 0:
+                ws.row_breaks.append(Break(id=first - 1))
+                used = 0.0
+            # A block longer than a page runs on; what is left of it on its last page counts.
+            used = (used + block) % room if used + block > room else used + block
+            row = last + 1
 
     def band(self, ws: Worksheet, row: int, fill: PatternFill) -> None:
         for col in _WIDTHS:
@@ -386,8 +446,10 @@ class _Builder:
         cover = self.section_sheet(_("Cover"), loc.content(CTX_QUESTIONNAIRE_TITLE, self.q.title))
         row = self.country_row(cover, _HEADER_ROWS + 1)
         for section in cover_sections:
-            row = self.section_heading(cover, row + 1, numbers[section.id], section)
-            row = self.items(cover, row, section.items)
+            top = row + 1
+            row = self.section_heading(cover, top, numbers[section.id], section)
+            row = self.with_first_item(cover, top, row, section.items)
+        self.page_breaks(cover)
         self.protect(cover)
 
         section_sheets: list[tuple[str, Section]] = []
@@ -401,6 +463,7 @@ class _Builder:
             row = self.items(ws, row, section.items)
             for entry in section.recommendations:
                 row = self.entry(ws, row, entry)
+            self.page_breaks(ws)
             self.protect(ws)
 
         self.instructions(instructions, cover.title, section_sheets)
@@ -451,6 +514,7 @@ class _Builder:
 
     def entry(self, ws: Worksheet, row: int, entry: RecommendationEntry) -> int:
         rec = self.catalogue.get(entry.recommendation)
+        first = row
         self.band(ws, row, _BAND_FILL)
         self.put(ws, row, _COL_REF, rec.ref, self.bold, _BAND_FILL)
         self.put(
@@ -468,7 +532,18 @@ class _Builder:
         row += 1
         self.band(ws, row, _BAND_FILL)
         self.put(ws, row, _COL_TEXT, shown_text(rec, self.loc)[0], fill=_BAND_FILL)
-        return self.items(ws, row + 1, entry.items)
+        return self.with_first_item(ws, first, row + 1, entry.items)
+
+    def with_first_item(self, ws: Worksheet, first: int, row: int, items: tuple[Item, ...]) -> int:
+        """Write ``items`` from ``row``; the heading above (from ``first``) keeps with the first."""
+        blocks = self.blocks.setdefault(ws.title, [])
+        known = len(blocks)
+        end = self.items(ws, row, items)
+        if len(blocks) > known:
+            blocks[known] = (first, blocks[known][1])
+        else:
+            self.keep_together(ws, first, row - 1)
+        return end
 
     def items(self, ws: Worksheet, row: int, items: tuple[Item, ...]) -> int:
         for item in items:
@@ -493,6 +568,8 @@ class _Builder:
             parts.append(hint)
         if item.help:
             parts.append(self.loc.content(CTX_ITEM_HELP, item.help))
+        if range_hint(item, self.loc):
+            parts.append(range_hint(item, self.loc))
         if item.condition is not None:
             cond_item = self.q.item(item.condition.item)
             code = item.condition.equals or item.condition.includes or ""
@@ -519,12 +596,25 @@ class _Builder:
         return " ".join(parts)
 
     def item(self, ws: Worksheet, row: int, item: Item) -> int:
+        last = self.item_rows(ws, row, item)
+        self.keep_together(ws, row, last)
+        return last + 1
+
+    def item_rows(self, ws: Worksheet, row: int, item: Item) -> int:
+        """Write an item from ``row`` on; the last row it takes."""
         _ = self.loc.gettext
         self.put(ws, row, _COL_REF, item.ref)
         self.put(ws, row, _COL_TEXT, self.loc.content(CTX_ITEM_PROMPT, item.prompt))
-        self.put(ws, row, _COL_GUIDE, self.guidance(item), self.guide_font)
+        is_asked = asked(item, self.meta.country)
+        if is_asked:
+            self.put(ws, row, _COL_GUIDE, self.guidance(item), self.guide_font)
+        else:
+            # No answer cell and no slot: the item is not asked of this Party.
+            self.put(ws, row, _COL_ANSWER, _(NOT_ASKED), self.guide_font)
         for col in _WIDTHS:
             self.restyle(ws.cell(row=row, column=col), "border", _UNDERLINE)
+        if not is_asked:
+            return row
         answer = self.prefill.get(item.id)
         if item.type == "multichoice":
             picked = answer if isinstance(answer, list) else []
@@ -548,7 +638,7 @@ class _Builder:
                     cell,
                 )
                 self.add_slot(slot_name(item.id, ch.code), ws, row)
-            return row + 1
+            return row
         cell = self.answer_cell(ws, row)
         self.add_slot(slot_name(item.id), ws, row)
         if item.required:
@@ -567,8 +657,11 @@ class _Builder:
             self.restyle(cell, "number_format", _FMT_TEXT)
             if isinstance(answer, str):
                 _put_text(cell, self.choice_label(item, answer))
+                self.grow(ws, row, _COL_ANSWER, self.choice_label(item, answer), self.font)
         elif item.type == "number":
-            self.validate(ws, "number", self.number_validation, cell)
+            self.validate(
+                ws, f"number:{item.min}:{item.max}", lambda: self.number_validation(item), cell
+            )
             self.restyle(cell, "number_format", _FMT_NUMBER)
             if isinstance(answer, int | float):
                 cell.value = answer
@@ -582,7 +675,8 @@ class _Builder:
             self.restyle(cell, "number_format", _FMT_TEXT)
             if isinstance(answer, str):
                 _put_text(cell, answer)
-        return row + 1
+                self.grow(ws, row, _COL_ANSWER, answer, self.font)
+        return row
 
     def choice_label(self, item: Item, code: str) -> str:
         for ch in self.q.choices_of(item):
@@ -590,16 +684,17 @@ class _Builder:
                 return self.loc.content(CTX_CHOICE_LABEL, ch.label)
         raise KeyError(code)
 
-    def number_validation(self) -> DataValidation:
+    def number_validation(self, item: Item) -> DataValidation:
+        """Digits only, within the item's range where it has one (Excel's limits else)."""
         _ = self.loc.gettext
-        message = _("Type a number, digits only, e.g. {example}.").format(
-            example=self.loc.number(_EXAMPLE_NUMBER)
-        )
+        message = range_hint(item, self.loc) or _(
+            "Type a number, digits only, e.g. {example}."
+        ).format(example=self.loc.number(_EXAMPLE_NUMBER))
         return DataValidation(
             type="decimal",
             operator="between",
-            formula1="-1E+15",
-            formula2="1E+15",
+            formula1="-1E+15" if item.min is None else repr(item.min),
+            formula2="1E+15" if item.max is None else repr(item.max),
             allow_blank=True,
             showInputMessage=True,
             promptTitle=_("Number")[:_MAX_TITLE],
@@ -826,7 +921,15 @@ def _escaped(text: str) -> str:
 
 
 def _lines(text: str, width: float, scale: float, lang: str) -> int:
-    """Lines ``text`` takes in a cell ``width`` characters wide, at ``scale`` x 11 pt."""
+    """Lines ``text`` takes in a cell ``width`` characters wide, at ``scale`` x 11 pt.
+
+    Never fewer than Calc shows (measured on the forms of the six languages:
+    Cyrillic runs wider than the digit widths a column is measured in).
+    """
     wide = 2.0 if lang == "zh" else 1.0
-    chars = sum(wide if ord(ch) > 0x2E80 else 1.0 for ch in text)
-    return max(1, math.ceil(chars * scale * 1.1 / width))
+    factor = _WIDTH_FACTOR.get(lang, 1.0)
+    lines = 0
+    for paragraph in text.split("\n"):
+        chars = sum(wide if ord(ch) > 0x2E80 else 1.0 for ch in paragraph)
+        lines += max(1, math.ceil(chars * scale * factor / width))
+    return lines

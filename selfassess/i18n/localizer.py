@@ -269,6 +269,74 @@ def _messages_in(lang: str, domain: str, folders: tuple[Path, ...]) -> dict[Key,
 
 
 @cache
+def date_pattern(lang: str) -> str:
+    """The CLDR pattern of a printed date in ``lang``, four-digit year.
+
+    CLDR's long format, except English, where the UN puts the day first. Word's
+    date pickers take the same pattern (their syntax agrees on ``d``, ``M``,
+    ``y`` and quoted literals), so a picked date reads like a printed one.
+
+    >>> date_pattern("en"), date_pattern("zh"), date_pattern("es")
+    ('d MMMM yyyy', 'yyyy年M月d日', "d 'de' MMMM 'de' yyyy")
+    """
+    if check_language(lang) == "en":
+        return "d MMMM yyyy"
+    pattern = Locale.parse(lang).date_formats["long"].pattern
+    return re.sub(r"y+", "yyyy", _BIDI_MARKS.sub("", pattern))
+
+
+_BIDI_MARKS = re.compile(r"[\u200e\u200f\u061c]")
+
+
+def parse_printed_date(text: str, lang: str) -> dt.date | None:
+    """The date that :meth:`Localizer.date` printed as ``text``; else None.
+
+    Month names are matched folded, as whole words, in their formatting and
+    stand-alone forms (a picker may show either); exactly one must be there.
+    The numbers are taken in the pattern's order.
+
+    >>> parse_printed_date("1er décembre 2026", "fr"), parse_printed_date("2026年12月1日", "zh")
+    (datetime.date(2026, 12, 1), datetime.date(2026, 12, 1))
+    >>> parse_printed_date("1 Smarch 2026", "en") is None
+    True
+    """
+    pattern = date_pattern(lang)
+    folded = fold(text)
+    fields = [f for f in re.findall(r"'[^']*'|d+|M+|y+", pattern) if not f.startswith("'")]
+    order = [f[0] for f in fields if not (f.startswith("M") and len(f) >= 3)]
+    month = None
+    if len(order) == 2:  # a month name
+        months = _month_names(lang)
+        found = [
+            (m, n)
+            for name, n in months
+            if (m := re.search(rf"(?<!\w){re.escape(name)}(?!\w)", folded))
+        ]
+        if len(found) != 1:
+            return None
+        match, month = found[0]
+        folded = folded[: match.start()] + " " + folded[match.end() :]
+    numbers = re.findall(r"\d+", folded)
+    if len(numbers) != len(order) or any(len(n) > 4 for n in numbers):
+        return None
+    parts = dict(zip(order, (int(n) for n in numbers), strict=True))
+    try:
+        return dt.date(parts["y"], month or parts["M"], parts["d"])
+    except ValueError:
+        return None
+
+
+@cache
+def _month_names(lang: str) -> tuple[tuple[str, int], ...]:
+    locale = Locale.parse(lang)
+    names = {
+        (fold(name), n)
+        for context in ("format", "stand-alone")
+        for n, name in locale.months[context]["wide"].items()
+    }
+    return tuple(sorted(names))
+
+
 def _collator(lang: str) -> icu.Collator:
     """ICU's collator for the language: CLDR's sort order (pinyin for ``zh``)."""
     import icu  # noqa: PLC0415 (PyICU costs 25 ms to import; only sorting needs it)
@@ -327,12 +395,12 @@ class Localizer:
     def date(self, value: dt.date) -> str:
         """A date as UN documents write it: "1 December 2026", "1er décembre 2026".
 
-        CLDR's long format, except English, where the UN puts the day first,
-        and French, where the first of the month is "1er".
+        Every date a form or report prints comes from here, in the pattern of
+        :func:`date_pattern`, so that a language has one style of month name
+        (Russian genitive "декабря" everywhere). French adds "1er" on the first
+        of the month, which no date pattern can say.
         """
-        if self.lang == "en":
-            return str(format_date(value, "d MMMM y", locale=self.locale))
-        text = str(format_date(value, "long", locale=self.locale))
+        text = str(format_date(value, date_pattern(self.lang), locale=self.locale))
         if self.lang == "fr" and value.day == 1:
             return "1er" + text.removeprefix("1")
         return text
@@ -350,8 +418,9 @@ class Localizer:
         unbroken = text.replace("-", "\u2011")
         return f"\u2066{unbroken}\u2069" if self.rtl else unbroken
 
-    def number(self, value: float) -> str:
-        return str(format_decimal(value, locale=self.locale))
+    def number(self, value: float, *, grouped: bool = True) -> str:
+        """A number in the locale; ``grouped=False`` for bounds such as years (2100, not 2,100)."""
+        return str(format_decimal(value, locale=self.locale, group_separator=grouped))
 
     def percent(self, value: float) -> str:
         """A share in [0, 1] as a whole percentage, spaced as the locale spaces it."""

@@ -17,6 +17,7 @@ from typing import Any
 from selfassess.constants import (
     CTX_CHOICE_LABEL,
     LANGUAGES,
+    REIO_PARTIES,
     SLOT_SEPARATOR,
     Channel,
     ResponseFormat,
@@ -24,7 +25,7 @@ from selfassess.constants import (
 )
 from selfassess.definitions.model import Item, Model, Questionnaire
 from selfassess.errors import UsageError
-from selfassess.i18n.localizer import Localizer, fold
+from selfassess.i18n.localizer import N_, Localizer, fold
 from selfassess.problems import Finding, Problem, ProblemCode
 from selfassess.response.meta import FormMeta, SignatureStatus
 from selfassess.response.values import (
@@ -211,6 +212,7 @@ def interpret(
     locations: dict[str, str] = {}
     found = list(raw.problems)
     form_loc = Localizer(lang)
+    loc = ui or form_loc
 
     def problem(code: ProblemCode, item: Item | None, where: str | None, **params: object) -> None:
         found.append(Finding(code, item.id if item else None, where, params))
@@ -258,7 +260,17 @@ def interpret(
             problem("formula_not_answer", item, rv.location, ref=item.ref)
             continue
         value, code = _convert(item, rv.value, lang, labels, questionnaire)
-        if code is not None:
+        if code is None and isinstance(value, int | float) and not in_range(item, value):
+            problem(
+                "number_out_of_range",
+                item,
+                rv.location,
+                value=loc.number(value, grouped=False),
+                ref=item.ref,
+                range=range_hint(item, loc),
+            )
+            value = None
+        elif code is not None:
             shown = rv.value.isoformat() if isinstance(rv.value, dt.date) else rv.value
             problem(code, item, rv.location, value=shown, ref=item.ref, choices=allowed(item))
         answers[item.id] = value
@@ -283,7 +295,12 @@ def interpret(
                     form_loc,
                 ),
             )
-        if item.required and answers[item.id] is None and applies_now is not False:
+        if (
+            item.required
+            and answers[item.id] is None
+            and applies_now is not False
+            and asked(item, raw.meta.country)
+        ):
             problem("required_missing", item, where, ref=item.ref)
 
     extra = sorted(set(raw.values) - known_slots)
@@ -297,7 +314,6 @@ def interpret(
             version=questionnaire.version,
             slots=", ".join(extra[:10]),
         )
-    loc = ui or form_loc
 
     meta = raw.meta
     return ParseResult(
@@ -393,11 +409,46 @@ def _convert(
     return clean_text(str(value)) or None, None
 
 
+#: What a form shows instead of the answer field of an item it does not ask.
+NOT_ASKED = N_("Not applicable to a regional economic integration organization.")
+
+
+def asked(item: Item, country: str | None) -> bool:
+    """Whether a form issued to ``country`` asks ``item``: the one rule for items
+    that a regional economic integration organization is not asked.
+
+    A blank form (no country) asks everything, so whoever fills it may answer.
+    """
+    return not (item.states_only and country in REIO_PARTIES)
+
+
+def in_range(item: Item, value: float) -> bool:
+    """Whether a number lies within the item's ``min`` and ``max``: the one range rule."""
+    return (item.min is None or value >= item.min) and (item.max is None or value <= item.max)
+
+
+def range_hint(item: Item, loc: Localizer) -> str:
+    """What to type in a number item with a range, in ``loc``'s language; "" without one.
+
+    Forms show it (Word under the question, Excel in the cell's validation,
+    XLSForm as the constraint message) and the range problem ends with it.
+    """
+    lo = None if item.min is None else loc.number(item.min, grouped=False)
+    hi = None if item.max is None else loc.number(item.max, grouped=False)
+    if lo is not None and hi is not None:
+        return loc.gettext("Type a number from {min} to {max}.").format(min=lo, max=hi)
+    if lo is not None:
+        return loc.gettext("Type a number of {min} or more.").format(min=lo)
+    if hi is not None:
+        return loc.gettext("Type a number of {max} or less.").format(max=hi)
+    return ""
+
+
 def answer_fits(item: Item, answer: Answer, questionnaire: Questionnaire) -> bool:
     """Whether a non-null answer has the shape :class:`ParseResult` gives ``item``.
 
     A choice code of the item's list; a non-empty list of its codes; a finite
-    number; an ISO date; a string. For answers that come from elsewhere than
+    number within the item's range; an ISO date; a string. For answers that come from elsewhere than
     :func:`interpret` (JSON, prefills).
     """
     codes = {ch.code for ch in questionnaire.choices_of(item)}
@@ -410,6 +461,7 @@ def answer_fits(item: Item, answer: Answer, questionnaire: Questionnaire) -> boo
             isinstance(answer, int | float)
             and not isinstance(answer, bool)
             and math.isfinite(answer)
+            and in_range(item, answer)
         )
     if item.type == "date":
         return isinstance(answer, str) and iso_date(answer) is not None

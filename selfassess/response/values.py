@@ -16,6 +16,7 @@ from babel.dates import parse_date
 from babel.numbers import NumberFormatError, parse_decimal
 
 from selfassess.constants import LANGUAGES
+from selfassess.i18n.localizer import parse_printed_date
 
 # Arabic-Indic and Extended (Persian) digits, and the Arabic separators.
 _DIGITS = {ord(c): str(i) for i, c in enumerate("٠١٢٣٤٥٦٧٨٩")}
@@ -99,10 +100,12 @@ _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?$")
 
 
 def parse_date_text(text: str, lang: str) -> dt.date | None:
-    """A date typed as text: ISO first, then the form's locale.
+    """A date typed as text: ISO first, then as the form prints dates, then the form's locale.
 
     >>> parse_date_text("2025-03-31", "en"), parse_date_text("31/03/2025", "fr")
     (datetime.date(2025, 3, 31), datetime.date(2025, 3, 31))
+    >>> parse_date_text("31 марта 2025 г.", "ru")
+    datetime.date(2025, 3, 31)
     """
     raw = unicodedata.normalize("NFKC", text).translate(_DIGITS).strip()
     if not raw:
@@ -113,7 +116,7 @@ def parse_date_text(text: str, lang: str) -> dt.date | None:
             return dt.date(int(m[1]), int(m[2]), int(m[3]))
         if not re.search(r"\d{4}", raw):
             return None  # two-digit years are ambiguous
-        return parse_date(raw, locale=lang)
+        return parse_printed_date(raw, lang) or parse_date(raw, locale=lang)
     # OverflowError: a year or month of more digits than a C long takes (fuzzing).
     except (ValueError, IndexError, OverflowError):
         return None

@@ -52,7 +52,8 @@ def fill_form(source: Source, *, seed: int = DEMO_SEED) -> bytes:
     if form.format != "xlsx":
         raise UsageError("only Excel forms can be filled; generate one with --format xlsx")
     q = load_questionnaire(form.questionnaire, form.version)
-    return fill_xlsx(data, random_answers(q, random.Random(seed)), q, form.language)
+    answers = random_answers(q, random.Random(seed), form.country)
+    return fill_xlsx(data, answers, q, form.language)
 
 
 def write_filled_form(source: str | Path, out: str | Path, *, seed: int = DEMO_SEED) -> Path:
@@ -125,7 +126,8 @@ def run_demo(
         answered = [c for c in first_xlsx if rng.random() < 0.75]
         for code in answered:
             form = first_xlsx[code]
-            data = fill_xlsx(form.path.read_bytes(), random_answers(q, rng), q, form.meta.language)
+            answers = random_answers(q, rng, code)
+            data = fill_xlsx(form.path.read_bytes(), answers, q, form.meta.language)
             (returns / f"{code}-{form.meta.language}.xlsx").write_bytes(data)
         if answered:
             code = answered[0]
@@ -134,7 +136,7 @@ def run_demo(
                 (returns / f"{code}-{form.meta.language}.xlsx").read_bytes()
             )
             corrected = fill_xlsx(
-                form.path.read_bytes(), random_answers(q, rng), q, form.meta.language
+                form.path.read_bytes(), random_answers(q, rng, code), q, form.meta.language
             )
             (returns / "zz-later").mkdir()
             (returns / "zz-later" / f"{code}-corrected.xlsx").write_bytes(corrected)

@@ -25,7 +25,7 @@ from selfassess.constants import Format
 from selfassess.definitions.model import Questionnaire
 from selfassess.definitions.parties import Parties, load_parties
 from selfassess.forms.generate import GenerateResult, IssuedForm, generate_forms
-from selfassess.response.interpret import Answer, answer_fits, applies
+from selfassess.response.interpret import Answer, answer_fits, applies, asked
 from selfassess.store import FormRow, Round, Store
 
 #: Below this many countries, worker processes cost more than they save.
@@ -54,14 +54,15 @@ class StorePrefill:
 
 
 def carry_over(
-    answers: Mapping[str, Answer], questionnaire: Questionnaire
+    answers: Mapping[str, Answer], questionnaire: Questionnaire, country: str | None = None
 ) -> tuple[dict[str, Answer], list[str]]:
     """The answers that carry over to ``questionnaire``, and the item ids dropped.
 
     An item carries over when the new version has an item of the same id (ids
-    never change meaning: a changed question gets a new id), the answer fits
-    it, and the answers carried with it do not rule it out by its condition in
-    the new version (the parser would call that a contradiction).
+    never change meaning: a changed question gets a new id), the form issued to
+    ``country`` asks it, the answer fits it, and the answers carried with it do
+    not rule it out by its condition in the new version (the parser would call
+    that a contradiction).
     """
     items = {it.id: it for it in questionnaire.items()}
     kept: dict[str, Answer] = {}
@@ -70,7 +71,7 @@ def carry_over(
         if value is None:
             continue
         item = items.get(item_id)
-        if item is not None and answer_fits(item, value, questionnaire):
+        if item is not None and asked(item, country) and answer_fits(item, value, questionnaire):
             kept[item_id] = value
         else:
             dropped.append(item_id)
@@ -92,7 +93,7 @@ def prefill_from_store(
     for row in store.current_returns(locations=False):
         if row.country not in wanted or row.questionnaire != questionnaire.id:
             continue
-        kept, dropped = carry_over(row.parse().get("answers", {}), questionnaire)
+        kept, dropped = carry_over(row.parse().get("answers", {}), questionnaire, row.country)
         answers[row.country] = kept
         if dropped:
             warnings.append(

@@ -11,10 +11,11 @@ import pytest
 
 from selfassess.constants import COUNTRY_SLOT, LANGUAGES
 from selfassess.definitions.questionnaire import load_questionnaire
-from selfassess.forms.docx_writer import write_docx
+from selfassess.forms.docx_writer import format_picker_date, write_docx
 from selfassess.forms.parse import parse_form
 from selfassess.i18n.localizer import Localizer
-from tests.forms.docx_fill import blank_form, form_meta, full_return
+from selfassess.office.ooxml import W_NS
+from tests.forms.docx_fill import blank_form, controls, document, form_meta, full_return
 from tests.support.libreoffice import requires_libreoffice, resave, writer_fill_many
 
 pytestmark = requires_libreoffice
@@ -35,6 +36,14 @@ def test_every_answer_type_filled_in_writer_comes_back_in_six_languages(tmp_path
         assert result.errors == [], lang
         assert result.answers == returns[lang].expected, lang
         assert not any(p.code == "layout_recovered" for p in result.warnings), lang
+        # Writer shows a picked date as the form prints dates (Russian genitive
+        # "декабря ... г.", Arabic يناير ... ديسمبر): the picker's own pattern.
+        root = document((tmp_path / f"{lang}-filled.docx").read_bytes())
+        for tag, entry in returns[lang].actions.items():
+            if isinstance(entry, dt.date):
+                (sdt,) = controls(root, tag)
+                shown = sdt.xpath("string(w:sdtContent)", namespaces={"w": W_NS})
+                assert shown == format_picker_date(entry, lang), (lang, tag)
 
 
 def test_blank_form_country_picked_in_writer(tmp_path: Path) -> None:

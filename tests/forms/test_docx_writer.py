@@ -344,3 +344,11 @@ def test_a_recommendation_s_heading_and_text_keep_with_its_question_table() -> N
             nxt = nxt.getnext()
         assert nxt is not None
         assert nxt.tag == f"{{{W_NS}}}tbl"
+        # Word keeps a row with the next when a paragraph of it keeps with the
+        # next: the repeated header row stays with the first question, and no
+        # row is split between pages.
+        header, first, *_ = xp(nxt, "w:tr")
+        assert xp(header, "w:trPr/w:tblHeader")
+        assert all(xp(p, "w:pPr/w:keepNext") for p in xp(header, ".//w:p"))
+        assert not xp(first, "w:trPr/w:tblHeader")
+        assert all(xp(row, "w:trPr/w:cantSplit") for row in xp(nxt, "w:tr"))

@@ -153,6 +153,29 @@ def test_a_multiple_choice_has_one_tick_cell_per_option_with_its_label_beside(la
     assert rows == list(range(rows[0], rows[0] + len(rows)))
 
 
+@pytest.mark.parametrize("lang", ["en", "ru", "zh"])
+def test_manual_row_breaks_never_fall_inside_a_question_or_after_a_heading(lang: str) -> None:
+    wb = workbook(lang)
+    q = load_questionnaire()
+    breaks: dict[str, set[int]] = {ws.title: {b.id for b in ws.row_breaks.brk} for ws in wb}
+    assert sum(len(b) for b in breaks.values()) > 10
+    for item in q.items():
+        if item.type == "multichoice":
+            first = cell_of(wb, slot_name(item.id, q.choices_of(item)[0].code))
+            last = cell_of(wb, slot_name(item.id, q.choices_of(item)[-1].code))
+            # A break id r falls after row r: none from the question's row to its last option.
+            inside = breaks[first.parent.title] & set(range(first.row - 1, last.row))
+            assert not inside, f"{item.ref}: a page break between the question and its options"
+    for section in q.sections:
+        for entry in section.recommendations:
+            if entry.items and entry.items[0].type != "multichoice":
+                cell = cell_of(wb, slot_name(entry.items[0].id))
+                # Heading row and text row stand just above the first question.
+                assert not breaks[cell.parent.title] & {cell.row - 2, cell.row - 1}, (
+                    entry.recommendation
+                )
+
+
 def test_numbers_and_dates_have_input_and_error_messages() -> None:
     wb = workbook("fr")
     for name, kind in [

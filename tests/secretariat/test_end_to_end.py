@@ -26,7 +26,7 @@ from selfassess.forms.respondent import fill_xlsx
 from selfassess.i18n.localizer import Localizer
 from selfassess.reports.aggregate_docx import write_report_docx
 from selfassess.reports.aggregate_xlsx import write_report_xlsx
-from selfassess.response.interpret import Answer, applies
+from selfassess.response.interpret import Answer, applies, in_range
 from selfassess.secretariat.aggregate import TOTAL, AggregateReport, aggregate
 from selfassess.secretariat.ingest import IngestResult, ingest_paths
 from selfassess.secretariat.merge import merge_files
@@ -111,7 +111,8 @@ def answers_for(q: Questionnaire, key: str) -> dict[str, Answer]:
         elif item.type == "multichoice":
             out[item.id] = [codes[0]]
         elif item.type == "number":
-            out[item.id] = 1000
+            # A thousand, or a number its range takes (the years of 1.1).
+            out[item.id] = 1000 if in_range(item, 1000) else item.min
         elif item.type == "date":
             out[item.id] = "2025-03-01"
         else:
