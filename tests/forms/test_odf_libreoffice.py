@@ -15,9 +15,9 @@ from selfassess.forms.parse import SIGNATURE_LOCATION, parse_form, parse_returns
 from selfassess.i18n.localizer import Localizer
 from selfassess.secretariat.ingest import ingest_into
 from tests.forms.docx_fill import blank_form, full_return
-from tests.forms.xlsx_fill import generate, person_fill
+from tests.forms.xlsx_fill import filled_in_calc, person_fill
 from tests.hostile import corpus
-from tests.support.libreoffice import calc_fill_many, resave_many, writer_fill_many
+from tests.support.libreoffice import resave_many, writer_fill_many
 
 pytestmark = pytest.mark.libreoffice
 
@@ -32,16 +32,8 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def spreadsheets(folder: Path) -> dict[str, Path]:
-    """Every slot of the Excel form filled in Calc and saved as .ods, one Calc start."""
-    jobs = []
-    out = {}
-    for lang in LANGS:
-        src = folder / f"blank-{lang}.xlsx"
-        src.write_bytes(generate(lang))
-        out[lang] = folder / f"filled-{lang}.ods"
-        jobs.append((src, out[lang], person_fill(lang, "native").typed))
-    calc_fill_many(jobs, typed=False)
-    return out
+    """Every slot of the Excel form filled in Calc and saved as .ods."""
+    return filled_in_calc(folder, LANGS, ".ods")
 
 
 @pytest.fixture(scope="module")

@@ -9,8 +9,8 @@ import pytest
 from selfassess.constants import COUNTRY_SLOT, XLSX_NAME_PREFIX
 from selfassess.forms.parse import parse_form
 from selfassess.forms.xlsx_writer import slot_name
-from tests.forms.xlsx_fill import generate, person_fill
-from tests.support.libreoffice import calc_fill, calc_fill_many, resave, to_pdf
+from tests.forms.xlsx_fill import filled_in_calc, generate, person_fill
+from tests.support.libreoffice import calc_fill, resave, to_pdf
 
 pytestmark = pytest.mark.libreoffice
 
@@ -24,17 +24,8 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def filled(folder: Path) -> dict[str, Path]:
-    """Every slot of a blank form filled in Calc, in three languages, one Calc start."""
-    jobs = []
-    out = {}
-    for lang in FILLED_LANGS:
-        src = folder / f"blank-{lang}.xlsx"
-        src.write_bytes(generate(lang))
-        out[lang] = folder / f"filled-{lang}.xlsx"
-        # Strings stored as typed into the form's text-formatted cells.
-        jobs.append((src, out[lang], person_fill(lang, "native").typed))
-    calc_fill_many(jobs, typed=False)
-    return out
+    """Every slot of a blank form filled in Calc, in three languages."""
+    return filled_in_calc(folder, FILLED_LANGS, ".xlsx")
 
 
 @pytest.mark.parametrize("lang", FILLED_LANGS)

@@ -11,8 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from lxml import etree
@@ -30,7 +31,7 @@ from selfassess.office.excel import destination
 from selfassess.response.interpret import Answer
 from selfassess.response.meta import FormMeta
 from selfassess.response.values import clean_text
-from tests.support.libreoffice import Value
+from tests.support.libreoffice import Value, calc_fill_many
 from tests.support.zipparts import parts_of, with_parts, xml_bytes
 
 ISSUED = dt.date(2025, 1, 20)
@@ -240,3 +241,18 @@ def apply(data: bytes, typed: Mapping[str, Value]) -> bytes:
     for name, value in typed.items():
         type_into(cell_of(wb, name), value)
     return save(wb)
+
+
+def filled_in_calc(folder: Path, langs: Sequence[str], suffix: str) -> dict[str, Path]:
+    """Every slot of the blank Excel form filled in Calc, one file per language,
+    saved as ``suffix`` (.xlsx or .ods); one Calc start for all of them."""
+    jobs = []
+    out = {}
+    for lang in langs:
+        src = folder / f"blank-{lang}.xlsx"
+        src.write_bytes(generate(lang))
+        out[lang] = folder / f"filled-{lang}{suffix}"
+        # Strings stored as typed into the form's text-formatted cells.
+        jobs.append((src, out[lang], person_fill(lang, "native").typed))
+    calc_fill_many(jobs, typed=False)
+    return out
