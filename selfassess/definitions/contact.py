@@ -108,7 +108,9 @@ class SecretariatContact(Model):
     def _email(cls, value: str) -> str:
         value = value.strip()
         if not _EMAIL.fullmatch(value):
-            raise ValueError(f"{value[:60]!r} is not an e-mail address; write e.g. name@example.org")
+            raise ValueError(
+                f"{value[:60]!r} is not an e-mail address; write e.g. name@example.org"
+            )
         return value
 
     @field_validator("telephone")
@@ -131,7 +133,7 @@ class SecretariatContact(Model):
             return None
         for candidate in (lang, SOURCE_LANGUAGE, *LANGUAGES):
             if candidate in texts:
-                return texts[candidate]  # type: ignore[index]  # candidate is a key, so a Language
+                return texts[candidate]
         return None
 
 

@@ -45,8 +45,8 @@ from selfassess.constants import (
     META_PREFIX,
 )
 from selfassess.definitions.catalogue import load_catalogue
-from selfassess.definitions.model import Catalogue, Condition, Item, Questionnaire, Section
 from selfassess.definitions.contact import SecretariatContact
+from selfassess.definitions.model import Catalogue, Condition, Item, Questionnaire, Section
 from selfassess.forms.citations import shown_text, source_lines, translation_notice
 from selfassess.forms.returning import contact_rows, period_text, return_steps
 from selfassess.i18n.localizer import Localizer, date_pattern

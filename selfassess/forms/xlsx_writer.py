@@ -54,9 +54,9 @@ from selfassess.constants import (
     XLSX_TICK_LIST,
 )
 from selfassess.definitions.catalogue import load_catalogue
+from selfassess.definitions.contact import SecretariatContact
 from selfassess.definitions.model import Item, Questionnaire, RecommendationEntry, Section
 from selfassess.errors import UsageError
-from selfassess.definitions.contact import SecretariatContact
 from selfassess.forms.citations import shown_text, source_lines, translation_notice
 from selfassess.forms.returning import contact_rows, period_text, return_steps
 from selfassess.i18n.localizer import Localizer

@@ -65,17 +65,18 @@ class Period(Model):
         ...
         ValueError: '2025-12-31/2024-01-01' ends before it starts; give START:END with START <= END
         """
-        parts = re.split(r"[/:]", text.strip())
-        dates = [iso_date(part.strip()) for part in parts] if len(parts) == 2 else []  # noqa: PLR2004 (start and end)
-        if len(dates) != 2 or dates[0] is None or dates[1] is None:  # noqa: PLR2004 (same)
+        match = re.fullmatch(r"\s*([^/:\s]+)\s*[/:]\s*([^/:\s]+)\s*", text)
+        start = iso_date(match[1]) if match else None
+        end = iso_date(match[2]) if match else None
+        if start is None or end is None:
             raise ValueError(
                 f"{text[:_SHOWN]!r} is not a period; write START:END as YYYY-MM-DD:YYYY-MM-DD"
             )
-        if dates[0] > dates[1]:
+        if start > end:
             raise ValueError(
                 f"{text[:_SHOWN]!r} ends before it starts; give START:END with START <= END"
             )
-        return cls(start=dates[0], end=dates[1])
+        return cls(start=start, end=end)
 
     def __str__(self) -> str:
         return f"{self.start.isoformat()}/{self.end.isoformat()}"
