@@ -79,14 +79,14 @@ def return_steps(
         who = {"name": contact.text("name", loc.lang), "email": contact.email}
         if deadline:
             steps.append(
-                _("Send it to {name} by e-mail ({email}) by {deadline}.").format(
+                _("Send it by e-mail to {email} ({name}) by {deadline}.").format(
                     deadline=deadline, **who
                 )
             )
         else:
             steps.append(
                 _(
-                    "Send it to {name} by e-mail ({email}) by the date given in the "
+                    "Send it by e-mail to {email} ({name}) by the date given in the "
                     "covering letter."
                 ).format(**who)
             )
