@@ -48,7 +48,7 @@ def contact_rows(contact: SecretariatContact | None, loc: Localizer) -> list[tup
         rows.append((loc.gettext("Postal address"), address))
     rows.append((loc.gettext("E-mail"), contact.email))
     if contact.telephone:
-        rows.append((loc.gettext("Telephone"), contact.telephone))
+        rows.append((loc.gettext("Telephone"), loc.isolated(contact.telephone)))
     return rows
 
 
@@ -62,6 +62,9 @@ def return_steps(
     copy); its name does not matter, the form id is inside it.
     """
     application, extension = _APPLICATIONS[fmt]
+    # Its leading dot would move to its end inside Arabic text (an Excel cell
+    # has no runs to keep it apart).
+    extension = loc.isolated(extension)
     _ = loc.gettext
     steps = [
         _(
