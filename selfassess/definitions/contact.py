@@ -26,6 +26,7 @@ from selfassess.constants import LANGUAGES, SOURCE_LANGUAGE, Language
 from selfassess.definitions import rules
 from selfassess.definitions.model import Model
 from selfassess.resources import contact_path
+from selfassess.safety.text import xml_text
 
 #: Bounds on what is printed on every cover: enough for any office.
 MAX_NAME = 200
@@ -61,6 +62,8 @@ def _checked_text(text: str, *, limit: int, lines: int) -> str:
     )
     if bad is not None:
         raise ValueError(f"holds the control character U+{ord(bad):04X}; remove it")
+    if xml_text(text) != text:
+        raise ValueError("holds a character Word and Excel cannot hold; remove it")
     return "\n".join(line.strip() for line in text.splitlines())
 
 

@@ -84,6 +84,10 @@ def test_found_in_the_definitions_folder_only(
         (GOOD.replace("  fr: Secrétariat (exemple)", '  fr: "Sec\\u0007"'), 3, "U+0007"),
         (GOOD.replace("  fr: Secrétariat (exemple)", '  fr: "  "'), 3, "is empty"),
         (GOOD.replace("  fr: Secrétariat (exemple)", '  fr: "a\\nb"'), 3, "lines"),
+        (GOOD.replace("  fr: Secrétariat (exemple)", '  fr: "Sec\\uFFFE"'), 3, "cannot hold"),
+        # Raw control characters: PyYAML's reader refuses them before parsing.
+        (GOOD.replace("Example Building", "Example\x07Building"), 6, "U+0007"),
+        (GOOD.replace("Example Building", "Example\ufffeBuilding"), 6, "U+FFFE"),
         (GOOD.replace("email: wg@example.org\n", ""), None, "'email' is missing"),
         ("name: Office\nemail: a@example.org\naddress: ''\n", 3, "is empty"),
         ("name: Office\nemail: a@example.org\naddress: {}\n", 3, "at least 1"),
