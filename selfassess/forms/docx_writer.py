@@ -390,9 +390,6 @@ class _Builder(WordBuilder):
         ]
         for line in lines:
             self.add(self.text_para(line))
-        self.add(self.text_para(loc.gettext("Returning the form"), style="Heading2"))
-        for line in return_steps("docx", self.meta, self.contact, loc):
-            self.add(self.para(self.runs(line)))
         recs = [
             self.catalogue.get(e.recommendation) for s in self.q.sections for e in s.recommendations
         ]
@@ -432,6 +429,10 @@ class _Builder(WordBuilder):
                     ],
                 )
             self.add(tbl)
+        # Last, after what the answers mean: what to do with the completed form.
+        self.add(self.text_para(loc.gettext("Returning the form"), style="Heading2"))
+        for line in return_steps("docx", self.meta, self.contact, loc):
+            self.add(self.para(self.runs(line)))
 
     def sections(self, sections: list[Section]) -> None:
         loc = self.loc
