@@ -15,7 +15,7 @@ old ones: a store records its version and is brought up to date on opening.
 ...     with Store(Path(tmp) / "s.sqlite") as store:
 ...         sha = store.put_blob(b"hello")
 ...         store.blob(sha), store.schema_version()
-(b'hello', 1)
+(b'hello', 2)
 """
 
 from __future__ import annotations
