@@ -19,12 +19,15 @@ from openpyxl import load_workbook
 from selfassess.constants import LANGUAGES, PERIOD_ITEM, Format
 from selfassess.definitions.contact import SecretariatContact
 from selfassess.definitions.questionnaire import load_questionnaire
+from selfassess.forms.docx_writer import write_docx
 from selfassess.forms.generate import generate_forms
 from selfassess.forms.parse import parse_form
 from selfassess.forms.returning import contact_rows, period_text, return_steps
+from selfassess.forms.xlsx_writer import write_xlsx
 from selfassess.i18n.localizer import Localizer
 from selfassess.office.ooxml import W_NS
 from selfassess.response.meta import FormMeta, Period
+from tests.forms import inline
 
 KEY = b"r" * 32
 Q = load_questionnaire()
@@ -233,3 +236,21 @@ def test_the_four_return_lines_differ_by_contact_and_deadline() -> None:
     assert len(lines) == 4
     assert sum("31 mars 2027" in line for line in lines) == 2
     assert sum(CONTACT.email in line for line in lines) == 2
+
+
+HOSTILE_NAMES = ['=HYPERLINK("http://x","click")', "<w:t>x</w:t> & ]]>", "@SUM(A1)", "+1+1"]
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES)
+def test_contact_text_is_printed_as_text_never_as_markup_or_a_formula(name: str) -> None:
+    q = inline.definition()
+    contact = SecretariatContact.model_validate({"name": name, "email": "a@example.org"})
+    docx_out, xlsx_out = BytesIO(), BytesIO()
+    write_docx(q, inline.meta(q), docx_out, contact=contact)
+    write_xlsx(q, inline.meta(q), xlsx_out, contact=contact)
+    assert name in visible_text(docx_out.getvalue(), "docx").split("\n")
+    wb = load_workbook(xlsx_out)
+    (cell,) = [c for row in wb.worksheets[0].iter_rows() for c in row if c.value == name]
+    assert cell.data_type == "s"
+    parsed = parse_form(xlsx_out.getvalue(), questionnaire=q)
+    assert parsed.errors == []
