@@ -57,9 +57,12 @@ def return_steps(
 ) -> list[str]:
     """How to send the form back: what, with which software, to whom, by when.
 
-    What the parser needs decides the first two: the file itself in its own
-    format (it reads .docx and .xlsx, never a PDF, a scan or an OpenDocument
-    copy); its name does not matter, the form id is inside it.
+    What the parser needs decides the first two: the file itself (a PDF, a
+    scan or a copy into another file cannot be read back; its name does not
+    matter, the form id is inside it), in the format it was issued in. The
+    .odt or .ods LibreOffice writes on "Use ODF Format!" is read too, but only
+    the issued format keeps the controls, lists and protection that Word and
+    Excel users (the other agencies filling a part, the secretariat) rely on.
     """
     application, extension = _APPLICATIONS[fmt]
     # Its leading dot would move to its end inside Arabic text (an Excel cell
