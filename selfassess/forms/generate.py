@@ -6,7 +6,7 @@
 ...     q = load_questionnaire("ctoc_wgta", "1.0")
 ...     result = generate_forms(q, ["fr"], [None], ["xlsx"], Path(tmp), issued=dt.date(2025, 1, 15))
 ...     [f.path.name for f in result.forms]
-['ctoc_wgta-1.1-fr.xlsx']
+['ctoc_wgta-1.0-fr.xlsx']
 """
 
 from __future__ import annotations
