@@ -54,8 +54,12 @@ META_KEYS: Final = (
     "form_id",
     "issued",
     "deadline",
+    "period",
     "signature",
 )
+#: Metadata keys a form issued before them does not have: the signature covers
+#: each only when it is non-empty, so those forms still verify.
+META_OPTIONAL_KEYS: Final = frozenset({"period"})
 
 # Excel workbook layout.
 SHEET_LISTS: Final = "lists"
@@ -151,6 +155,9 @@ REIO_PARTIES: Final = frozenset({"EU"})
 #: Slot of a blank form where the respondent picks the country: the Excel
 #: defined name is XLSX_NAME_PREFIX + COUNTRY_SLOT, the Word tag COUNTRY_SLOT.
 COUNTRY_SLOT: Final = "form_country"
+#: A text item with this id is prefilled with the round's reporting period,
+#: written in the form's language; the respondent may correct it.
+PERIOD_ITEM: Final = "reporting_period"
 
 # What an item is for the scorer (the ``role`` key of a questionnaire item);
 # ``challenges`` marks the free text on obstacles, which nothing scores.

@@ -23,6 +23,8 @@ from selfassess.errors import UsageError
 _PACKAGE = Path(__file__).resolve().parent
 DEFINITIONS_ENV = "SELFASSESS_DEFINITIONS"
 PARTIES_FILE = "untoc_parties.yaml"
+#: The secretariat's contact details, at the top of its own definitions folder.
+CONTACT_FILE = "secretariat.yaml"
 
 #: Set once by the CLI's ``--definitions``; None: ``$SELFASSESS_DEFINITIONS`` or nothing.
 _definitions_dir: Path | None = None
@@ -99,6 +101,15 @@ def parties_path() -> Path:
         if path.is_file():
             return path
     return questionnaires_dir() / "parties" / PARTIES_FILE
+
+
+def contact_path() -> Path | None:
+    """The user's ``secretariat.yaml``; None without one (none is shipped, so no
+    form ever prints contact details the secretariat did not write)."""
+    folder = definitions_dir()
+    if folder is None or not (folder / CONTACT_FILE).is_file():
+        return None
+    return folder / CONTACT_FILE
 
 
 def locales_dir() -> Path:

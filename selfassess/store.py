@@ -15,7 +15,7 @@ old ones: a store records its version and is brought up to date on opening.
 ...     with Store(Path(tmp) / "s.sqlite") as store:
 ...         sha = store.put_blob(b"hello")
 ...         store.blob(sha), store.schema_version()
-(b'hello', 1)
+(b'hello', 2)
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from typing import Any
 
 from selfassess.constants import Outcome, ReturnStatus
 from selfassess.errors import UsageError
+from selfassess.response.meta import Period
 
 #: Schema migrations, applied in order; entry n brings a store to version n + 1.
 MIGRATIONS: tuple[str, ...] = (
@@ -94,6 +95,11 @@ MIGRATIONS: tuple[str, ...] = (
         result TEXT NOT NULL
     );
     """,
+    # The reporting period set when the round was issued (ISO 8601 START/END);
+    # NULL for rounds issued before it, which set none.
+    """
+    ALTER TABLE rounds ADD COLUMN period TEXT;
+    """,
 )
 
 
@@ -121,6 +127,7 @@ class Round:
     version: str
     issued: dt.date
     deadline: dt.date | None
+    period: Period | None = None
 
 
 @dataclass(frozen=True)
@@ -332,18 +339,21 @@ class Store:
         issued: dt.date,
         deadline: dt.date | None,
         forms: list[FormRow],
+        *,
+        period: Period | None = None,
     ) -> Round:
-        """Record a round and its issued forms in one transaction."""
+        """Record a round, its reporting period and its issued forms in one transaction."""
         with self.transaction() as conn:
             cur = conn.execute(
-                "INSERT INTO rounds (label, questionnaire, version, issued, deadline, created_at)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO rounds (label, questionnaire, version, issued, deadline, period,"
+                " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (
                     label,
                     questionnaire,
                     version,
                     issued.isoformat(),
                     deadline.isoformat() if deadline else None,
+                    str(period) if period else None,
                     now(),
                 ),
             )
@@ -367,7 +377,7 @@ class Store:
                     for f in forms
                 ],
             )
-        return Round(round_id, label, questionnaire, version, issued, deadline)
+        return Round(round_id, label, questionnaire, version, issued, deadline, period)
 
     def rounds(self) -> list[Round]:
         return [
@@ -378,6 +388,7 @@ class Store:
                 r["version"],
                 dt.date.fromisoformat(r["issued"]),
                 _date(r["deadline"]),
+                Period.parse(r["period"]) if r["period"] else None,
             )
             for r in self.conn.execute("SELECT * FROM rounds ORDER BY id")
         ]

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 from pathlib import Path
 
 import pytest
 
 from selfassess.errors import UsageError
+from selfassess.response.meta import Period
 from selfassess.store import MIGRATIONS, Store
 
 
@@ -58,3 +60,29 @@ def test_archive_is_content_addressed_and_never_rewritten(tmp_path: Path) -> Non
         assert store.put_blob(b"original") == digest
         assert path.stat().st_mtime_ns == mtime
         assert not list(path.parent.glob(".tmp-*"))
+
+
+def test_a_store_made_before_the_period_column_opens_and_keeps_its_rounds(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "old.sqlite"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at TEXT)")
+    conn.executescript(MIGRATIONS[0])
+    conn.execute("INSERT INTO schema_version VALUES (1, 'before')")
+    conn.execute(
+        "INSERT INTO rounds (label, questionnaire, version, issued, deadline, created_at)"
+        " VALUES ('r1', 'ctoc_wgta', '1.0', '2025-01-15', '2025-06-30', 'then')"
+    )
+    conn.commit()
+    conn.close()
+    period = Period(start=dt.date(2025, 1, 1), end=dt.date(2026, 12, 31))
+    with Store(path) as store:
+        assert store.schema_version() == len(MIGRATIONS)
+        (old,) = store.rounds()
+        assert (old.label, old.deadline, old.period) == ("r1", dt.date(2025, 6, 30), None)
+        store.add_round("r2", "ctoc_wgta", "1.1", dt.date(2026, 12, 1), None, [], period=period)
+    with Store(path) as store:
+        assert [r.period for r in store.rounds()] == [None, period]
+        stored = store.conn.execute("SELECT period FROM rounds WHERE label = 'r2'").fetchone()
+        assert stored[0] == "2025-01-01/2026-12-31"

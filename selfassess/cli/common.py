@@ -162,6 +162,15 @@ def parse_date(text: str) -> dt.date:
         raise typer.BadParameter(f"'{text}' is not a date; write it as YYYY-MM-DD") from None
 
 
+def parse_period(text: str) -> Any:  # a Period: naming it here would load pydantic at start-up
+    from selfassess.response.meta import Period
+
+    try:
+        return Period.parse(text)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+
+
 def parse_language(text: str) -> str:
     from selfassess.i18n.localizer import check_language
 
@@ -215,6 +224,25 @@ KeyFile = Annotated[
     typer.Option(
         dir_okay=False,
         help="File holding the secretariat's signing key (default: $SELFASSESS_KEY).",
+    ),
+]
+PeriodSpec = Annotated[
+    Any,
+    typer.Option(
+        "--period",
+        parser=parse_period,
+        metavar="START:END",
+        help="Reporting period, YYYY-MM-DD:YYYY-MM-DD: printed on the forms, kept in their "
+        "metadata and written into the reporting-period question.",
+    ),
+]
+ContactFile = Annotated[
+    Path | None,
+    typer.Option(
+        "--contact",
+        dir_okay=False,
+        help="The secretariat's contact details to print on the forms (default: "
+        "secretariat.yaml in the --definitions folder, if there is one).",
     ),
 ]
 LimitsSpec = Annotated[

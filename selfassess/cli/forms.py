@@ -12,6 +12,7 @@ from selfassess.cli.common import (
     EXIT_OK,
     EXIT_PROBLEMS,
     EXIT_REJECTED,
+    ContactFile,
     Countries,
     CountriesOption,
     DateOption,
@@ -21,6 +22,7 @@ from selfassess.cli.common import (
     Languages,
     LanguagesOption,
     LimitsSpec,
+    PeriodSpec,
     err,
     handle_errors,
     note,
@@ -50,6 +52,8 @@ def generate(
         CountriesOption(help="Issue to these countries (ISO codes, comma-separated)."),
     ] = None,
     deadline: Annotated[dt.date | None, DateOption(help="Deadline, YYYY-MM-DD.")] = None,
+    period: PeriodSpec = None,
+    contact_file: ContactFile = None,
     out_dir: Annotated[Path, typer.Option("--out", file_okay=False, help="Output folder.")] = Path(
         "outputs"
     ),
@@ -92,8 +96,10 @@ def generate(
     Example:
 
         selfassess generate --format xlsx --lang fr,es --country MX,SN --deadline 2027-03-31
-        selfassess generate --round --deadline 2027-03-31 --out outputs/round1
+        selfassess generate --round --deadline 2027-03-31 --period 2025-01-01:2026-12-31 \
+            --out outputs/round1
     """
+    from selfassess.definitions.contact import load_contact
     from selfassess.definitions.questionnaire import load_questionnaire
     from selfassess.response.meta import load_key
 
@@ -101,6 +107,7 @@ def generate(
         raise UsageError("--prefill works with --round; add --round")
     q = load_questionnaire(questionnaire, version)
     key = load_key(key_file)
+    contact = load_contact(contact_file)
     if round_:
         from selfassess.secretariat.round import run_round
 
@@ -114,6 +121,8 @@ def generate(
                 parties_path=parties,
                 countries=country,
                 deadline=deadline,
+                period=period,
+                contact=contact,
                 key=key,
                 strict=strict,
                 password=password,
@@ -150,6 +159,8 @@ def generate(
             fmt,
             out_dir,
             deadline=deadline,
+            period=period,
+            contact=contact,
             key=key,
             strict=strict,
             password=password,

@@ -53,6 +53,22 @@ def read(path: Path) -> tuple[Any, dict[yamlio.Path_, int]]:
         raise DefinitionError(
             [DefinitionProblem(str(path), line, "", f"YAML syntax: {exc.problem}")]
         ) from None
+    except yaml.reader.ReaderError as exc:
+        # A raw control character: refused before parsing, so it has no mark;
+        # its position is an index into the text just read.
+        text = path.read_text(encoding="utf-8")
+        char = exc.character
+        shown = f"U+{char:04X}" if isinstance(char, int) else repr(char)
+        raise DefinitionError(
+            [
+                DefinitionProblem(
+                    str(path),
+                    text.count("\n", 0, exc.position) + 1,
+                    "",
+                    f"the character {shown} is not allowed in a YAML file; remove it",
+                )
+            ]
+        ) from None
     except OSError as exc:
         # strerror, not str(exc): "[Errno 2] ... 'MX'" repeats the path and says less.
         message = f"cannot read this file: {exc.strerror or exc}"

@@ -45,8 +45,10 @@ from selfassess.constants import (
     META_PREFIX,
 )
 from selfassess.definitions.catalogue import load_catalogue
+from selfassess.definitions.contact import SecretariatContact
 from selfassess.definitions.model import Catalogue, Condition, Item, Questionnaire, Section
 from selfassess.forms.citations import shown_text, source_lines, translation_notice
+from selfassess.forms.returning import contact_rows, period_text, return_steps
 from selfassess.i18n.localizer import Localizer, date_pattern
 from selfassess.office.ooxml import (
     CHECKED_GLYPH,
@@ -114,11 +116,13 @@ class _Builder(WordBuilder):
         meta: FormMeta,
         loc: Localizer,
         prefill: Mapping[str, Answer],
+        contact: SecretariatContact | None,
     ) -> None:
         super().__init__(docx.Document(), loc)
         self.q = questionnaire
         self.meta = meta
         self.prefill = prefill
+        self.contact = contact
         self.placeholder = placeholders(loc)
         self.ids = itertools.count(1)
         self.catalogue: Catalogue = load_catalogue(questionnaire.catalogue)
@@ -341,6 +345,19 @@ class _Builder(WordBuilder):
                     [self.text_para(loc.date(meta.deadline), bold=True, after=0)],
                 )
             )
+        if meta.period:
+            details.append(
+                (
+                    loc.gettext("Reporting period"),
+                    [self.text_para(period_text(meta.period, loc), after=0)],
+                )
+            )
+        details.extend(
+            # Names, e-mail addresses and numbers are often Latin inside an
+            # Arabic cover: runs() keeps each stretch in its own direction.
+            (label, [self.para(self.runs(line), after=0) for line in value.splitlines()])
+            for label, value in contact_rows(self.contact, loc)
+        )
         for label, value in details:
             self.row(tbl, _DETAIL_COLUMNS, [[self.text_para(label, bold=True, after=0)], value])
         self.add(tbl)
@@ -371,12 +388,6 @@ class _Builder(WordBuilder):
                 "and do not change the tables: the answers are read back automatically."
             ),
         ]
-        if self.meta.deadline:
-            lines.append(
-                loc.gettext("Please return the completed form by {deadline}.").format(
-                    deadline=loc.date(self.meta.deadline)
-                )
-            )
         for line in lines:
             self.add(self.text_para(line))
         recs = [
@@ -418,6 +429,10 @@ class _Builder(WordBuilder):
                     ],
                 )
             self.add(tbl)
+        # Last, after what the answers mean: what to do with the completed form.
+        self.add(self.text_para(loc.gettext("Returning the form"), style="Heading2"))
+        for line in return_steps("docx", self.meta, self.contact, loc):
+            self.add(self.para(self.runs(line)))
 
     def sections(self, sections: list[Section]) -> None:
         loc = self.loc
@@ -558,6 +573,7 @@ def write_docx(
     *,
     password: str | None = None,
     prefill: Mapping[str, Answer] | None = None,
+    contact: SecretariatContact | None = None,
 ) -> None:
     """Write a Word form of ``questionnaire`` with the metadata ``meta``.
 
@@ -566,8 +582,9 @@ def write_docx(
     answers in the shape of :class:`selfassess.response.interpret.ParseResult`; they are
     written as a respondent would have given them. ``password`` is needed to
     lift the "filling in forms" restriction in Word (none by default).
+    ``contact``: the secretariat's details, printed on the cover when given.
     """
     loc = loc or Localizer(meta.language)
     prefill = check_prefill(questionnaire, prefill or {})
-    document = _Builder(questionnaire, meta, loc, prefill).build(password)
+    document = _Builder(questionnaire, meta, loc, prefill, contact).build(password)
     document.save(str(out) if isinstance(out, Path) else out)

@@ -20,14 +20,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
-from selfassess.constants import FORMATS, SOURCE_LANGUAGE, Format
+from selfassess.constants import FORMATS, PERIOD_ITEM, SOURCE_LANGUAGE, Format
+from selfassess.definitions.contact import SecretariatContact
 from selfassess.definitions.model import Questionnaire
 from selfassess.errors import UsageError
+from selfassess.forms.returning import period_text
 from selfassess.forms.template import PackageTemplate, StandIns
 from selfassess.i18n.localizer import Localizer, fallback_warning, has_arabic
 from selfassess.resources import roots
 from selfassess.response.interpret import Answer, asked
-from selfassess.response.meta import FormMeta, new_form_id
+from selfassess.response.meta import FormMeta, Period, new_form_id
 from selfassess.safety.files import output_file
 from selfassess.safety.text import safe_filename
 
@@ -46,6 +48,7 @@ class Writer(Protocol):
         *,
         password: str | None = None,
         prefill: Mapping[str, Answer] | None = None,
+        contact: SecretariatContact | None = None,
     ) -> None: ...
 
 
@@ -105,6 +108,8 @@ def generate_forms(
     *,
     deadline: dt.date | None = None,
     issued: dt.date | None = None,
+    period: Period | None = None,
+    contact: SecretariatContact | None = None,
     key: bytes | None = None,
     strict: bool = False,
     password: str | None = None,
@@ -118,6 +123,9 @@ def generate_forms(
     ``countries`` holds ISO alpha-2 codes, or ``None`` for a blank form, whose
     country list offers ``parties`` (default: the Parties of the shipped file).
     A country with no UN name is named from CLDR, with a warning.
+    ``period`` is printed on every form, kept in its metadata, and written,
+    in the form's language, into the questionnaire's ``reporting_period``
+    text item if it has one; ``contact`` is printed on every form.
     With ``strict``, a language with missing translations raises UsageError
     before any file of that language is written.
 
@@ -144,7 +152,7 @@ def generate_forms(
     asks_all = {c: all(asked(it, c) for it in questionnaire.items()) for c in countries}
     for lang in languages:
         if strict:
-            _check_complete(questionnaire, lang)
+            _check_complete(questionnaire, lang, deadline, period, contact)
         for country in countries:
             for fmt in formats:
                 meta = FormMeta(
@@ -155,18 +163,23 @@ def generate_forms(
                     form_id=new_form_id(),
                     issued=issued,
                     deadline=deadline,
+                    period=period,
                 ).signed(key)
                 path = out_dir / form_filename(meta, fmt)
                 offered = None if parties is None else tuple(parties)
                 loc = Localizer(lang, parties=offered)
-                answers = prefill(country) if prefill else None
-                # Forms with answers, a password or items their country is not
-                # asked (the EU's) differ in more than the stand-ins.
+                own = prefill(country) if prefill else None
+                fixed = _fixed_answers(questionnaire, period, loc)
+                # The round's period, not the one a carried-over answer gave.
+                answers = {**(own or {}), **fixed}
+                # Forms with their own answers, a password or items their country
+                # is not asked (the EU's) differ in more than the stand-ins; the
+                # period's answer is the same in every form of a language.
                 data = (
                     None
-                    if answers or password or not templated or not asks_all[country]
+                    if own or password or not templated or not asks_all[country]
                     else _from_template(
-                        questionnaire, digest, meta, fmt, loc, offered, writers[fmt]
+                        questionnaire, digest, meta, fmt, loc, offered, writers[fmt], fixed, contact
                     )
                 )
                 # A link planted in the output folder is refused, never written through.
@@ -175,7 +188,13 @@ def generate_forms(
                         fh.write(data)
                     else:
                         writers[fmt](
-                            questionnaire, meta, fh, loc, password=password, prefill=answers
+                            questionnaire,
+                            meta,
+                            fh,
+                            loc,
+                            password=password,
+                            prefill=answers,
+                            contact=contact,
                         )
                 result.forms.append(IssuedForm(path=path, format=fmt, meta=meta))
                 if loc.missing:
@@ -219,9 +238,12 @@ def _from_template(
     loc: Localizer,
     parties: tuple[str, ...] | None,
     writer: Writer,
+    fixed: Mapping[str, Answer],
+    contact: SecretariatContact | None,
 ) -> bytes | None:
     """The form of ``meta`` written from this process's template for its language and
     format (:mod:`selfassess.forms.template`), or None when it must be built from scratch.
+    ``fixed`` are the answers every form of the language has (the period's).
     """
     name = loc.country(meta.country) if meta.country else ""
     key = (
@@ -233,6 +255,8 @@ def _from_template(
         parties,
         meta.issued,
         meta.deadline,
+        meta.period,
+        contact.model_dump_json() if contact else None,
         meta.country is None,
         meta.signature is None,
     )
@@ -241,7 +265,7 @@ def _from_template(
         stand_ins = StandIns.like(meta, name)
         tloc = stand_ins.localizer(meta.language, parties)
         built = io.BytesIO()
-        writer(questionnaire, stand_ins.meta, built, tloc)
+        writer(questionnaire, stand_ins.meta, built, tloc, prefill=fixed, contact=contact)
         # openpyxl stamps the time of writing; python-docx keeps its template's dates.
         template = PackageTemplate.of(built.getvalue(), stand_ins.tokens(), restamp=fmt == "xlsx")
         reuse = _templates[key] = _Reuse(stand_ins, template, tloc)
@@ -258,8 +282,27 @@ def _from_template(
     return out.getvalue()
 
 
-def _check_complete(questionnaire: Questionnaire, lang: str) -> None:
-    """Render the form once in memory to learn which messages are missing."""
+def _fixed_answers(
+    questionnaire: Questionnaire, period: Period | None, loc: Localizer
+) -> dict[str, Answer]:
+    """The period, in the form's language, as the answer of the questionnaire's
+    ``reporting_period`` text item; nothing without either."""
+    if period is None or not any(
+        item.id == PERIOD_ITEM and item.type == "text" for item in questionnaire.items()
+    ):
+        return {}
+    return {PERIOD_ITEM: period_text(period, loc)}
+
+
+def _check_complete(
+    questionnaire: Questionnaire,
+    lang: str,
+    deadline: dt.date | None,
+    period: Period | None,
+    contact: SecretariatContact | None,
+) -> None:
+    """Render the form once in memory, with what the issued ones print, to learn
+    which messages are missing."""
     from selfassess.forms.docx_writer import write_docx  # noqa: PLC0415 (see generate_forms)
     from selfassess.forms.xlsx_writer import write_xlsx  # noqa: PLC0415 (see generate_forms)
 
@@ -270,9 +313,11 @@ def _check_complete(questionnaire: Questionnaire, lang: str) -> None:
         language=lang,
         form_id="fstrictcheck",
         issued=dt.date.today(),
+        deadline=deadline,
+        period=period,
     )
-    write_docx(questionnaire, meta, io.BytesIO(), loc)
-    write_xlsx(questionnaire, meta, io.BytesIO(), loc)
+    write_docx(questionnaire, meta, io.BytesIO(), loc, contact=contact)
+    write_xlsx(questionnaire, meta, io.BytesIO(), loc, contact=contact)
     if loc.missing:
         sample = sorted(msg for _, _, msg in loc.missing)[:3]
         raise UsageError(

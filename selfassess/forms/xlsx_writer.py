@@ -54,9 +54,11 @@ from selfassess.constants import (
     XLSX_TICK_LIST,
 )
 from selfassess.definitions.catalogue import load_catalogue
+from selfassess.definitions.contact import SecretariatContact
 from selfassess.definitions.model import Item, Questionnaire, RecommendationEntry, Section
 from selfassess.errors import UsageError
 from selfassess.forms.citations import shown_text, source_lines, translation_notice
+from selfassess.forms.returning import contact_rows, period_text, return_steps
 from selfassess.i18n.localizer import Localizer
 from selfassess.office.excel import MAX_CELL_CHARS, fits_in_cell, set_text, sheet_title
 from selfassess.response.interpret import NOT_ASKED, Answer, asked, check_prefill, range_hint
@@ -114,6 +116,7 @@ def write_xlsx(
     *,
     password: str | None = None,
     prefill: Mapping[str, Answer] | None = None,
+    contact: SecretariatContact | None = None,
 ) -> None:
     """Write the form of ``questionnaire`` described by ``meta`` to ``out``.
 
@@ -123,6 +126,7 @@ def write_xlsx(
     case). ``prefill`` maps item ids to answers in the shape of
     :class:`~selfassess.response.interpret.ParseResult` answers; they are written as a
     person would type them, so that parsing the untouched form gives them back.
+    ``contact``: the secretariat's details, printed on the instructions sheet when given.
     """
     loc = loc or Localizer(meta.language)
     if loc.lang != meta.language:
@@ -130,7 +134,7 @@ def write_xlsx(
             f"the form's language is '{meta.language}' but its strings are in '{loc.lang}'"
         )
     values = _check_prefill(questionnaire, prefill or {})
-    workbook = _Builder(questionnaire, meta, loc, password, values).build()
+    workbook = _Builder(questionnaire, meta, loc, password, values, contact).build()
     if isinstance(out, Path):
         out.parent.mkdir(parents=True, exist_ok=True)
     workbook.save(out)
@@ -189,8 +193,10 @@ class _Builder:
         loc: Localizer,
         password: str | None,
         prefill: dict[str, Answer],
+        contact: SecretariatContact | None,
     ) -> None:
         self.q = q
+        self.contact = contact
         self.meta = meta
         self.loc = loc
         self.password = password or None
@@ -764,10 +770,15 @@ class _Builder:
                 else _("To be picked on the sheet '{sheet}'.").format(sheet=cover_title),
             ),
             (_("Deadline"), deadline),
+        ]
+        if meta.period:
+            facts.append((_("Reporting period"), period_text(meta.period, loc)))
+        facts += [
             (_("Language"), loc.language_name(meta.language)),
             (_("Issued"), loc.date(meta.issued)),
             (_("Version"), self.q.version),
             (_("Form id"), meta.form_id),
+            *contact_rows(self.contact, loc),
         ]
         for label, value in facts:
             self.put(ws, row, 1, label, self.bold)
@@ -803,12 +814,14 @@ class _Builder:
                 "Type answers as values, not formulas. Do not move or delete answer cells, "
                 "and keep the workbook in the .xlsx format."
             ),
-            _(
-                "Return the completed workbook to the secretariat (UNODC) by the deadline "
-                "({deadline}), through the channel by which you received it."
-            ).format(deadline=deadline),
         ]
         for n, step in enumerate(steps, start=1):
+            self.put(ws, row, 1, loc.number(n), self.bold)
+            self.put(ws, row, 2, step)
+            row += 1
+
+        row = self.instr_heading(ws, row + 1, _("Returning the form"))
+        for n, step in enumerate(return_steps("xlsx", meta, self.contact, loc), start=1):
             self.put(ws, row, 1, loc.number(n), self.bold)
             self.put(ws, row, 2, step)
             row += 1

@@ -415,8 +415,20 @@ class Localizer:
         >>> Localizer("ar").example("2025-03-31") == "\u20662025\u201103\u201131\u2069"
         True
         """
-        unbroken = text.replace("-", "\u2011")
-        return f"\u2066{unbroken}\u2069" if self.rtl else unbroken
+        return self.isolated(text.replace("-", "\u2011"))
+
+    def isolated(self, text: str) -> str:
+        """Left-to-right text (a telephone number) as it must read inside
+        right-to-left text: isolated (LRI ... PDI), or else its groups of
+        digits would be laid out from right to left. Only for text shown,
+        never read back.
+
+        >>> Localizer("ar").isolated("+00 1 2345") == "\u2066+00 1 2345\u2069"
+        True
+        >>> Localizer("fr").isolated("+00 1 2345")
+        '+00 1 2345'
+        """
+        return f"\u2066{text}\u2069" if self.rtl else text
 
     def number(self, value: float, *, grouped: bool = True) -> str:
         """A number in the locale; ``grouped=False`` for bounds such as years (2100, not 2,100)."""

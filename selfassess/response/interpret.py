@@ -27,7 +27,7 @@ from selfassess.definitions.model import Item, Model, Questionnaire
 from selfassess.errors import UsageError
 from selfassess.i18n.localizer import N_, Localizer, fold
 from selfassess.problems import Finding, Problem, ProblemCode
-from selfassess.response.meta import FormMeta, SignatureStatus
+from selfassess.response.meta import FormMeta, Period, SignatureStatus
 from selfassess.response.values import (
     clean_text,
     iso_date,
@@ -61,6 +61,8 @@ class FormInfo(Model):
     signature: SignatureStatus
     issued: dt.date | None = None
     deadline: dt.date | None = None
+    period: Period | None = None
+    """The reporting period the form was issued with; only forms issued with one."""
     submission: SubmissionInfo | None = None
     """Only for a submission collected online."""
 
@@ -85,8 +87,9 @@ class ParseResult(Model):
         data = self.model_dump(mode="json")
         for key in ("issued", "deadline"):
             data["form"].pop(key, None)
-        if data["form"]["submission"] is None:
-            del data["form"]["submission"]
+        for key in ("period", "submission"):
+            if data["form"][key] is None:
+                del data["form"][key]
         return data
 
 
@@ -327,6 +330,7 @@ def interpret(
             signature=signature,
             issued=meta.issued,
             deadline=meta.deadline,
+            period=meta.period,
         ),
         answers=answers,
         locations=locations,

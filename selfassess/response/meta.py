@@ -1,8 +1,9 @@
 """Form metadata and its signature.
 
 Every form carries its questionnaire id and version, language, country (none
-for a blank form), a unique form id, issue date, deadline, and, when the
-secretariat has configured a key, an HMAC-SHA256 signature over all of these.
+for a blank form), a unique form id, issue date, deadline, the reporting period
+(optional, and absent from forms issued before it), and, when the secretariat
+has configured a key, an HMAC-SHA256 signature over all of these.
 The signature proves that the metadata is as the secretariat issued it; it
 says nothing about the answers, which the respondent is meant to change.
 """
@@ -13,12 +14,21 @@ import datetime as dt
 import hashlib
 import hmac
 import os
+import re
 import secrets
 from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Literal
 
-from selfassess.constants import FORM_ID_PATTERN, LANGUAGES, META_KEYS, META_PREFIX
+from pydantic import model_validator
+
+from selfassess.constants import (
+    FORM_ID_PATTERN,
+    LANGUAGES,
+    META_KEYS,
+    META_OPTIONAL_KEYS,
+    META_PREFIX,
+)
 from selfassess.definitions.model import Model
 from selfassess.errors import Rejected, UsageError
 from selfassess.i18n.localizer import find_country
@@ -30,6 +40,48 @@ SignatureStatus = Literal["valid", "invalid", "absent", "unverified"]
 KEY_ENV = "SELFASSESS_KEY"
 
 
+class Period(Model):
+    """The reporting period of a round: the days its questions about "the
+    reporting period" cover, first and last included."""
+
+    start: dt.date
+    end: dt.date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Period:
+        if self.start > self.end:
+            raise ValueError(f"the period starts {self.start} after it ends {self.end}")
+        return self
+
+    @classmethod
+    def parse(cls, text: str) -> Period:
+        """``START/END`` (an ISO 8601 interval, as stored) or ``START:END``;
+        ValueError saying what is wrong.
+
+        >>> str(Period.parse(" 2024-01-01:2025-12-31 "))
+        '2024-01-01/2025-12-31'
+        >>> Period.parse("2025-12-31/2024-01-01")
+        Traceback (most recent call last):
+        ...
+        ValueError: '2025-12-31/2024-01-01' ends before it starts; give START:END with START <= END
+        """
+        match = re.fullmatch(r"\s*([^/:\s]+)\s*[/:]\s*([^/:\s]+)\s*", text)
+        start = iso_date(match[1]) if match else None
+        end = iso_date(match[2]) if match else None
+        if start is None or end is None:
+            raise ValueError(
+                f"{text[:_SHOWN]!r} is not a period; write START:END as YYYY-MM-DD:YYYY-MM-DD"
+            )
+        if start > end:
+            raise ValueError(
+                f"{text[:_SHOWN]!r} ends before it starts; give START:END with START <= END"
+            )
+        return cls(start=start, end=end)
+
+    def __str__(self) -> str:
+        return f"{self.start.isoformat()}/{self.end.isoformat()}"
+
+
 class FormMeta(Model):
     questionnaire: str
     version: str
@@ -38,6 +90,7 @@ class FormMeta(Model):
     form_id: str
     issued: dt.date
     deadline: dt.date | None = None
+    period: Period | None = None
     signature: str | None = None
 
     @classmethod
@@ -94,6 +147,12 @@ class FormMeta(Model):
         deadline = iso_date(clean["deadline"]) if clean["deadline"] else None
         if clean["deadline"] and deadline is None:
             raise bad("deadline", _NOT_A_DATE)
+        period = None
+        if clean["period"]:
+            try:
+                period = Period.parse(clean["period"])
+            except ValueError:
+                raise bad("period", "not a period written YYYY-MM-DD/YYYY-MM-DD") from None
         return cls(
             questionnaire=clean["questionnaire"],
             version=clean["version"],
@@ -102,18 +161,24 @@ class FormMeta(Model):
             form_id=clean["form_id"],
             issued=issued,
             deadline=deadline,
+            period=period,
             signature=clean["signature"] or None,
         )
 
     def as_strings(self) -> dict[str, str]:
         """The metadata as stored in a file: every key, '' for none."""
-        raw = self.model_dump()
-        return {k: "" if raw[k] is None else str(raw[k]) for k in META_KEYS}
+        values = {k: getattr(self, k) for k in META_KEYS}
+        return {k: "" if v is None else str(v) for k, v in values.items()}
 
     def payload(self) -> bytes:
-        """Canonical bytes the signature covers: every key but the signature."""
+        """Canonical bytes the signature covers: every key but the signature, and
+        an optional key only when it is set (what forms issued before it signed)."""
         strings = self.as_strings()
-        return "\n".join(f"{k}={strings[k]}" for k in META_KEYS if k != "signature").encode()
+        return "\n".join(
+            f"{k}={strings[k]}"
+            for k in META_KEYS
+            if k != "signature" and (strings[k] or k not in META_OPTIONAL_KEYS)
+        ).encode()
 
     def signed(self, key: bytes | None) -> FormMeta:
         """A copy carrying the signature for ``key`` (unchanged when no key).

@@ -140,6 +140,7 @@ def merge_responses(
             signature="absent",
             issued=newest.issued,
             deadline=newest.deadline,
+            period=newest.period,
         ),
         answers=answers,
         locations=locations,

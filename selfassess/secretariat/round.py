@@ -22,10 +22,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from selfassess.constants import Format
+from selfassess.definitions.contact import SecretariatContact
 from selfassess.definitions.model import Questionnaire
 from selfassess.definitions.parties import Parties, load_parties
 from selfassess.forms.generate import GenerateResult, IssuedForm, generate_forms
 from selfassess.response.interpret import Answer, answer_fits, applies, asked
+from selfassess.response.meta import Period
 from selfassess.store import FormRow, Round, Store
 
 #: Below this many countries, worker processes cost more than they save.
@@ -112,6 +114,8 @@ def _generate_one(
     out_dir: Path,
     deadline: dt.date | None,
     issued: dt.date,
+    period: Period | None,
+    contact: SecretariatContact | None,
     key: bytes | None,
     strict: bool,
     password: str | None,
@@ -125,6 +129,8 @@ def _generate_one(
         out_dir,
         deadline=deadline,
         issued=issued,
+        period=period,
+        contact=contact,
         key=key,
         strict=strict,
         password=password,
@@ -142,6 +148,8 @@ def issue_round(
     formats: list[Format],
     deadline: dt.date | None = None,
     issued: dt.date | None = None,
+    period: Period | None = None,
+    contact: SecretariatContact | None = None,
     label: str | None = None,
     key: bytes | None = None,
     strict: bool = False,
@@ -153,6 +161,8 @@ def issue_round(
     """Write every Party's forms into ``out_dir`` and record the round in ``store``.
 
     ``progress(done, total)`` is called after each country, counting forms.
+    ``period`` (the reporting period) and ``contact`` (the secretariat's
+    details) are printed on every form; the period is recorded with the round.
     """
     issued = issued or dt.date.today()
     codes = parties.codes()
@@ -173,6 +183,8 @@ def issue_round(
             out_dir,
             deadline,
             issued,
+            period,
+            contact,
             key,
             strict,
             password,
@@ -228,6 +240,7 @@ def issue_round(
             )
             for f in forms
         ],
+        period=period,
     )
     prefilled = sorted(filler.answers) if filler else []
     return RoundResult(rnd, forms, codes, prefilled, warnings)
@@ -242,6 +255,8 @@ def run_round(
     parties_path: Path | None = None,
     countries: list[str] | None = None,
     deadline: dt.date | None = None,
+    period: Period | None = None,
+    contact: SecretariatContact | None = None,
     key: bytes | None = None,
     strict: bool = False,
     password: str | None = None,
@@ -262,6 +277,8 @@ def run_round(
             out_dir,
             formats=formats,
             deadline=deadline,
+            period=period,
+            contact=contact,
             key=key,
             strict=strict,
             password=password,

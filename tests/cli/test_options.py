@@ -29,6 +29,15 @@ BAD_DATES = ["2025-13-01", "2025-02-30", "tomorrow", "", "2025-1-1x", "99999-01-
 BAD_VALUES: dict[str, list[str]] = {
     "--as-of": BAD_DATES,
     "--deadline": BAD_DATES,
+    "--period": [
+        "2025-12-31:2025-01-01",
+        "2025-01-01",
+        "2025-01-01:2025-02-30",
+        "",
+        "a:b",
+        "2025-01-01:2025-02-01:2025-03-01",
+        "2025-01-01\u202e:2025-02-01",
+    ],
     "--lang": ["xx", "fr,xx", ",", "\x1b[31mfr", "[/red]"],
     "--format": ["pdf", "docx,pdf", ",", "xlsx\u202edocx"],
     "--country": ["ZZ", "../../ETC", "MX,Atlantis", ","],

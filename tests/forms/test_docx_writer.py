@@ -175,7 +175,7 @@ def test_headings_for_sections_and_recommendations() -> None:
         f"{catalogue.get(e.recommendation).ref} {catalogue.get(e.recommendation).title}"
         for _, e in Q.entries()
     ]
-    assert h2 == ["Sources", "Implementation status", *expected]
+    assert h2 == ["Sources", "Implementation status", "Returning the form", *expected]
     quotes = [
         "".join(xp(p, ".//w:t/text()"))
         for p in xp(root, '//w:p[w:pPr/w:pStyle/@w:val="RecommendationText"]')

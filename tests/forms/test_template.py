@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import zipfile
@@ -13,13 +14,18 @@ from hypothesis import given
 from hypothesis import strategies as st
 from lxml import etree
 
+from selfassess.constants import PERIOD_ITEM
+from selfassess.definitions.contact import SecretariatContact
+from selfassess.definitions.questionnaire import load_questionnaire
 from selfassess.forms import generate
 from selfassess.forms.docx_writer import write_docx
 from selfassess.forms.generate import IssuedForm, generate_forms
+from selfassess.forms.returning import period_text
 from selfassess.forms.template import StandIns, plain
 from selfassess.forms.xlsx_writer import write_xlsx
 from selfassess.i18n.localizer import Localizer
 from selfassess.response.interpret import Answer
+from selfassess.response.meta import Period
 from tests.forms.inline import DEADLINE, ISSUED, definition, meta
 
 #: openpyxl dates the workbook when it is made and when it is saved: the only
@@ -121,3 +127,48 @@ def test_plain_text_is_serialised_as_itself(text: str) -> None:
 
 def _references(text: str) -> bytes:
     return text.encode("ascii", "xmlcharrefreplace")
+
+
+def test_forms_with_a_period_and_contact_details_from_a_template_equal_scratch(
+    tmp_path: Path,
+) -> None:
+    """The period's answer (1.1's ``reporting_period``) is the same in every form
+    of a language, so it is in the template; the forms are still the ones built
+    from scratch."""
+    q = load_questionnaire("ctoc_wgta", "1.1")
+    period = Period(start=dt.date(2025, 1, 1), end=dt.date(2026, 12, 31))
+    contact = SecretariatContact.model_validate(
+        {
+            "name": {"en": "Office", "ar": "المكتب"},
+            "email": "wg@example.org",
+            "telephone": "+1 234 5678",
+        }
+    )
+    generate._templates.clear()
+    result = generate_forms(
+        q,
+        ["ar"],
+        ["EG", "MA"],
+        ["docx", "xlsx"],
+        tmp_path,
+        issued=ISSUED,
+        deadline=DEADLINE,
+        period=period,
+        contact=contact,
+        key=b"secret",
+    )
+    reused = list(generate._templates.values())
+    assert len(reused) == 2  # one per format: the period did not force a build per form
+    assert all(r.template is not None for r in reused)
+    for form in result.forms:
+        out = io.BytesIO()
+        writer = write_docx if form.format == "docx" else write_xlsx
+        writer(
+            q,
+            form.meta,
+            out,
+            Localizer("ar"),
+            prefill={PERIOD_ITEM: period_text(period, Localizer("ar"))},
+            contact=contact,
+        )
+        assert parts(form.path.read_bytes()) == parts(out.getvalue()), form.path.name

@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from selfassess.constants import LANGUAGES, META_KEYS
+from selfassess.constants import LANGUAGES, META_KEYS, META_OPTIONAL_KEYS
 from selfassess.errors import Rejected, UsageError
-from selfassess.response.meta import KEY_ENV, FormMeta, load_key, new_form_id
+from selfassess.response.meta import KEY_ENV, FormMeta, Period, load_key, new_form_id
 
 KEY = b"k" * 32
 
@@ -86,10 +86,110 @@ def test_signature_must_match_exactly() -> None:
         assert signed.model_copy(update={"signature": forged}).verify(KEY) == "invalid"
 
 
+PERIOD = Period(start=dt.date(2024, 1, 1), end=dt.date(2025, 12, 31))
+
+
 def test_covered_keys_are_the_contract() -> None:
-    assert [k for k in META_KEYS if k != "signature"] == [
-        line.split("=")[0] for line in meta().payload().decode().split("\n")
+    def covered(m: FormMeta) -> list[str]:
+        return [line.split("=")[0] for line in m.payload().decode().split("\n")]
+
+    assert covered(meta(period=PERIOD)) == [k for k in META_KEYS if k != "signature"]
+    assert covered(meta()) == [
+        k for k in META_KEYS if k != "signature" and k not in META_OPTIONAL_KEYS
     ]
+
+
+def test_a_form_signed_before_the_period_key_still_verifies() -> None:
+    """A 1.0 or 1.1 form issued before the key existed: its stored strings lack
+    ``period``, and its signature was made over the old payload."""
+    old_payload = (
+        b"questionnaire=ctoc_wgta\nversion=1.0\nlanguage=fr\ncountry=MX\n"
+        b"form_id=f0123456789abcdef\nissued=2025-01-15\ndeadline=2025-06-30"
+    )
+    strings = {
+        "questionnaire": "ctoc_wgta",
+        "version": "1.0",
+        "language": "fr",
+        "country": "MX",
+        "form_id": "f0123456789abcdef",
+        "issued": "2025-01-15",
+        "deadline": "2025-06-30",
+        "signature": hmac.new(KEY, old_payload, hashlib.sha256).hexdigest(),
+    }
+    read = FormMeta.from_strings(strings, countries={"MX"})
+    assert read.period is None
+    assert read.verify(KEY) == "valid"
+    # An empty period value (a new workbook's meta sheet row of an unset key) is the same.
+    assert FormMeta.from_strings(strings | {"period": " "}, countries={"MX"}).verify(KEY) == "valid"
+    # Adding a period to such a form is tampering.
+    added = FormMeta.from_strings(strings | {"period": "2024-01-01/2025-12-31"}, countries={"MX"})
+    assert added.verify(KEY) == "invalid"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [None, Period(start=dt.date(2024, 1, 1), end=dt.date(2026, 12, 31))],
+)
+def test_a_tampered_period_is_invalid(value: Period | None) -> None:
+    signed = meta(period=PERIOD).signed(KEY)
+    assert signed.verify(KEY) == "valid"
+    assert signed.model_copy(update={"period": value}).verify(KEY) == "invalid"
+
+
+def test_the_period_is_stored_as_an_iso_interval_and_read_back() -> None:
+    strings = meta(period=PERIOD).signed(KEY).as_strings()
+    assert strings["period"] == "2024-01-01/2025-12-31"
+    read = FormMeta.from_strings(strings, countries={"MX"})
+    assert read.period == PERIOD
+    assert read.verify(KEY) == "valid"
+
+
+@pytest.mark.parametrize(
+    "text", ["2025", "2024-01-01", "2024-01-01/2025-13-01", "2025-12-31/2024-01-01", "a/b/c"]
+)
+def test_an_unreadable_period_is_a_located_rejection(text: str) -> None:
+    strings = meta().as_strings() | {"period": text}
+    with pytest.raises(Rejected, match=r"selfassess\.period \(meta!B9\) is .*new form"):
+        FormMeta.from_strings(strings, countries={"MX"}, where={"period": "meta!B9"})
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2024-01-01:2025-12-31", PERIOD),
+        (" 2024-01-01 / 2025-12-31 ", PERIOD),
+        ("2025-05-05:2025-05-05", Period(start=dt.date(2025, 5, 5), end=dt.date(2025, 5, 5))),
+    ],
+)
+def test_period_syntax(text: str, expected: Period) -> None:
+    assert Period.parse(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("2025-12-31:2024-01-01", "ends before it starts"),
+        ("2024-01-01", "not a period"),
+        ("2024-02-30:2024-03-01", "not a period"),
+        ("2024-01-01:2024-02-01:2024-03-01", "not a period"),
+    ],
+)
+def test_bad_periods_say_what_to_write(text: str, says: str) -> None:
+    with pytest.raises(ValueError, match=says):
+        Period.parse(text)
+
+
+@given(st.text(max_size=60))
+def test_any_period_text_parses_or_says_why(text: str) -> None:
+    try:
+        period: Period | str = Period.parse(text)
+    except ValueError as exc:
+        period = str(exc)
+    if isinstance(period, str):
+        assert "START:END" in period
+    else:
+        assert period.start <= period.end
+        assert Period.parse(str(period)) == period
 
 
 def test_load_key_from_file_then_environment(

@@ -53,3 +53,14 @@ def test_answers_must_fit_the_questionnaire() -> None:
     with pytest.raises(Rejected) as caught:
         check_answers(bad, Q)
     assert len(str(caught.value)) < 300
+
+
+def test_a_period_in_a_response_is_read_and_a_reversed_one_refused() -> None:
+    form = response_with(Q, {}).to_json()["form"]
+    good = stored(form=form | {"period": {"start": "2025-01-01", "end": "2026-12-31"}})
+    period = read_response_json(good).form.period
+    assert period is not None
+    assert str(period) == "2025-01-01/2026-12-31"
+    bad = stored(form=form | {"period": {"start": "2026-12-31", "end": "2025-01-01"}})
+    with pytest.raises(Rejected, match=r"form\.period.*after it ends"):
+        read_response_json(bad)

@@ -12,6 +12,7 @@ from selfassess.definitions.parties import load_parties
 from selfassess.definitions.questionnaire import load_questionnaire
 from selfassess.errors import UsageError
 from selfassess.response.interpret import Answer
+from selfassess.response.meta import Period
 from selfassess.scoring import response_with
 from selfassess.secretariat.demo import fill_form
 from selfassess.secretariat.ingest import ingest_paths
@@ -76,3 +77,18 @@ def test_a_merged_reply_supersedes_the_returns_it_was_made_from(tmp_path: Path) 
     assert outcome.result == "accepted_with_problems"  # its conflicts stay open
     current = [r for r in store.returns("MX") if r.is_current]
     assert [r.filename for r in current] == ["mx-merged.json"]
+
+
+def test_a_merged_response_keeps_the_reporting_period_of_the_form_it_answers() -> None:
+    q = load_questionnaire()
+    period = Period(start=dt.date(2025, 1, 1), end=dt.date(2026, 12, 31))
+    parts = [response_with(q, {"wg14_c_status": "fully"}), response_with(q, {})]
+    dated = [
+        r.model_copy(update={"form": r.form.model_copy(update={"period": period})}) for r in parts
+    ]
+    merged = merge_responses([("a.xlsx", dated[0]), ("b.docx", dated[1])])
+    assert merged.response.form.period == period
+    assert merged.response.to_json()["form"]["period"] == {
+        "start": "2025-01-01",
+        "end": "2026-12-31",
+    }

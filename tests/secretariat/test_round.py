@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
+from selfassess.constants import PERIOD_ITEM
+from selfassess.definitions.contact import SecretariatContact
 from selfassess.definitions.parties import load_parties
 from selfassess.definitions.questionnaire import load_questionnaire
 from selfassess.forms.parse import parse_form
 from selfassess.forms.xlsx_writer import write_xlsx
+from selfassess.response.meta import Period
 from selfassess.secretariat.ingest import ingest_paths
 from selfassess.secretariat.round import carry_over, issue_round
 from selfassess.store import Store
@@ -110,3 +114,36 @@ def test_carry_over_uses_the_parsers_rule_for_what_fits() -> None:
     )
     assert kept == {}
     assert sorted(dropped) == ["reply_date", "wg14_c_ta_kinds", "wg15_x_commitment_years"]
+
+
+def test_a_round_prints_and_records_its_period_which_replaces_a_carried_answer(
+    tmp_path: Path,
+) -> None:
+    q = load_questionnaire("ctoc_wgta", "1.1")
+    returned = tmp_path / "returns" / "sn.xlsx"
+    returned.parent.mkdir()
+    with returned.open("wb") as out:
+        write_xlsx(q, form_meta(q, "fr", "SN"), out, prefill={PERIOD_ITEM: "2023"})
+    period = Period(start=dt.date(2025, 1, 1), end=dt.date(2026, 12, 31))
+    contact = SecretariatContact.model_validate({"name": "Office", "email": "wg@example.org"})
+    with Store(tmp_path / "s.sqlite") as store:
+        assert [f.result for f in ingest_paths(store, [returned.parent], workers=0).files] == [
+            "accepted"
+        ]
+        result = issue_round(
+            store,
+            q,
+            load_parties().select(["SN"]),
+            tmp_path / "round",
+            formats=["xlsx", "docx"],
+            period=period,
+            contact=contact,
+            prefill=True,
+            workers=0,
+        )
+        assert store.rounds()[-1].period == period
+    assert result.prefilled == ["SN"]
+    for form in result.forms:
+        parsed = parse_form(form.path)
+        assert parsed.form.period == period
+        assert parsed.answers[PERIOD_ITEM] == "du 1er janvier 2025 au 31 décembre 2026"
