@@ -75,11 +75,12 @@ def step(name: str, fn: Callable[[], T]) -> T:
     return result
 
 
-def fill_one(blank: Path, target: Path, fmt: str, lang: str, seed: int) -> None:
+def fill_one(blank: Path, target: Path, fmt: str, lang: str, country: str, seed: int) -> None:
     """A respondent: random valid answers typed into one form (in a worker process)."""
     q = load_questionnaire()
     fill = fill_xlsx if fmt == "xlsx" else fill_docx
-    target.write_bytes(fill(blank.read_bytes(), random_answers(q, random.Random(seed)), q, lang))
+    answers = random_answers(q, random.Random(seed), country)
+    target.write_bytes(fill(blank.read_bytes(), answers, q, lang))
 
 
 def main() -> None:
@@ -112,7 +113,14 @@ def main() -> None:
 
         def fill_all() -> int:
             jobs = [
-                (f.path, returns / f.path.name, f.format, f.meta.language, rng.randrange(2**32))
+                (
+                    f.path,
+                    returns / f.path.name,
+                    f.format,
+                    f.meta.language,
+                    f.meta.country,
+                    rng.randrange(2**32),
+                )
                 for f in rnd.forms
             ]
             with ProcessPoolExecutor() as pool:
