@@ -933,16 +933,21 @@ def _escaped(text: str) -> str:
     return _LITERAL_ESCAPE.sub("_x005F_", text)
 
 
+#: Characters two columns wide: CJK and everything after it.
+_WIDE = re.compile("[\u2e81-\U0010ffff]")
+
+
 def _lines(text: str, width: float, scale: float, lang: str) -> int:
     """Lines ``text`` takes in a cell ``width`` characters wide, at ``scale`` x 11 pt.
 
     Never fewer than Calc shows (measured on the forms of the six languages:
     Cyrillic runs wider than the digit widths a column is measured in).
     """
-    wide = 2.0 if lang == "zh" else 1.0
     factor = _WIDTH_FACTOR.get(lang, 1.0)
     lines = 0
     for paragraph in text.split("\n"):
-        chars = sum(wide if ord(ch) > 0x2E80 else 1.0 for ch in paragraph)
+        chars = len(paragraph)
+        if lang == "zh":  # a CJK character takes two columns
+            chars += len(_WIDE.findall(paragraph))
         lines += max(1, math.ceil(chars * scale * factor / width))
     return lines
