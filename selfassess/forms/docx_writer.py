@@ -370,7 +370,10 @@ class _Builder(WordBuilder):
 
     def instructions(self) -> None:
         loc = self.loc
-        self.add(self.text_para(loc.gettext("Instructions"), style="Heading1", page_break=True))
+        # No page break of its own: a cover with the period and the secretariat's
+        # contact details runs onto a second page, which would otherwise hold
+        # a row or two and nothing else. The heading keeps with its first line.
+        self.add(self.text_para(loc.gettext("Instructions"), style="Heading1"))
         lines = [
             loc.gettext(
                 "Answer each question in the Answer column: click a grey field and type, "
