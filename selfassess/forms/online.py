@@ -73,7 +73,7 @@ from selfassess.response.interpret import (
     SubmissionInfo,
     interpret,
 )
-from selfassess.response.meta import FormMeta
+from selfassess.response.meta import FormMeta, country_from_text
 from selfassess.safety.package import Limits, check_package
 
 #: Columns of row 1 that mark a KoBoToolbox XLSX export (its metadata fields,
@@ -434,7 +434,9 @@ def _submission(
                     values[f"{item.id}{SLOT_SEPARATOR}{code}"] = RawValue(True, location)
             continue
         values[item.id] = RawValue(_typed(item.type, value), location)
-    if country.upper() not in party_codes():
+    # The forms' own rule: a code in any case, or a Party's name in any language.
+    code = country_from_text(country, party_codes())
+    if code is None:
         problems.append(
             Finding(
                 "online_not_a_party",
@@ -442,7 +444,7 @@ def _submission(
                 params={"value": country},
             )
         )
-        country = ""
+    country = code or ""
     submitted = _timestamp(server.get("submissiondate") or server.get("submission_time"))
     record = json.dumps(
         {"fields": fields, "server": server}, ensure_ascii=False, sort_keys=True

@@ -179,6 +179,14 @@ def test_a_country_that_is_not_a_party_is_an_error(q: Questionnaire) -> None:
     assert any(COUNTRY_SLOT in (p.location or "") for p in sub.result.errors)
 
 
+@pytest.mark.parametrize("given", ["mx", " MX ", "Mexique", "México"])
+def test_a_country_is_read_by_the_forms_rule(q: Questionnaire, given: str) -> None:
+    """A code in any case or a Party's name is filed under its code, as on a form."""
+    (sub,) = read_submissions(central_csv(q, [(given, {})]), "x.csv")
+    assert sub.result.form.country == "MX"
+    assert not any(COUNTRY_SLOT in (p.location or "") for p in sub.result.errors)
+
+
 @pytest.mark.parametrize(
     ("data", "name"),
     [
