@@ -435,8 +435,8 @@ def _submission(
             continue
         values[item.id] = RawValue(_typed(item.type, value), location)
     # The forms' own rule: a code in any case, or a Party's name in any language.
-    code = country_from_text(country, party_codes())
-    if code is None:
+    party = country_from_text(country, party_codes())
+    if party is None:
         problems.append(
             Finding(
                 "online_not_a_party",
@@ -444,7 +444,7 @@ def _submission(
                 params={"value": country},
             )
         )
-    country = code or ""
+    country = party or ""
     submitted = _timestamp(server.get("submissiondate") or server.get("submission_time"))
     record = json.dumps(
         {"fields": fields, "server": server}, ensure_ascii=False, sort_keys=True
