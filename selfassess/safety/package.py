@@ -35,6 +35,7 @@ from selfassess.i18n.localizer import N_, Localizer
 from selfassess.office import odf
 from selfassess.office.excel import cell_ref, range_area
 from selfassess.problems import Finding, ProblemCode
+from selfassess.safety.text import shown
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -46,6 +47,8 @@ XML_MAX_DEPTH = 256
 XML_MAX_TEXT_BYTES = 10_000_000
 
 _CHUNK = MIB
+#: Characters of a name from the file quoted in a rejection: enough to find it.
+_QUOTED = 80
 _DTD = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 _DTD_BYTES = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 #: Word fields that fetch or run something when the document is opened or updated.
@@ -199,7 +202,11 @@ class _Checker:
     # -- helpers -------------------------------------------------------------
 
     def reject(self, message: str, **kwargs: object) -> Rejected:
-        return Rejected(self._(message).format(**kwargs))
+        """A rejection in the user's language, as one safe line: a value quoted
+        from the file (a part, sheet or manifest name) is cut to what identifies
+        it, and its line breaks, control and bidi characters are escaped."""
+        quoted = {k: v[:_QUOTED] if isinstance(v, str) else v for k, v in kwargs.items()}
+        return Rejected(shown(" ".join(self._(message).format(**quoted).split())))
 
     def warn(self, code: ProblemCode, name: str, **params: object) -> None:
         finding = Finding(code, location=name, params={"name": name, **params})
@@ -229,7 +236,7 @@ class _Checker:
             if _unsafe_name(name):
                 raise self.reject(
                     "the file is damaged: the part name {name!r} is not allowed in a form",
-                    name=name[:80],
+                    name=name,
                 )
             folded = name.casefold()
             if folded in seen:
@@ -652,13 +659,13 @@ class _Checker:
                 raise self.reject(
                     "the file contains macros ({name}); save it as .xlsx or .docx without macros "
                     "and send it again",
-                    name=path[:80],
+                    name=path,
                 )
             if "oleobject" in media:
                 raise self.reject(
                     "the file contains embedded objects ({name}); remove them and send the form "
                     "again",
-                    name=path[:80],
+                    name=path,
                 )
 
     def speak(self, language: str | None) -> None:
@@ -712,7 +719,7 @@ class _Checker:
         """The used area of a sheet, and the cells with content of all sheets
         together, within the limits before a reader places any of them."""
         last_row = last_col = 0
-        title = (sheet.get(odf.table("name")) or "")[:80]
+        title = sheet.get(odf.table("name")) or ""
         for cell in odf.grid(sheet):
             last_row = max(last_row, cell.row + cell.rows - 1)
             last_col = max(last_col, cell.col + cell.cols - 1)

@@ -305,6 +305,18 @@ def test_manifest_entries_of_macros_and_objects_are_refused(media: str, expected
     assert expected in refusal(package(TEXT, PLAIN, manifest_xml=manifest(TEXT, entry)))
 
 
+def test_a_name_quoted_from_the_file_is_one_short_safe_line() -> None:
+    """A manifest entry can hold anything: the rejection quoting it is still one
+    line, its bidi characters escaped, its breaks made spaces and its length cut."""
+    forged = "Basic/\u202e\nerror: forged" + "x" * 5000
+    entry = f'<manifest:file-entry manifest:full-path="{forged}" manifest:media-type="text/xml"/>'
+    message = refusal(package(TEXT, PLAIN, manifest_xml=manifest(TEXT, entry)))
+    assert "\n" not in message
+    assert "\u202e" not in message
+    assert "macros (Basic/\\u202e error: forged" in message
+    assert len(message) < 300
+
+
 @pytest.mark.parametrize(
     "body",
     [
