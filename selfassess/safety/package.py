@@ -402,21 +402,14 @@ class _Checker:
         lowered = name.lower()
         base = lowered.rsplit("/", 1)[-1]
         if base in ("vbaproject.bin", "vbadata.xml") or "/macrosheets/" in lowered:
-            raise self.reject(
-                "the file contains macros ({name}); save it as .xlsx or .docx without macros "
-                "and send it again",
-                name=name,
-            )
+            raise self.macros(name)
         if "/activex/" in lowered:
             raise self.reject(
                 "the file contains ActiveX controls ({name}); remove them and send the form again",
                 name=name,
             )
         if "/embeddings/" in lowered:
-            raise self.reject(
-                "the file contains embedded objects ({name}); remove them and send the form again",
-                name=name,
-            )
+            raise self.embedded(name)
 
     def relationships(self, name: str, root: etree._Element) -> str | None:
         """Flag external targets; return the main document's part name (package rels)."""
@@ -458,6 +451,19 @@ class _Checker:
             self.alt_chunk(name)
         if etree.QName(root).localname == "externalLink":
             self.external_link(name)
+
+    def macros(self, name: str) -> Rejected:
+        return self.reject(
+            "the file contains macros ({name}); save it as .xlsx or .docx without macros "
+            "and send it again",
+            name=name,
+        )
+
+    def embedded(self, name: str) -> Rejected:
+        return self.reject(
+            "the file contains embedded objects ({name}); remove them and send the form again",
+            name=name,
+        )
 
     def alt_chunk(self, name: str) -> None:
         self.warn("alt_chunk", name)
@@ -612,16 +618,9 @@ class _Checker:
         """Basic and script libraries are stored as folders; OLE objects as files."""
         top = name.split("/", 1)[0].casefold()
         if top in ("basic", "scripts", "dialogs"):
-            raise self.reject(
-                "the file contains macros ({name}); save it as .xlsx or .docx without macros "
-                "and send it again",
-                name=name,
-            )
+            raise self.macros(name)
         if "/" not in name and _OLE_OBJECT.match(name):
-            raise self.reject(
-                "the file contains embedded objects ({name}); remove them and send the form again",
-                name=name,
-            )
+            raise self.embedded(name)
 
     def manifest(self, root: etree._Element, fmt: ReturnFormat) -> None:
         """Encrypted parts (a save with a password), and what the manifest says is there."""
@@ -656,17 +655,9 @@ class _Checker:
             self.refuse_odf_name(path.lstrip("/"))
             media = (entry.get(type_attr) or "").lower()
             if "basic" in media or "script" in media:
-                raise self.reject(
-                    "the file contains macros ({name}); save it as .xlsx or .docx without macros "
-                    "and send it again",
-                    name=path,
-                )
+                raise self.macros(path)
             if "oleobject" in media:
-                raise self.reject(
-                    "the file contains embedded objects ({name}); remove them and send the form "
-                    "again",
-                    name=path,
-                )
+                raise self.embedded(path)
 
     def speak(self, language: str | None) -> None:
         """Word the rejections that follow in the form's language, when it is known."""
@@ -690,20 +681,12 @@ class _Checker:
                 continue
             local = tag[tag.find("}") + 1 :]
             if tag in _ODF_SCRIPTS or local == "event-listener":
-                raise self.reject(
-                    "the file contains macros ({name}); save it as .xlsx or .docx without "
-                    "macros and send it again",
-                    name=name,
-                )
+                raise self.macros(name)
             href = el.get(_XLINK_HREF)
             if href is not None:
                 scheme = href.strip().lower()
                 if scheme.startswith(_SCRIPT_SCHEMES):
-                    raise self.reject(
-                        "the file contains macros ({name}); save it as .xlsx or .docx without "
-                        "macros and send it again",
-                        name=name,
-                    )
+                    raise self.macros(name)
                 if local in _LINKED_DATA and _external(href):
                     self.external_link(name)
                 elif local in _FETCHED and _external(href):
