@@ -248,11 +248,14 @@ class _Builder:
         font: Font | None = None,
         fill: PatternFill | None = None,
         indent: int = 0,
+        sized_as: str | None = None,
     ) -> None:
+        """``sized_as``: the text the row's printed height is estimated for, when
+        it is not ``text`` itself."""
         cell = ws.cell(row=row, column=col)
         _put_text(cell, text)
         font = font or self.font
-        self.grow(ws, row, col, text, font, indent)
+        self.grow(ws, row, col, text if sized_as is None else sized_as, font, indent)
 
         def style() -> None:
             cell.font = font
@@ -489,7 +492,12 @@ class _Builder:
         _ = self.loc.gettext
         self.put(ws, row, _COL_TEXT, _("Country"), self.bold)
         if self.meta.country:
-            self.put(ws, row, _COL_ANSWER, self.loc.country(self.meta.country), self.bold)
+            name = self.loc.country(self.meta.country)
+            # Sized as the longest Party name: a round writes every country's form
+            # from one built with a stand-in name (forms/template.py), so the page
+            # breaks must not depend on the name.
+            longest = max([name, *(n for _, n in self.loc.countries())], key=len)
+            self.put(ws, row, _COL_ANSWER, name, self.bold, sized_as=longest)
             self.restyle(ws.cell(row=row, column=_COL_ANSWER), "border", _BOX)
             self.put(
                 ws, row, _COL_GUIDE, _("The form was issued to this country."), self.guide_font

@@ -78,6 +78,7 @@ def test_forms_from_a_template_equal_forms_built_from_scratch(
     # Both formats went through a template.
     reused = list(generate._templates.values())
     assert len(reused) == 2
+
     assert all(r.template is not None for r in reused)
 
 
@@ -172,3 +173,21 @@ def test_forms_with_a_period_and_contact_details_from_a_template_equal_scratch(
             contact=contact,
         )
         assert parts(form.path.read_bytes()) == parts(out.getvalue()), form.path.name
+
+
+def test_page_breaks_do_not_depend_on_the_countrys_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Excel's breaks come from estimated row heights, the cover's country row
+    among them: on pages short enough to break the cover, GB's long name must
+    break the template's form where it breaks GB's form built from scratch."""
+    from selfassess.forms import xlsx_writer  # noqa: PLC0415 (the module patched)
+
+    monkeypatch.setattr(xlsx_writer, "_PAGE_HEIGHT", 140.0)
+    generate._templates.clear()
+    q = load_questionnaire()  # its cover: the inline definition's is too short to break
+    result = generate_forms(q, ["ru"], ["MX", "GB"], ["xlsx"], tmp_path, issued=ISSUED)
+    for form in result.forms:
+        built = io.BytesIO()
+        write_xlsx(q, form.meta, built, Localizer("ru"))
+        assert parts(form.path.read_bytes()) == parts(built.getvalue()), form.path.name
