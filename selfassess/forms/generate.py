@@ -152,7 +152,7 @@ def generate_forms(
     asks_all = {c: all(asked(it, c) for it in questionnaire.items()) for c in countries}
     for lang in languages:
         if strict:
-            _check_complete(questionnaire, lang, deadline, period, contact)
+            check_complete(questionnaire, lang, deadline, period, contact)
         for country in countries:
             for fmt in formats:
                 meta = FormMeta(
@@ -294,7 +294,7 @@ def _fixed_answers(
     return {PERIOD_ITEM: period_text(period, loc)}
 
 
-def _check_complete(
+def check_complete(
     questionnaire: Questionnaire,
     lang: str,
     deadline: dt.date | None,
@@ -302,7 +302,7 @@ def _check_complete(
     contact: SecretariatContact | None,
 ) -> None:
     """Render the form once in memory, with what the issued ones print, to learn
-    which messages are missing."""
+    which messages are missing: a UsageError naming some of them (``--strict``)."""
     from selfassess.forms.docx_writer import write_docx  # noqa: PLC0415 (see generate_forms)
     from selfassess.forms.xlsx_writer import write_xlsx  # noqa: PLC0415 (see generate_forms)
 

@@ -25,7 +25,7 @@ from selfassess.constants import Format
 from selfassess.definitions.contact import SecretariatContact
 from selfassess.definitions.model import Questionnaire
 from selfassess.definitions.parties import Parties, load_parties
-from selfassess.forms.generate import GenerateResult, IssuedForm, generate_forms
+from selfassess.forms.generate import GenerateResult, IssuedForm, check_complete, generate_forms
 from selfassess.response.interpret import Answer, answer_fits, applies, asked
 from selfassess.response.meta import Period
 from selfassess.store import FormRow, Round, Store
@@ -117,7 +117,6 @@ def _generate_one(
     period: Period | None,
     contact: SecretariatContact | None,
     key: bytes | None,
-    strict: bool,
     password: str | None,
     prefill: StorePrefill | None,
 ) -> GenerateResult:
@@ -132,7 +131,6 @@ def _generate_one(
         period=period,
         contact=contact,
         key=key,
-        strict=strict,
         password=password,
         prefill=prefill,
         reuse=True,
@@ -186,7 +184,6 @@ def issue_round(
             period,
             contact,
             key,
-            strict,
             password,
             # Each task carries its own country's answers only.
             StorePrefill({p.code: filler.answers[p.code]})
@@ -195,6 +192,10 @@ def issue_round(
         )
         for p in parties.parties
     ]
+    if strict:
+        # Once per language, before any form is written; not in every country's task.
+        for lang in sorted({str(lang) for p in parties.parties for lang in p.languages}):
+            check_complete(questionnaire, lang, deadline, period, contact)
     out_dir.mkdir(parents=True, exist_ok=True)
     # Countries of one language in turn, so that each process writes their forms
     # from the template it built for that language (forms/template.py); the

@@ -5,10 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
+
 from selfassess.constants import PERIOD_ITEM
 from selfassess.definitions.contact import SecretariatContact
 from selfassess.definitions.parties import load_parties
 from selfassess.definitions.questionnaire import load_questionnaire
+from selfassess.errors import UsageError
 from selfassess.forms.parse import parse_form
 from selfassess.forms.xlsx_writer import write_xlsx
 from selfassess.response.meta import Period
@@ -16,6 +19,7 @@ from selfassess.secretariat.ingest import ingest_paths
 from selfassess.secretariat.round import carry_over, issue_round
 from selfassess.store import Store
 from tests.forms.docx_fill import form_meta, full_return
+from tests.forms.inline import definition
 
 
 def test_carry_over_keeps_only_answers_that_fit() -> None:
@@ -147,3 +151,16 @@ def test_a_round_prints_and_records_its_period_which_replaces_a_carried_answer(
         parsed = parse_form(form.path)
         assert parsed.form.period == period
         assert parsed.answers[PERIOD_ITEM] == "du 1er janvier 2025 au 31 décembre 2026"
+
+
+def test_a_strict_round_checks_each_language_once_before_writing_anything(
+    tmp_path: Path,
+) -> None:
+    """An untranslated definition: the round is refused before any form exists."""
+    q = definition()
+    parties = load_parties().select(["MX", "FR", "SN"])
+    with Store(tmp_path / "s.sqlite") as store:
+        with pytest.raises(UsageError, match="translation"):
+            issue_round(store, q, parties, tmp_path / "forms", formats=["xlsx"], strict=True)
+        assert not (tmp_path / "forms").exists()
+        assert store.rounds() == []
