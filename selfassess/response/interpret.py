@@ -410,7 +410,9 @@ def _convert(
         return value.isoformat()[:10], None
     if isinstance(value, float):
         return str(number_value(value)), None
-    return clean_text(str(value)) or None, None
+    # XML-illegal characters cannot come from a form, but can from an online
+    # export: replaced, so that every channel's answers fit any form again.
+    return clean_text(xml_text(str(value))) or None, None
 
 
 #: What a form shows instead of the answer field of an item it does not ask.
@@ -452,7 +454,8 @@ def answer_fits(item: Item, answer: Answer, questionnaire: Questionnaire) -> boo
     """Whether a non-null answer has the shape :class:`ParseResult` gives ``item``.
 
     A choice code of the item's list; a non-empty list of its codes; a finite
-    number within the item's range; an ISO date; a string. For answers that come from elsewhere than
+    number within the item's range; an ISO date; a string a form can carry (no
+    XML-illegal characters). For answers that come from elsewhere than
     :func:`interpret` (JSON, prefills).
     """
     codes = {ch.code for ch in questionnaire.choices_of(item)}
@@ -469,7 +472,7 @@ def answer_fits(item: Item, answer: Answer, questionnaire: Questionnaire) -> boo
         )
     if item.type == "date":
         return isinstance(answer, str) and iso_date(answer) is not None
-    return isinstance(answer, str)
+    return isinstance(answer, str) and xml_text(answer) == answer
 
 
 def check_prefill(questionnaire: Questionnaire, prefill: Mapping[str, Answer]) -> dict[str, Answer]:
@@ -491,12 +494,6 @@ def check_prefill(questionnaire: Questionnaire, prefill: Mapping[str, Answer]) -
         if not answer_fits(item, answer, questionnaire):
             raise UsageError(
                 f"prefill: {answer!r} is not a valid {item.type} answer for {item.ref} ({item_id})"
-            )
-        if isinstance(answer, str) and xml_text(answer) != answer:
-            # No form can carry these characters, so no respondent gave them.
-            raise UsageError(
-                f"prefill: the answer for {item.ref} ({item_id}) holds characters no form "
-                "can carry (control characters); remove them"
             )
         out[item_id] = answer
     return out

@@ -31,6 +31,7 @@ from selfassess.forms import online
 from selfassess.forms.online import read_submissions
 from selfassess.forms.parse import read_return
 from selfassess.forms.xlsform import language_column, write_xlsform, xlsform_rows
+from selfassess.response.interpret import answer_fits, check_prefill
 from selfassess.response.values import clean_text
 from tests.forms.online_exports import (
     KOBO_META,
@@ -409,3 +410,18 @@ def test_any_cells_under_a_kobo_header_are_read_or_rejected_in_one_line(
             assert set(sub.result.answers) == {i.id for i in q.items()}
         return
     assert "\n" not in reason
+
+
+def test_a_character_no_form_can_carry_is_replaced_and_the_answer_fits_a_form(
+    q: Questionnaire,
+) -> None:
+    """An export can hold control characters a form cannot: read as U+FFFD, so the
+    answer can be carried into the next round's form (answer_fits, check_prefill)."""
+    (sub,) = read_submissions(central_csv(q, [("MX", {"respondent_name": "a\x01b"})]), "x.csv")
+    answer = sub.result.answers["respondent_name"]
+    assert answer == "a\ufffdb"
+    item = q.item("respondent_name")
+    assert answer_fits(item, answer, q)
+    assert not answer_fits(item, "a\x01b", q)
+    with pytest.raises(UsageError, match="not a valid text answer"):
+        check_prefill(q, {"respondent_name": "a\x01b"})
