@@ -362,8 +362,8 @@ def _last(column: str) -> str:
 
 
 def _questionnaire_of(fields: dict[str, str], index: int) -> Questionnaire:
-    from selfassess.definitions.questionnaire import load_questionnaire  # noqa: PLC0415 (only when the caller gave none)
-    from selfassess.errors import DefinitionError, UnknownQuestionnaire  # noqa: PLC0415
+    # parse imports this module: its rule is imported when a submission needs it.
+    from selfassess.forms.parse import questionnaire_for  # noqa: PLC0415
 
     by_last = {_last(k): v for k, v in fields.items()}
     qid = by_last.get(XLSFORM_QUESTIONNAIRE_FIELD, "").strip()
@@ -375,8 +375,8 @@ def _questionnaire_of(fields: dict[str, str], index: int) -> Questionnaire:
             "form made by 'selfassess questionnaire export', or name the questionnaire"
         )
     try:
-        return load_questionnaire(qid, version)
-    except (UnknownQuestionnaire, DefinitionError) as exc:
+        return questionnaire_for(qid, version)
+    except Rejected as exc:
         raise Rejected(f"submission {index}: {exc}") from None
 
 

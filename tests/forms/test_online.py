@@ -425,3 +425,9 @@ def test_a_character_no_form_can_carry_is_replaced_and_the_answer_fits_a_form(
     assert not answer_fits(item, "a\x01b", q)
     with pytest.raises(UsageError, match="not a valid text answer"):
         check_prefill(q, {"respondent_name": "a\x01b"})
+
+
+def test_a_submission_of_an_unknown_questionnaire_is_rejected_as_a_form_would_be() -> None:
+    data = b"SubmissionDate,sa_questionnaire,sa_version,meta-instanceID\n2025-01-01,nosuch,1.0,u\n"
+    with pytest.raises(Rejected, match=r"^submission 1: not a form of a known questionnaire"):
+        read_submissions(data, "x.csv")
