@@ -74,6 +74,7 @@ from selfassess.response.interpret import (
     interpret,
 )
 from selfassess.response.meta import FormMeta, country_from_text
+from selfassess.response.values import iso_date
 from selfassess.safety.package import Limits, check_package
 
 #: Columns of row 1 that mark a KoBoToolbox XLSX export (its metadata fields,
@@ -108,7 +109,6 @@ _SERVER_COLUMNS = frozenset(
 #: language, and a file within the size limit could otherwise hold millions
 #: of tiny rows, each interpreted at full cost.
 MAX_SUBMISSIONS = 2_000
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 _PATH_SEPARATORS = re.compile(r"[-/.]")
 
 
@@ -497,11 +497,9 @@ def _typed(kind: str, value: str) -> str | float | dt.date:
         except ValueError:
             return value
         return number if math.isfinite(number) else value
-    if kind == "date" and _ISO_DATE.match(value):
-        try:
-            return dt.date.fromisoformat(value[:10])
-        except ValueError:
-            return value
+    if kind == "date":
+        # A date, or a date and time of which the date is the answer.
+        return iso_date(value[:10]) or value
     return value
 
 
