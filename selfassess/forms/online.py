@@ -446,6 +446,7 @@ def _submission(
         )
     country = party or ""
     submitted = _timestamp(server.get("submissiondate") or server.get("submission_time"))
+    today = dt.datetime.now(dt.UTC).date()
     record = json.dumps(
         {"fields": fields, "server": server}, ensure_ascii=False, sort_keys=True
     ).encode("utf-8")
@@ -456,7 +457,9 @@ def _submission(
         country=country or None,
         # Without an instance id, what was read names the submission.
         form_id=instance or "online-" + hashlib.sha256(record).hexdigest()[:16],
-        issued=(submitted or dt.datetime.now(dt.UTC)).date(),
+        # The store's newest return is the latest issued: a date the export gives
+        # is no later than its reading, or a forged one would outrank every form.
+        issued=min(submitted.date(), today) if submitted else today,
     )
     channel: Literal["odk_central", "kobotoolbox"] = (
         "kobotoolbox" if "uuid" in server or "submission_time" in server else "odk_central"

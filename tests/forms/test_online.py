@@ -8,6 +8,7 @@ option, OData JSON), then read and compared with what was filled in.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import shutil
@@ -431,3 +432,17 @@ def test_a_submission_of_an_unknown_questionnaire_is_rejected_as_a_form_would_be
     data = b"SubmissionDate,sa_questionnaire,sa_version,meta-instanceID\n2025-01-01,nosuch,1.0,u\n"
     with pytest.raises(Rejected, match=r"^submission 1: not a form of a known questionnaire"):
         read_submissions(data, "x.csv")
+
+
+def test_a_submission_dated_in_the_future_is_dated_no_later_than_its_reading(
+    q: Questionnaire,
+) -> None:
+    """The store makes the latest issued return current: a forged date must not
+    outrank every form issued after the export was read."""
+    data = central_csv(q, [("MX", {})]).replace(
+        b"2025-03-02T10:00:00.000Z", b"9999-12-31T00:00:00Z"
+    )
+    (sub,) = read_submissions(data, "x.csv")
+    assert sub.result.form.issued == dt.datetime.now(dt.UTC).date()
+    (real,) = read_submissions(central_csv(q, [("MX", {})]), "x.csv")
+    assert real.result.form.issued == dt.date(2025, 3, 2)
