@@ -199,16 +199,8 @@ class OdsReader(SheetsReader):
 
 # --- texts ------------------------------------------------------------------------
 
-_INLINE_SKIP = frozenset(
+_INLINE_SKIP = odf.SKIPPED | frozenset(
     (
-        odf.text("note"),
-        odf.office("annotation"),
-        odf.office("annotation-end"),
-        odf.text("tracked-changes"),
-        odf.text("bookmark"),
-        odf.text("bookmark-start"),
-        odf.text("bookmark-end"),
-        odf.text("soft-page-break"),
         odf.text("sequence-decls"),
         odf.text("variable-decls"),
         odf.text("user-field-decls"),

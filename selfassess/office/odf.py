@@ -144,7 +144,7 @@ def paragraph_text(p: etree._Element, budget: SpaceBudget) -> str:
     parts: list[str] = [p.text or ""]
     for child in p:
         tag = child.tag
-        if isinstance(tag, str) and tag not in _SKIPPED:
+        if isinstance(tag, str) and tag not in SKIPPED:
             if tag == text("s"):
                 parts.append(spaces(child, budget))
             elif tag == text("tab"):
@@ -157,7 +157,8 @@ def paragraph_text(p: etree._Element, budget: SpaceBudget) -> str:
     return "".join(parts)
 
 
-_SKIPPED = frozenset(
+#: What text content never is: notes, comments, tracked changes, bookmarks.
+SKIPPED = frozenset(
     (
         office("annotation"),
         office("annotation-end"),
