@@ -44,7 +44,7 @@ from selfassess.constants import (
 from selfassess.definitions.model import Questionnaire
 from selfassess.errors import Rejected
 from selfassess.office.excel import Cell, cell_ref, coordinate, name_target
-from selfassess.office.ooxml import read_custom_properties
+from selfassess.office.ooxml import internal_relationships, read_custom_properties
 from selfassess.problems import Finding
 from selfassess.response.interpret import (
     RawForm,
@@ -64,7 +64,6 @@ _MAIN_NS = (
     "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
     "http://purl.oclc.org/ooxml/spreadsheetml/main",
 )
-_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _R_NS = (
     "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
     "http://purl.oclc.org/ooxml/officeDocument/relationships",
@@ -439,12 +438,8 @@ class XlsxReader(SheetsReader):
         found = self._folded.get(rels.casefold())
         if found is None:
             return
-        for rel in self._parts[found].iter(f"{{{_REL_NS}}}Relationship"):
-            target, kind = rel.get("Target"), rel.get("Type") or ""
-            if not target or (rel.get("TargetMode") or "").strip().lower() == "external":
-                continue
-            name = target[1:] if target.startswith("/") else posixpath.join(folder, target)
-            yield rel.get("Id") or "", kind.rsplit("/", 1)[-1], posixpath.normpath(name)
+        for rid, kind, name in internal_relationships(self._parts[found], folder):
+            yield rid, kind.rsplit("/", 1)[-1], name
 
     def _related(self, source: str, kind: str) -> str | None:
         return next((t for _i, k, t in self._relationships(source) if k == kind), None)

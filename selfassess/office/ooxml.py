@@ -21,7 +21,7 @@ from lxml import etree
 
 from selfassess.errors import Rejected
 from selfassess.i18n.localizer import Localizer
-from selfassess.safety.package import parse_xml
+from selfassess.safety.package import is_external, parse_xml
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W14_NS = "http://schemas.microsoft.com/office/word/2010/wordml"
@@ -124,15 +124,23 @@ class WordPackage:
     custom: etree._Element | None
 
 
+def internal_relationships(root: etree._Element, base: str) -> Iterator[tuple[str, str, str]]:
+    """(id, type, part name) of each relationship of a ``.rels`` part that points
+    into the package; ``base`` is the folder its targets are relative to."""
+    for rel in root.iterchildren(f"{{{PKG_REL_NS}}}Relationship"):
+        target = rel.get("Target")
+        if not target or is_external(rel):
+            continue
+        name = target.lstrip("/") if target.startswith("/") else posixpath.join(base, target)
+        yield rel.get("Id") or "", rel.get("Type") or "", posixpath.normpath(name)
+
+
 def _rel_targets(root: etree._Element, base: str) -> dict[str, str]:
     """Relationship type -> part name (first of each type), internal targets only."""
     found: dict[str, str] = {}
-    for rel in root.iterchildren(f"{{{PKG_REL_NS}}}Relationship"):
-        target, kind = rel.get("Target"), rel.get("Type")
-        if not target or not kind or rel.get("TargetMode") == "External":
-            continue
-        name = target.lstrip("/") if target.startswith("/") else posixpath.join(base, target)
-        found.setdefault(kind, posixpath.normpath(name))
+    for _id, kind, name in internal_relationships(root, base):
+        if kind:
+            found.setdefault(kind, name)
     return found
 
 

@@ -416,7 +416,7 @@ class _Checker:
         main = None
         for rel in root.iter(_REL_NS + "Relationship"):
             rtype = (rel.get("Type") or "").rsplit("/", 1)[-1]
-            if (rel.get("TargetMode") or "").strip().lower() == "external":
+            if is_external(rel):
                 # A hyperlink is only followed when someone clicks it; every
                 # other external target (templates, linked images, OLE
                 # links, external workbooks) is fetched by Office on opening.
@@ -947,6 +947,13 @@ def _decoded(body: bytes) -> str:
         if body.startswith(bom):
             return body.decode(encoding, errors="replace")
     return body.decode("utf-8", errors="replace")
+
+
+def is_external(rel: etree._Element) -> bool:
+    """Whether a relationship points outside the package (``TargetMode``, in
+    whatever case and spacing a hand-made file writes it): such a target is
+    never a part, and is reported by the check."""
+    return (rel.get("TargetMode") or "").strip().lower() == "external"
 
 
 def _target(rels_name: str, target: str) -> str:
