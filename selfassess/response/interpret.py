@@ -454,8 +454,7 @@ def answer_fits(item: Item, answer: Answer, questionnaire: Questionnaire) -> boo
     """Whether a non-null answer has the shape :class:`ParseResult` gives ``item``.
 
     A choice code of the item's list; a non-empty list of its codes; a finite
-    number within the item's range; an ISO date; a string a form can carry (no
-    XML-illegal characters). For answers that come from elsewhere than
+    number within the item's range; an ISO date; a string. For answers that come from elsewhere than
     :func:`interpret` (JSON, prefills).
     """
     codes = {ch.code for ch in questionnaire.choices_of(item)}
@@ -472,7 +471,13 @@ def answer_fits(item: Item, answer: Answer, questionnaire: Questionnaire) -> boo
         )
     if item.type == "date":
         return isinstance(answer, str) and iso_date(answer) is not None
-    return isinstance(answer, str) and xml_text(answer) == answer
+    return isinstance(answer, str)
+
+
+def form_can_carry(answer: Answer) -> bool:
+    """Whether a form can hold ``answer``: no character XML cannot (a response
+    JSON may hold them; no form, and so no respondent, can)."""
+    return not isinstance(answer, str) or xml_text(answer) == answer
 
 
 def check_prefill(questionnaire: Questionnaire, prefill: Mapping[str, Answer]) -> dict[str, Answer]:
@@ -494,6 +499,11 @@ def check_prefill(questionnaire: Questionnaire, prefill: Mapping[str, Answer]) -
         if not answer_fits(item, answer, questionnaire):
             raise UsageError(
                 f"prefill: {answer!r} is not a valid {item.type} answer for {item.ref} ({item_id})"
+            )
+        if not form_can_carry(answer):
+            raise UsageError(
+                f"prefill: the answer for {item.ref} ({item_id}) holds characters no form "
+                "can carry (control characters); remove them"
             )
         out[item_id] = answer
     return out

@@ -26,7 +26,7 @@ from selfassess.definitions.contact import SecretariatContact
 from selfassess.definitions.model import Questionnaire
 from selfassess.definitions.parties import Parties, load_parties
 from selfassess.forms.generate import GenerateResult, IssuedForm, check_complete, generate_forms
-from selfassess.response.interpret import Answer, answer_fits, applies, asked
+from selfassess.response.interpret import Answer, answer_fits, applies, asked, form_can_carry
 from selfassess.response.meta import Period
 from selfassess.store import FormRow, Round, Store
 
@@ -73,7 +73,12 @@ def carry_over(
         if value is None:
             continue
         item = items.get(item_id)
-        if item is not None and asked(item, country) and answer_fits(item, value, questionnaire):
+        if (
+            item is not None
+            and asked(item, country)
+            and answer_fits(item, value, questionnaire)
+            and form_can_carry(value)
+        ):
             kept[item_id] = value
         else:
             dropped.append(item_id)
